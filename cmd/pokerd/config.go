@@ -1,0 +1,116 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/pokerd/pokerd/handlers"
+)
+
+// config is everything pokerd can be told at start-up. Each setting is a flag with a
+// PP_* environment variable behind it; a flag given on the command line wins.
+type config struct {
+	addr            string
+	decksFile       string
+	corsURLs        string
+	emptyRoomGrace  time.Duration
+	maxRooms        int
+	maxPlayers      int
+	maxBody         int64
+	ws              handlers.WSConfig
+	shutdownTimeout time.Duration
+	logLevel        slog.Level
+	logFormat       string
+	showVersion     bool
+}
+
+// setting ties a flag to its environment variable.
+type setting struct {
+	flag, env string
+}
+
+func parseConfig(args []string, getenv func(string) string, output io.Writer) (config, error) {
+	cfg := config{ws: handlers.DefaultWSConfig}
+	fs := flag.NewFlagSet("pokerd", flag.ContinueOnError)
+	fs.SetOutput(output)
+	var settings []setting
+	bind := func(name, env string) { settings = append(settings, setting{name, env}) }
+
+	fs.StringVar(&cfg.addr, "addr", ":8000", "listen address (env PP_ADDR)")
+	bind("addr", "PP_ADDR")
+	fs.StringVar(&cfg.decksFile, "decks", "", "decks file to use instead of the built-in one (env PP_DECKS)")
+	bind("decks", "PP_DECKS")
+	fs.StringVar(&cfg.corsURLs, "cors-urls", "", "comma-separated origins allowed besides "+strings.Join(handlers.DefaultCORSOrigins, " and ")+"; * allows all (env PP_CORS_URLS)")
+	bind("cors-urls", "PP_CORS_URLS")
+	fs.DurationVar(&cfg.emptyRoomGrace, "empty-room-grace", 5*time.Minute, "how long a game with nobody connected is kept; 0 deletes it at once (env PP_EMPTY_ROOM_GRACE)")
+	bind("empty-room-grace", "PP_EMPTY_ROOM_GRACE")
+	fs.IntVar(&cfg.maxRooms, "max-rooms", 10000, "most games open at once; 0 for no cap (env PP_MAX_ROOMS)")
+	bind("max-rooms", "PP_MAX_ROOMS")
+	fs.IntVar(&cfg.maxPlayers, "max-players", 100, "most players in one game; 0 for no cap (env PP_MAX_PLAYERS)")
+	bind("max-players", "PP_MAX_PLAYERS")
+	fs.Int64Var(&cfg.maxBody, "max-body", 64<<10, "largest request body in bytes (env PP_MAX_BODY)")
+	bind("max-body", "PP_MAX_BODY")
+	fs.Int64Var(&cfg.ws.ReadLimit, "ws-read-limit", cfg.ws.ReadLimit, "largest WebSocket message from a client, in bytes (env PP_WS_READ_LIMIT)")
+	bind("ws-read-limit", "PP_WS_READ_LIMIT")
+	fs.IntVar(&cfg.ws.OutboxSize, "ws-outbox", cfg.ws.OutboxSize, "messages queued for a WebSocket client before it is disconnected as too slow (env PP_WS_OUTBOX)")
+	bind("ws-outbox", "PP_WS_OUTBOX")
+	fs.DurationVar(&cfg.ws.WriteTimeout, "ws-write-timeout", cfg.ws.WriteTimeout, "longest one WebSocket write may take (env PP_WS_WRITE_TIMEOUT)")
+	bind("ws-write-timeout", "PP_WS_WRITE_TIMEOUT")
+	fs.DurationVar(&cfg.ws.PingInterval, "ws-ping-interval", cfg.ws.PingInterval, "how often WebSocket peers are pinged; one that misses a pong is dropped; 0 disables (env PP_WS_PING_INTERVAL)")
+	bind("ws-ping-interval", "PP_WS_PING_INTERVAL")
+	fs.Float64Var(&cfg.ws.MessageRate, "ws-message-rate", cfg.ws.MessageRate, "WebSocket messages per second one client may send, bursts of twice that; more are ignored; 0 for no limit (env PP_WS_MESSAGE_RATE)")
+	bind("ws-message-rate", "PP_WS_MESSAGE_RATE")
+	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "longest a graceful shutdown waits for connections (env PP_SHUTDOWN_TIMEOUT)")
+	bind("shutdown-timeout", "PP_SHUTDOWN_TIMEOUT")
+	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "debug, info, warn or error (env PP_LOG_LEVEL)")
+	bind("log-level", "PP_LOG_LEVEL")
+	fs.StringVar(&cfg.logFormat, "log-format", "text", "text or json (env PP_LOG_FORMAT)")
+	bind("log-format", "PP_LOG_FORMAT")
+	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
+
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, s := range settings {
+		v := getenv(s.env)
+		if given[s.flag] || v == "" {
+			continue
+		}
+		if err := fs.Set(s.flag, v); err != nil {
+			return cfg, fmt.Errorf("%s=%q: %w", s.env, v, err)
+		}
+	}
+	return cfg, cfg.check()
+}
+
+func (c config) check() error {
+	switch {
+	case c.emptyRoomGrace < 0:
+		return fmt.Errorf("--empty-room-grace must not be negative")
+	case c.maxRooms < 0 || c.maxPlayers < 0:
+		return fmt.Errorf("--max-rooms and --max-players must not be negative")
+	case c.maxBody < 1:
+		return fmt.Errorf("--max-body must be at least 1 byte")
+	case c.ws.ReadLimit < 1:
+		return fmt.Errorf("--ws-read-limit must be at least 1 byte")
+	case c.ws.OutboxSize < 2:
+		// A new socket gets two messages at once (STATE, then its CONNECTED).
+		return fmt.Errorf("--ws-outbox must be at least 2")
+	case c.ws.WriteTimeout <= 0:
+		return fmt.Errorf("--ws-write-timeout must be positive")
+	case c.ws.PingInterval < 0 || c.ws.MessageRate < 0:
+		return fmt.Errorf("--ws-ping-interval and --ws-message-rate must not be negative")
+	case c.logFormat != "text" && c.logFormat != "json":
+		return fmt.Errorf("--log-format must be text or json")
+	}
+	return nil
+}

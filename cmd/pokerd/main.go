@@ -1,0 +1,128 @@
+// Command pokerd is the planning-poker server: one binary that serves the browser UI and
+// the JSON + WebSocket API.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"slices"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/pokerd/pokerd/conf"
+	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers"
+)
+
+// version is stamped at build time (-ldflags "-X main.version=...").
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, nil)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pokerd:", err)
+		os.Exit(1)
+	}
+}
+
+// run starts the server and blocks until ctx ends, then shuts down gracefully. ready,
+// when not nil, is told the address the server listens on (tests listen on port 0).
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready func(addr string)) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if cfg.showVersion {
+		fmt.Fprintln(stdout, "pokerd", version)
+		return nil
+	}
+	log := newLogger(cfg, stderr)
+
+	decks, err := loadDecks(cfg.decksFile)
+	if err != nil {
+		return err
+	}
+	rooms := game.NewRegistry(game.RegistryConfig{
+		Decks:             decks,
+		MaxRooms:          cfg.maxRooms,
+		MaxPlayersPerRoom: cfg.maxPlayers,
+		EmptyRoomGrace:    cfg.emptyRoomGrace,
+	})
+	origins := slices.Concat(handlers.DefaultCORSOrigins, handlers.ParseOrigins(cfg.corsURLs))
+	server := handlers.New(handlers.Config{
+		Rooms: rooms, Decks: decks, CORSOrigins: origins,
+		BodyLimit: cfg.maxBody, WS: cfg.ws, Log: log,
+	})
+
+	listener, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	httpServer := &http.Server{
+		Handler:           server,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+	}
+	log.Info("pokerd listening", "version", version, "addr", listener.Addr().String(),
+		"decks", len(decks.Decks()), "cors_origins", origins, "empty_room_grace", cfg.emptyRoomGrace.String(),
+		"max_rooms", cfg.maxRooms, "max_players", cfg.maxPlayers)
+	if ready != nil {
+		ready(listener.Addr().String())
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- httpServer.Serve(listener) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+
+	log.Info("pokerd shutting down", "timeout", cfg.shutdownTimeout.String())
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Go(func() { server.CloseSockets(shutdownCtx) })
+	err = httpServer.Shutdown(shutdownCtx)
+	wg.Wait()
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("pokerd stopped")
+	return nil
+}
+
+func newLogger(cfg config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.logLevel}
+	if cfg.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// loadDecks reads the decks file, or the embedded default when none is named.
+func loadDecks(file string) (*game.MemoryDeckDB, error) {
+	if file == "" {
+		return game.ParseDecks("(built-in)", conf.Decks)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("decks file: %w", err)
+	}
+	return game.ParseDecks(file, data)
+}

@@ -1,0 +1,129 @@
+package game
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// roomState is the fold of a room's events. Only apply changes it.
+type roomState struct {
+	seq        uint64
+	game       GameInfo
+	seats      []*seat // in join order
+	byID       map[uuid.UUID]*seat
+	adminID    uuid.UUID // uuid.Nil until the first join
+	round      RoundState
+	ticketURL  *string
+	roundStart *time.Time
+	sockets    int // open connections over all players
+	closed     bool
+}
+
+type seat struct {
+	player    Player
+	sockets   int
+	vote      *float64
+	observing bool
+}
+
+func newRoomState() roomState {
+	return roomState{byID: map[uuid.UUID]*seat{}, round: RoundInit}
+}
+
+// apply folds one event into the state. It trusts the event: commands check the rules
+// before they emit, so replaying a recorded history needs no checks.
+func (s *roomState) apply(ev *Event) {
+	s.seq = ev.Seq
+	switch ev.Kind {
+	case RoomCreated:
+		s.game = *ev.Game
+	case PlayerJoined:
+		st := &seat{player: ev.Player}
+		s.seats = append(s.seats, st)
+		s.byID[ev.Player.ID] = st
+		if ev.Admin {
+			s.adminID = ev.Player.ID
+		}
+	case SocketOpened:
+		s.byID[ev.Player.ID].sockets++
+		s.sockets++
+	case SocketClosed:
+		st := s.byID[ev.Player.ID]
+		st.sockets--
+		s.sockets--
+		if st.sockets == 0 {
+			// Observing is a choice made for this visit; the vote is kept so that a short
+			// drop-out (a laptop lid, a lost signal) does not lose it.
+			st.observing = false
+		}
+	case VoteCast:
+		v := ev.Value
+		s.byID[ev.Player.ID].vote = &v
+	case ObservingToggled:
+		st := s.byID[ev.Player.ID]
+		st.observing = !st.observing
+	case RoundStarted:
+		s.round = RoundVoting
+		s.ticketURL = ev.TicketURL
+		at := ev.At
+		s.roundStart = &at
+		for _, st := range s.seats {
+			st.vote = nil
+		}
+	case Revealed:
+		s.round = RoundRevealed
+	case RoomClosed:
+		s.closed = true
+	}
+}
+
+func (s *roomState) playerState(st *seat) PlayerState {
+	return PlayerState{
+		Player:    st.player,
+		Connected: st.sockets > 0,
+		Admin:     st.player.ID == s.adminID,
+		Observing: st.observing,
+		Voted:     st.vote != nil,
+	}
+}
+
+func (s *roomState) votes() []Vote {
+	out := make([]Vote, len(s.seats))
+	for i, st := range s.seats {
+		out[i] = Vote{PlayerID: st.player.ID}
+		if st.vote != nil {
+			v := *st.vote
+			out[i].Value = &v
+		}
+	}
+	return out
+}
+
+func (s *roomState) snapshot() *State {
+	st := &State{
+		Game:    s.game,
+		Players: make([]PlayerState, len(s.seats)),
+		Round:   s.round,
+	}
+	st.Game.Deck = cloneDeck(s.game.Deck)
+	if s.game.Settings.RoundTimer != nil {
+		t := *s.game.Settings.RoundTimer
+		st.Game.Settings.RoundTimer = &t
+	}
+	for i, seat := range s.seats {
+		st.Players[i] = s.playerState(seat)
+	}
+	if s.ticketURL != nil {
+		u := *s.ticketURL
+		st.TicketURL = &u
+	}
+	if s.roundStart != nil {
+		t := *s.roundStart
+		st.RoundStart = &t
+	}
+	if s.round == RoundRevealed {
+		st.Votes = s.votes()
+	}
+	return st
+}

@@ -1,0 +1,283 @@
+package game
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/google/uuid"
+)
+
+// Subscriber receives a room's events in the order the room produced them.
+//
+// Deliver is called with the room's lock held, so it must not block and must not call
+// back into the room: a connection puts the event in its bounded outbox, and when the
+// outbox is full it gives up on itself (closes) rather than wait.
+type Subscriber interface {
+	Deliver(ev *Event)
+}
+
+// Room is one planning-poker game. All its state changes happen here, under its lock:
+// a command checks the rules, then emits events, which are applied and delivered.
+type Room struct {
+	mu    sync.Mutex
+	clock Clock
+	state roomState
+	subs  []Subscriber
+
+	maxPlayers int                 // 0: no cap
+	emptied    func(*Room, uint64) // told, outside the lock, when the last connection closes
+	emptyEpoch uint64              // counts the times the room became empty
+}
+
+func newRoom(clock Clock, game GameInfo, maxPlayers int, emptied func(*Room, uint64)) *Room {
+	r := &Room{clock: clock, state: newRoomState(), maxPlayers: maxPlayers, emptied: emptied}
+	g := game
+	r.record(&Event{Kind: RoomCreated, Game: &g})
+	return r
+}
+
+// Code is the room's join code.
+func (r *Room) Code() string { return r.state.game.Code }
+
+// Game returns what the room was created with.
+func (r *Room) Game() GameInfo {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.snapshotLocked().Game
+}
+
+// State returns a copy of the room's public state.
+func (r *Room) State() *State {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.snapshotLocked()
+}
+
+func (r *Room) snapshotLocked() *State { return r.state.snapshot() }
+
+// record applies ev to the state and fills in its views. The caller holds the lock.
+func (r *Room) record(ev *Event) {
+	ev.Seq = r.state.seq + 1
+	if ev.At.IsZero() {
+		ev.At = r.clock.Now().UTC()
+	}
+	r.state.apply(ev)
+	switch ev.Kind {
+	case SocketOpened:
+		ev.PlayerState = r.state.playerState(r.state.byID[ev.Player.ID])
+	case Revealed:
+		ev.Votes = r.state.votes()
+	}
+}
+
+// publish delivers ev to every subscriber. The caller holds the lock, which keeps every
+// subscriber's view in the room's order.
+func (r *Room) publish(ev *Event) {
+	for _, s := range r.subs {
+		s.Deliver(ev)
+	}
+}
+
+func (r *Room) emit(ev *Event) {
+	r.record(ev)
+	r.publish(ev)
+}
+
+func (r *Room) seatLocked(id uuid.UUID) (*seat, error) {
+	if r.state.closed {
+		return nil, r.goneError()
+	}
+	st, ok := r.state.byID[id]
+	if !ok {
+		return nil, Errorf(ENotSeated, "Player with ID '%s' not found in game with code '%s'!", id, r.Code())
+	}
+	return st, nil
+}
+
+func (r *Room) goneError() error {
+	return Errorf(ENotFound, "No existing game found with code '%s'", r.Code())
+}
+
+// Join seats p. The first player ever to join becomes the facilitator for the life of the
+// room. Joining again with an id already seated changes nothing.
+func (r *Room) Join(p Player) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.state.closed {
+		return r.goneError()
+	}
+	if _, seated := r.state.byID[p.ID]; seated {
+		return nil
+	}
+	if r.maxPlayers > 0 && len(r.state.seats) >= r.maxPlayers {
+		return Errorf(EConflict, "Game '%s' is full: it has room for %d players", r.Code(), r.maxPlayers)
+	}
+	r.emit(&Event{Kind: PlayerJoined, Player: p, Admin: r.state.adminID == uuid.Nil})
+	return nil
+}
+
+// Connect opens a connection for a seated player. sub first receives a Snapshot (taken
+// after the player is marked connected), then every later event, starting with this
+// connection's SocketOpened. A nil sub marks presence without receiving events. Call
+// Disconnect with the same sub when the connection ends.
+func (r *Room) Connect(id uuid.UUID, sub Subscriber) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st, err := r.seatLocked(id)
+	if err != nil {
+		return err
+	}
+	ev := &Event{Kind: SocketOpened, Player: st.player}
+	r.record(ev)
+	if sub != nil {
+		sub.Deliver(r.snapshotEventLocked())
+		r.subs = append(r.subs, sub)
+	}
+	r.publish(ev)
+	return nil
+}
+
+// Disconnect ends a connection opened by Connect. When it was the room's last open
+// connection, the registry is told so that it can delete the room.
+func (r *Room) Disconnect(id uuid.UUID, sub Subscriber) {
+	r.mu.Lock()
+	st, ok := r.state.byID[id]
+	if !ok || st.sockets == 0 || r.state.closed {
+		r.mu.Unlock()
+		return
+	}
+	r.removeSubLocked(sub)
+	r.emit(&Event{Kind: SocketClosed, Player: st.player, LastSocket: st.sockets == 1})
+	var epoch uint64
+	empty := r.state.sockets == 0
+	if empty {
+		r.emptyEpoch++
+		epoch = r.emptyEpoch
+	}
+	r.mu.Unlock()
+	if empty && r.emptied != nil {
+		r.emptied(r, epoch)
+	}
+}
+
+// Subscribe delivers the room's events to sub without seating anyone (a room-wide view,
+// such as one rendering stream for all its browsers). sub first receives a Snapshot.
+// The returned function ends the subscription.
+func (r *Room) Subscribe(sub Subscriber) (unsubscribe func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	sub.Deliver(r.snapshotEventLocked())
+	r.subs = append(r.subs, sub)
+	return func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.removeSubLocked(sub)
+	}
+}
+
+func (r *Room) removeSubLocked(sub Subscriber) {
+	if sub == nil {
+		return
+	}
+	if i := slices.Index(r.subs, sub); i >= 0 {
+		r.subs = slices.Delete(r.subs, i, i+1)
+	}
+}
+
+func (r *Room) snapshotEventLocked() *Event {
+	st := r.snapshotLocked()
+	return &Event{Seq: r.state.seq, Kind: Snapshot, At: r.clock.Now().UTC(), State: st, Votes: st.Votes}
+}
+
+// Sync delivers a Snapshot to sub alone, in order with the events it already receives.
+func (r *Room) Sync(sub Subscriber) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	sub.Deliver(r.snapshotEventLocked())
+}
+
+// Vote records the player's card. Votes are taken in every round state, observers'
+// included, as the reference does; the value must be one of the deck's cards.
+func (r *Room) Vote(id uuid.UUID, value float64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st, err := r.seatLocked(id)
+	if err != nil {
+		return err
+	}
+	if !r.state.game.Deck.HasValue(value) {
+		return Errorf(EInvalid, "%v is not a card of the deck %q", value, r.state.game.Deck.Name)
+	}
+	r.emit(&Event{Kind: VoteCast, Player: st.player, Value: value})
+	return nil
+}
+
+// ToggleObserving switches the player between voting and watching; a vote is kept.
+func (r *Room) ToggleObserving(id uuid.UUID) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st, err := r.seatLocked(id)
+	if err != nil {
+		return err
+	}
+	r.emit(&Event{Kind: ObservingToggled, Player: st.player})
+	return nil
+}
+
+// StartRound clears the votes and starts a round for the given ticket link (nil: none).
+// Only the facilitator may; the link must be http(s) and is stored normalised.
+func (r *Room) StartRound(id uuid.UUID, ticketURL *string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.checkAdminLocked(id); err != nil {
+		return err
+	}
+	var ticket *string
+	if ticketURL != nil {
+		u, err := NormalizeTicketURL(*ticketURL)
+		if err != nil {
+			return err
+		}
+		ticket = &u
+	}
+	r.emit(&Event{Kind: RoundStarted, TicketURL: ticket})
+	return nil
+}
+
+// Reveal shows every player's vote. Only the facilitator may, in any round state.
+func (r *Room) Reveal(id uuid.UUID) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.checkAdminLocked(id); err != nil {
+		return err
+	}
+	r.emit(&Event{Kind: Revealed})
+	return nil
+}
+
+func (r *Room) checkAdminLocked(id uuid.UUID) error {
+	if _, err := r.seatLocked(id); err != nil {
+		return err
+	}
+	if id != r.state.adminID {
+		return Errorf(EForbidden, "only the facilitator may do that")
+	}
+	return nil
+}
+
+// closeIfEmpty closes the room if no connection has opened since it became empty for the
+// epoch-th time. It reports whether it closed the room.
+func (r *Room) closeIfEmpty(epoch uint64) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.state.closed || r.state.sockets > 0 || r.emptyEpoch != epoch {
+		return false
+	}
+	r.closeLocked()
+	return true
+}
+
+func (r *Room) closeLocked() {
+	r.emit(&Event{Kind: RoomClosed})
+	r.subs = nil
+}

@@ -1,0 +1,38 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pokerd/pokerd/game"
+)
+
+// joinGame is POST /api/join/{code}: {"username", "id"?} → the Player. The first player
+// to join becomes the facilitator. Joining again with a seated id changes nothing and
+// echoes the request.
+func (s *Server) joinGame(c echo.Context) error {
+	var p problems
+	code := c.Param("code")
+	checkCodeParam(code, &p)
+	body, ok, err := readObject(c, &p)
+	if err != nil {
+		return err
+	}
+	var player game.Player
+	if ok {
+		player.Username, _ = body.requiredString("username", 0, []any{"body"}, &p)
+		player.ID, _ = body.optionalUUID("id", []any{"body"}, &p)
+	}
+	if err := p.err(); err != nil {
+		return err
+	}
+	room, err := s.rooms.Room(code)
+	if err != nil {
+		return err
+	}
+	if err := room.Join(player); err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendPlayer(nil, player))
+}

@@ -1,0 +1,92 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// DefaultCORSOrigins are the origins the reference backend allows: the Vue frontend's
+// development server and its preview on port 80.
+var DefaultCORSOrigins = []string{"http://127.0.0.1", "http://127.0.0.1:5173"}
+
+const corsAllowMethods = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+
+// corsPolicy answers cross-origin requests as the reference's middleware does: exact
+// origin matches, credentials allowed, every method and header allowed.
+type corsPolicy struct {
+	origins  map[string]bool
+	allowAll bool // "*" was listed
+}
+
+func newCORSPolicy(origins []string) corsPolicy {
+	p := corsPolicy{origins: map[string]bool{}}
+	for _, o := range origins {
+		if o == "*" {
+			p.allowAll = true
+		}
+		p.origins[o] = true
+	}
+	return p
+}
+
+func (p corsPolicy) allowed(origin string) bool { return p.allowAll || p.origins[origin] }
+
+// wsOriginPatterns turns the allowed origins into the host patterns the WebSocket
+// library checks the Origin header against.
+func (p corsPolicy) wsOriginPatterns() []string {
+	var hosts []string
+	for o := range p.origins {
+		if u, err := url.Parse(o); err == nil && u.Host != "" {
+			hosts = append(hosts, u.Host)
+		}
+	}
+	return hosts
+}
+
+func (p corsPolicy) middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req, h := c.Request(), c.Response().Header()
+		origin := req.Header.Get(echo.HeaderOrigin)
+		if origin == "" {
+			return next(c)
+		}
+		h.Add(echo.HeaderVary, echo.HeaderOrigin)
+		ok := p.allowed(origin)
+		preflight := req.Method == http.MethodOptions && req.Header.Get(echo.HeaderAccessControlRequestMethod) != ""
+		if preflight {
+			if !ok {
+				return c.String(http.StatusBadRequest, "Disallowed CORS origin")
+			}
+			p.allowOrigin(h, origin)
+			h.Set(echo.HeaderAccessControlAllowMethods, corsAllowMethods)
+			if requested := req.Header.Get(echo.HeaderAccessControlRequestHeaders); requested != "" {
+				h.Set(echo.HeaderAccessControlAllowHeaders, requested)
+			}
+			h.Set(echo.HeaderAccessControlMaxAge, "600")
+			return c.String(http.StatusOK, "OK")
+		}
+		if ok {
+			p.allowOrigin(h, origin)
+		}
+		return next(c)
+	}
+}
+
+func (p corsPolicy) allowOrigin(h http.Header, origin string) {
+	h.Set(echo.HeaderAccessControlAllowOrigin, origin)
+	h.Set(echo.HeaderAccessControlAllowCredentials, "true")
+}
+
+// ParseOrigins splits a comma-separated list of origins, trimming spaces.
+func ParseOrigins(list string) []string {
+	var out []string
+	for _, o := range strings.Split(list, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}

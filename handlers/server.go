@@ -1,0 +1,91 @@
+// Package handlers adapts HTTP, WebSocket and page requests to the game domain. Handlers
+// are thin: parse, call the room, render.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/pokerd/pokerd/game"
+)
+
+// Config is what the HTTP surface needs from main.
+type Config struct {
+	Rooms       *game.Registry
+	Decks       game.DeckDB
+	CORSOrigins []string // every allowed origin, defaults included
+	BodyLimit   int64    // largest request body, in bytes
+	WS          WSConfig
+	Log         *slog.Logger
+}
+
+// Server is pokerd's HTTP handler.
+type Server struct {
+	echo             *echo.Echo
+	rooms            *game.Registry
+	decks            game.DeckDB
+	cors             corsPolicy
+	wsOriginPatterns []string
+	ws               WSConfig
+	log              *slog.Logger
+	sockets          sockets
+}
+
+// New builds the routes and middleware.
+func New(cfg Config) *Server {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	s := &Server{
+		echo:  echo.New(),
+		rooms: cfg.Rooms,
+		decks: cfg.Decks,
+		cors:  newCORSPolicy(cfg.CORSOrigins),
+		ws:    cfg.WS,
+		log:   cfg.Log,
+	}
+	s.wsOriginPatterns = s.cors.wsOriginPatterns()
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.Recover())
+	e.Use(securityHeaders)
+	// CORS runs before routing, so a preflight on any path (even an unknown one) and
+	// 404/405 answers carry the headers.
+	e.Pre(s.cors.middleware)
+
+	// Per route, not on a group: a group with middleware answers 404 where 405 is due.
+	bodyLimit := middleware.BodyLimit(strconv.FormatInt(cfg.BodyLimit, 10) + "B")
+	e.POST("/api/game", s.createGame, bodyLimit)
+	e.POST("/api/join/:code", s.joinGame, bodyLimit)
+	e.GET("/api/decks", s.listDecks)
+	e.GET("/api/decks/:id", s.getDeck)
+	e.GET("/api/ws/:player_id/:code", s.serveWebSocket)
+
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	s.routePages(e)
+	return s
+}
+
+// ServeHTTP makes the Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// CloseSockets closes every WebSocket with 1001 (going away) and waits for their
+// handlers until ctx ends. Call it when shutting down: http.Server.Shutdown does not
+// touch hijacked connections.
+func (s *Server) CloseSockets(ctx context.Context) { s.sockets.closeAll(ctx) }
+
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		return next(c)
+	}
+}

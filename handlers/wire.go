@@ -1,0 +1,208 @@
+package handlers
+
+import (
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pokerd/pokerd/game"
+)
+
+// The JSON written here follows the reference backend byte for byte where a client can
+// tell: fields in the reference's order, player maps in join order (encoding/json would
+// sort them, and the frontend draws the table in key order), floats with a trailing ".0"
+// when whole, and <, >, & written as themselves.
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendFloat writes a float as Python's json does: whole numbers as "1.0".
+func appendFloat(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		// Never stored (votes are checked against the deck); null keeps the JSON valid.
+		return append(b, "null"...)
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1e16 {
+		b = strconv.AppendFloat(b, f, 'f', -1, 64)
+		return append(b, '.', '0')
+	}
+	return strconv.AppendFloat(b, f, 'g', -1, 64)
+}
+
+func appendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
+
+func appendOptionalString(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	return appendString(b, *s)
+}
+
+// appendTime writes UTC with microseconds and a Z, as the reference does.
+func appendTime(b []byte, t *time.Time) []byte {
+	if t == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '"')
+	b = t.UTC().AppendFormat(b, "2006-01-02T15:04:05.000000Z")
+	return append(b, '"')
+}
+
+func appendCard(b []byte, c game.Card) []byte {
+	b = append(b, `{"label":`...)
+	b = appendString(b, c.Label)
+	b = append(b, `,"value":`...)
+	b = appendFloat(b, c.Value)
+	return append(b, '}')
+}
+
+func appendDeck(b []byte, d game.Deck) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, int64(d.ID), 10)
+	b = append(b, `,"name":`...)
+	b = appendString(b, d.Name)
+	b = append(b, `,"cards":[`...)
+	for i, c := range d.Cards {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendCard(b, c)
+	}
+	return append(b, "]}"...)
+}
+
+func appendDecks(b []byte, decks []game.Deck) []byte {
+	b = append(b, '[')
+	for i, d := range decks {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendDeck(b, d)
+	}
+	return append(b, ']')
+}
+
+// appendGame writes a Game. A room without a round timer has no round_timer_settings
+// key at all: the existing frontend tests `!== undefined` and would start a null timer.
+func appendGame(b []byte, g game.GameInfo) []byte {
+	b = append(b, `{"name":`...)
+	b = appendString(b, g.Name)
+	b = append(b, `,"deck_id":`...)
+	b = strconv.AppendInt(b, int64(g.Deck.ID), 10)
+	b = append(b, `,"game_settings":{`...)
+	if t := g.Settings.RoundTimer; t != nil {
+		b = append(b, `"round_timer_settings":{"maximum":`...)
+		b = strconv.AppendInt(b, int64(t.Maximum), 10)
+		b = append(b, `,"warning":`...)
+		b = strconv.AppendInt(b, int64(t.Warning), 10)
+		b = append(b, '}')
+	}
+	b = append(b, `},"code":`...)
+	b = appendString(b, g.Code)
+	return append(b, '}')
+}
+
+func appendPlayer(b []byte, p game.Player) []byte {
+	b = append(b, `{"id":"`...)
+	b = append(b, p.ID.String()...)
+	b = append(b, `","username":`...)
+	b = appendString(b, p.Username)
+	return append(b, '}')
+}
+
+func appendPlayerState(b []byte, ps game.PlayerState) []byte {
+	b = append(b, `{"player":`...)
+	b = appendPlayer(b, ps.Player)
+	b = append(b, `,"is_connected":`...)
+	b = appendBool(b, ps.Connected)
+	b = append(b, `,"is_admin":`...)
+	b = appendBool(b, ps.Admin)
+	b = append(b, `,"is_observing":`...)
+	b = appendBool(b, ps.Observing)
+	b = append(b, `,"has_voted":`...)
+	b = appendBool(b, ps.Voted)
+	return append(b, '}')
+}
+
+func appendGameState(b []byte, st *game.State) []byte {
+	b = append(b, `{"game":`...)
+	b = appendGame(b, st.Game)
+	b = append(b, `,"player_states":{`...)
+	for i, ps := range st.Players {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, ps.Player.ID.String()...)
+		b = append(b, `":`...)
+		b = appendPlayerState(b, ps)
+	}
+	b = append(b, `},"ticket_url":`...)
+	b = appendOptionalString(b, st.TicketURL)
+	b = append(b, `,"round_state":`...)
+	b = appendString(b, string(st.Round))
+	b = append(b, `,"round_start":`...)
+	b = appendTime(b, st.RoundStart)
+	return append(b, '}')
+}
+
+// appendVotes writes the votes map, {"<player id>": vote or null}, in join order.
+func appendVotes(b []byte, votes []game.Vote) []byte {
+	b = append(b, '{')
+	for i, v := range votes {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, v.PlayerID.String()...)
+		b = append(b, `":`...)
+		if v.Value == nil {
+			b = append(b, "null"...)
+		} else {
+			b = appendFloat(b, *v.Value)
+		}
+	}
+	return append(b, '}')
+}

@@ -1,0 +1,291 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+
+	"github.com/pokerd/pokerd/game"
+)
+
+// WSConfig bounds what one WebSocket connection may cost the server.
+type WSConfig struct {
+	ReadLimit    int64         // largest client frame, in bytes
+	OutboxSize   int           // messages queued for a client before it counts as too slow
+	WriteTimeout time.Duration // longest a single write may take
+	PingInterval time.Duration // how often a silent peer is asked for a pong
+	MessageRate  float64       // client messages per second a connection may send (burst: 2×)
+}
+
+// DefaultWSConfig is what pokerd uses unless told otherwise.
+var DefaultWSConfig = WSConfig{
+	ReadLimit:    32 << 10,
+	OutboxSize:   64,
+	WriteTimeout: 10 * time.Second,
+	PingInterval: 20 * time.Second,
+	MessageRate:  20,
+}
+
+// Close codes and reasons the existing frontend acts on.
+const (
+	closeNoGame   websocket.StatusCode = 4000
+	closeNoPlayer websocket.StatusCode = 4001
+)
+
+// sockets tracks the open WebSocket connections so that shutdown can close them with
+// 1001: http.Server.Shutdown does not know hijacked connections.
+type sockets struct {
+	mu       sync.Mutex
+	open     map[*websocket.Conn]struct{}
+	closing  bool
+	handlers sync.WaitGroup
+}
+
+func (s *sockets) add(c *websocket.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	if s.open == nil {
+		s.open = map[*websocket.Conn]struct{}{}
+	}
+	s.open[c] = struct{}{}
+	return true
+}
+
+func (s *sockets) remove(c *websocket.Conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.open, c)
+}
+
+// closeAll closes every open socket with 1001 and waits, until ctx ends, for their
+// handlers to finish.
+func (s *sockets) closeAll(ctx context.Context) {
+	s.mu.Lock()
+	s.closing = true
+	conns := make([]*websocket.Conn, 0, len(s.open))
+	for c := range s.open {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		go c.Close(websocket.StatusGoingAway, "server shutting down")
+	}
+	done := make(chan struct{})
+	go func() { s.handlers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		for _, c := range conns {
+			_ = c.CloseNow()
+		}
+	}
+}
+
+// serveWebSocket is GET /api/ws/{player_id}/{code}.
+func (s *Server) serveWebSocket(c echo.Context) error {
+	playerID, idErr := uuid.Parse(c.Param("player_id"))
+	code := c.Param("code")
+	if idErr != nil || !game.ValidCode(code) {
+		// As the reference: a malformed path is refused before the upgrade.
+		return &apiError{status: 403, detail: "Forbidden"}
+	}
+	s.sockets.handlers.Add(1)
+	defer s.sockets.handlers.Done()
+
+	conn, err := websocket.Accept(c.Response(), c.Request(), &websocket.AcceptOptions{
+		OriginPatterns:     s.wsOriginPatterns,
+		InsecureSkipVerify: s.cors.allowAll,
+	})
+	if err != nil {
+		s.log.Debug("websocket upgrade refused", "err", err)
+		return nil // Accept has written the response
+	}
+	if !s.sockets.add(conn) {
+		conn.Close(websocket.StatusGoingAway, "server shutting down")
+		return nil
+	}
+	defer s.sockets.remove(conn)
+	conn.SetReadLimit(s.ws.ReadLimit)
+
+	room, err := s.rooms.Room(code)
+	if err != nil {
+		conn.Close(closeNoGame, "No game with code '"+code+"' exists!")
+		return nil
+	}
+	sess := newWSSession(conn, s.ws, s.log.With("code", code, "player", playerID))
+	go sess.writeLoop()
+	if err := room.Connect(playerID, sess); err != nil {
+		sess.stop()
+		<-sess.writerDone
+		switch game.CodeOf(err) {
+		case game.ENotSeated:
+			conn.Close(closeNoPlayer, err.Error())
+		default:
+			conn.Close(closeNoGame, "No game with code '"+code+"' exists!")
+		}
+		return nil
+	}
+	go sess.pingLoop()
+	sess.readLoop(room, playerID)
+	room.Disconnect(playerID, sess)
+	sess.stop()
+	<-sess.writerDone
+	if sess.tooSlow() {
+		conn.Close(websocket.StatusPolicyViolation, "too slow: messages were not read")
+	} else {
+		conn.Close(websocket.StatusNormalClosure, "")
+	}
+	return nil
+}
+
+// wsSession is one WebSocket connection's link to its room: a bounded outbox filled by
+// the room, drained by its own writer goroutine.
+type wsSession struct {
+	conn       *websocket.Conn
+	cfg        WSConfig
+	log        *slog.Logger
+	outbox     chan *game.Event
+	ctx        context.Context // ends when the session stops, for whatever reason
+	cancel     context.CancelFunc
+	writerDone chan struct{}
+
+	mu       sync.Mutex
+	overflow bool
+}
+
+func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger) *wsSession {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &wsSession{
+		conn: conn, cfg: cfg, log: log,
+		outbox: make(chan *game.Event, cfg.OutboxSize),
+		ctx:    ctx, cancel: cancel,
+		writerDone: make(chan struct{}),
+	}
+}
+
+// Deliver queues ev without waiting. A client that has let its outbox fill up is cut
+// off, so that it never holds back its room; it may reconnect and resync.
+func (s *wsSession) Deliver(ev *game.Event) {
+	select {
+	case s.outbox <- ev:
+	default:
+		s.mu.Lock()
+		s.overflow = true
+		s.mu.Unlock()
+		s.cancel()
+	}
+}
+
+func (s *wsSession) tooSlow() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.overflow
+}
+
+func (s *wsSession) stop() { s.cancel() }
+
+func (s *wsSession) writeLoop() {
+	defer close(s.writerDone)
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case ev := <-s.outbox:
+			for _, frame := range wsFrames(ev) {
+				if err := s.write(frame); err != nil {
+					s.log.Debug("websocket write failed", "err", err)
+					s.cancel()
+					return
+				}
+			}
+		}
+	}
+}
+
+func (s *wsSession) write(frame []byte) error {
+	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.WriteTimeout)
+	defer cancel()
+	return s.conn.Write(ctx, websocket.MessageText, frame)
+}
+
+// pingLoop detects a peer that vanished without closing: it must answer each ping
+// within one interval.
+func (s *wsSession) pingLoop() {
+	if s.cfg.PingInterval <= 0 {
+		return
+	}
+	t := time.NewTicker(s.cfg.PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(s.ctx, s.cfg.PingInterval)
+			err := s.conn.Ping(ctx)
+			cancel()
+			if err != nil {
+				s.log.Debug("websocket peer did not answer a ping", "err", err)
+				s.cancel()
+				return
+			}
+		}
+	}
+}
+
+// readLoop turns client frames into room commands until the connection ends. Frames
+// that are not valid messages, and messages over the rate limit, are ignored.
+func (s *wsSession) readLoop(room *game.Room, playerID uuid.UUID) {
+	limiter := rate.NewLimiter(rate.Limit(s.cfg.MessageRate), max(1, int(2*s.cfg.MessageRate)))
+	for {
+		typ, data, err := s.conn.Read(s.ctx)
+		if err != nil {
+			if websocket.CloseStatus(err) == -1 && !errors.Is(err, context.Canceled) {
+				s.log.Debug("websocket read ended", "err", err)
+			}
+			return
+		}
+		if typ != websocket.MessageText {
+			continue
+		}
+		if s.cfg.MessageRate > 0 && !limiter.Allow() {
+			s.log.Debug("websocket message over the rate limit ignored")
+			continue
+		}
+		msg, err := decodeClientMessage(data)
+		if err != nil {
+			s.log.Debug("websocket message ignored", "err", err)
+			continue
+		}
+		if err := s.apply(room, playerID, msg); err != nil {
+			s.log.Debug("websocket command refused", "type", msg.Type, "err", err)
+		}
+	}
+}
+
+func (s *wsSession) apply(room *game.Room, playerID uuid.UUID, msg clientMessage) error {
+	switch msg.Type {
+	case msgSubmitVote:
+		return room.Vote(playerID, msg.Vote)
+	case msgObserve:
+		return room.ToggleObserving(playerID)
+	case msgSync:
+		room.Sync(s)
+		return nil
+	case msgReset:
+		return room.StartRound(playerID, msg.Ticket)
+	case msgReveal:
+		return room.Reveal(playerID)
+	}
+	return nil
+}

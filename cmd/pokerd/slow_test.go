@@ -1,0 +1,105 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// dialStalled opens a WebSocket whose client never reads, with a tiny receive buffer so
+// that the server's writes back up quickly.
+func (s *testServer) dialStalled(t *testing.T, playerID, code string) *websocket.Conn {
+	t.Helper()
+	dialer := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		var sockErr error
+		err := rc.Control(func(fd uintptr) {
+			sockErr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+		})
+		if err != nil {
+			return err
+		}
+		return sockErr
+	}}
+	client := &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, s.wsBase+"/api/ws/"+playerID+"/"+code, &websocket.DialOptions{HTTPClient: client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.CloseNow() })
+	return conn
+}
+
+func TestSlowConsumerDoesNotHoldBackItsRoom(t *testing.T) {
+	s := startServer(t, nil, "--ws-outbox", "16", "--ws-message-rate", "0", "--ws-write-timeout", "1m")
+	code := s.createGame(t, "slow")
+	voterID := s.join(t, code, "Voter")
+	watcherID := s.join(t, code, "Watcher")
+	slowID := s.join(t, code, "Sleepy")
+	// Long names make every STATE large, so the stalled socket fills up within a few
+	// hundred messages.
+	for i := range 40 {
+		s.join(t, code, strings.Repeat(string(rune('a'+i%26)), 1000))
+	}
+	voter := s.connect(t, voterID, code)
+	watcher := s.connect(t, watcherID, code)
+	voter.expectPlayer("CONNECTED", watcherID)
+	stalled := s.dialStalled(t, slowID, code)
+	voter.expectPlayer("CONNECTED", slowID)
+	watcher.expectPlayer("CONNECTED", slowID)
+
+	// The stalled client asks for the (large) state again and again and reads nothing.
+	flood := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for range 2000 {
+			if err := stalled.Write(ctx, websocket.MessageText, []byte(`{"type":"SYNC","payload":null}`)); err != nil {
+				flood <- nil // the server has cut it off
+				return
+			}
+		}
+		flood <- nil
+	}()
+
+	// Meanwhile the rest of the room goes on: every vote reaches the watcher, and the
+	// stalled client is disconnected rather than waited for.
+	const votes = 100
+	cards := []float64{1, 2, 3, 5, 8}
+	sawDisconnect := false
+	for i := range votes {
+		voter.send("SUBMITVOTE", cards[i%len(cards)])
+		for {
+			m := watcher.next()
+			if m.Type == "DISCONNECTED" {
+				var p player
+				watcher.decode(m, &p)
+				if p.ID != slowID {
+					t.Fatalf("unexpected DISCONNECTED of %s", p.ID)
+				}
+				sawDisconnect = true
+				continue
+			}
+			if m.Type != "PLAYERVOTED" {
+				t.Fatalf("watcher got %s", m.Type)
+			}
+			break
+		}
+	}
+	if !sawDisconnect {
+		watcher.expectPlayer("DISCONNECTED", slowID)
+	}
+	<-flood
+	if ps := watcher.sync().PlayerStates[slowID]; ps.IsConnected {
+		t.Fatal("the stalled client still counts as connected")
+	}
+}

@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"encoding/hex"
 	"math"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/google/uuid"
 
 	"github.com/pokerd/pokerd/game"
 )
@@ -58,17 +61,37 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// appendFloat writes a float as Python's json does: whole numbers as "1.0".
+// appendFloat writes a float as Python's json does (its repr): the shortest digits that
+// read back the same, whole numbers as "1.0", exponent form only below 1e-4 or from 1e16.
 func appendFloat(b []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		// Never stored (votes are checked against the deck); null keeps the JSON valid.
 		return append(b, "null"...)
 	}
-	if f == math.Trunc(f) && math.Abs(f) < 1e16 {
-		b = strconv.AppendFloat(b, f, 'f', -1, 64)
-		return append(b, '.', '0')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-4 || abs >= 1e16) {
+		return strconv.AppendFloat(b, f, 'e', -1, 64)
 	}
-	return strconv.AppendFloat(b, f, 'g', -1, 64)
+	b = strconv.AppendFloat(b, f, 'f', -1, 64)
+	if f == math.Trunc(f) {
+		b = append(b, '.', '0')
+	}
+	return b
+}
+
+// appendUUID writes id in canonical form without the allocation of id.String(): a state
+// names every player twice.
+func appendUUID(b []byte, id uuid.UUID) []byte {
+	var buf [36]byte
+	hex.Encode(buf[0:8], id[0:4])
+	buf[8] = '-'
+	hex.Encode(buf[9:13], id[4:6])
+	buf[13] = '-'
+	hex.Encode(buf[14:18], id[6:8])
+	buf[18] = '-'
+	hex.Encode(buf[19:23], id[8:10])
+	buf[23] = '-'
+	hex.Encode(buf[24:], id[10:])
+	return append(b, buf[:]...)
 }
 
 func appendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
@@ -146,7 +169,7 @@ func appendGame(b []byte, g game.GameInfo) []byte {
 
 func appendPlayer(b []byte, p game.Player) []byte {
 	b = append(b, `{"id":"`...)
-	b = append(b, p.ID.String()...)
+	b = appendUUID(b, p.ID)
 	b = append(b, `","username":`...)
 	b = appendString(b, p.Username)
 	return append(b, '}')
@@ -175,7 +198,7 @@ func appendGameState(b []byte, st *game.State) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, '"')
-		b = append(b, ps.Player.ID.String()...)
+		b = appendUUID(b, ps.Player.ID)
 		b = append(b, `":`...)
 		b = appendPlayerState(b, ps)
 	}
@@ -196,7 +219,7 @@ func appendVotes(b []byte, votes []game.Vote) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, '"')
-		b = append(b, v.PlayerID.String()...)
+		b = appendUUID(b, v.PlayerID)
 		b = append(b, `":`...)
 		if v.Value == nil {
 			b = append(b, "null"...)

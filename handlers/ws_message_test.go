@@ -1,0 +1,482 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/pokerd/pokerd/game"
+)
+
+func wsmsgStr(s string) *string { return &s }
+
+func TestDecodeClientMessageAccepted(t *testing.T) {
+	cases := []struct {
+		name string
+		in   string
+		want clientMessage
+	}{
+		{"vote 3", `{"type":"SUBMITVOTE","payload":3}`, clientMessage{Type: msgSubmitVote, Vote: 3}},
+		{"vote 0.5", `{"type":"SUBMITVOTE","payload":0.5}`, clientMessage{Type: msgSubmitVote, Vote: 0.5}},
+		{"vote -1 (deck checked by the room)", `{"type":"SUBMITVOTE","payload":-1}`, clientMessage{Type: msgSubmitVote, Vote: -1}},
+		{"vote 3.0", `{"type":"SUBMITVOTE","payload":3.0}`, clientMessage{Type: msgSubmitVote, Vote: 3}},
+		{"vote exponent", `{"type":"SUBMITVOTE","payload":1e2}`, clientMessage{Type: msgSubmitVote, Vote: 100}},
+		{"vote, spaces", ` { "payload" : 21 , "type" : "SUBMITVOTE" } `, clientMessage{Type: msgSubmitVote, Vote: 21}},
+		{"observe null", `{"type":"OBSERVE","payload":null}`, clientMessage{Type: msgObserve}},
+		{"observe player", `{"type":"OBSERVE","payload":{"id":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","username":"Ann"}}`, clientMessage{Type: msgObserve}},
+		{"sync object", `{"type":"SYNC","payload":{}}`, clientMessage{Type: msgSync}},
+		{"sync null", `{"type":"SYNC","payload":null}`, clientMessage{Type: msgSync}},
+		{"reset null", `{"type":"RESET","payload":null}`, clientMessage{Type: msgReset}},
+		{"reset url", `{"type":"RESET","payload":"https://x.y/1"}`, clientMessage{Type: msgReset, Ticket: wsmsgStr("https://x.y/1")}},
+		{"reset empty string (URL checked by the room)", `{"type":"RESET","payload":""}`, clientMessage{Type: msgReset, Ticket: wsmsgStr("")}},
+		{"reset escaped url", `{"type":"RESET","payload":"https:\/\/x.y\/\u0031"}`, clientMessage{Type: msgReset, Ticket: wsmsgStr("https://x.y/1")}},
+		{"reveal empty string", `{"type":"REVEAL","payload":""}`, clientMessage{Type: msgReveal}},
+		{"reveal null", `{"type":"REVEAL","payload":null}`, clientMessage{Type: msgReveal}},
+		{"unknown fields ignored", `{"type":"REVEAL","payload":1,"extra":[1,2]}`, clientMessage{Type: msgReveal}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := decodeClientMessage([]byte(c.in))
+			if err != nil {
+				t.Fatalf("decodeClientMessage(%s): %v", c.in, err)
+			}
+			if !wsmsgEqual(got, c.want) {
+				t.Errorf("decodeClientMessage(%s) = %s, want %s", c.in, wsmsgString(got), wsmsgString(c.want))
+			}
+		})
+	}
+}
+
+func TestDecodeClientMessageRefused(t *testing.T) {
+	cases := []struct{ name, in string }{
+		{"empty", ``},
+		{"not JSON", `hello`},
+		{"truncated", `{"type":"SYNC","payload":`},
+		{"binary garbage", "\x00\xff\xfe\x80\x01binary\x9c"},
+		{"array", `[{"type":"SYNC","payload":null}]`},
+		{"null", `null`},
+		{"string", `"SYNC"`},
+		{"number", `3`},
+		{"trailing data", `{"type":"SYNC","payload":null} {}`},
+		{"sync without payload", `{"type":"SYNC"}`},
+		{"without type", `{"payload":1}`},
+		{"empty object", `{}`},
+		{"type a number", `{"type":1,"payload":null}`},
+		{"type null", `{"type":null,"payload":null}`},
+		{"type an object", `{"type":{"x":"SYNC"},"payload":null}`},
+		{"type lower case", `{"type":"submitvote","payload":3}`},
+		{"type mixed case", `{"type":"Sync","payload":null}`},
+		{"Type key capitalised", `{"Type":"SYNC","payload":null}`},
+		{"Payload key capitalised", `{"type":"SYNC","Payload":null}`},
+		{"type with space", `{"type":"SYNC ","payload":null}`},
+		{"server STATE", `{"type":"STATE","payload":{}}`},
+		{"server PLAYERVOTED", `{"type":"PLAYERVOTED","payload":null}`},
+		{"server REVEALGAME", `{"type":"REVEALGAME","payload":{}}`},
+		{"server RESETGAME", `{"type":"RESETGAME","payload":null}`},
+		{"server CONNECTED", `{"type":"CONNECTED","payload":null}`},
+		{"server DISCONNECTED", `{"type":"DISCONNECTED","payload":null}`},
+		{"server OBSERVING", `{"type":"OBSERVING","payload":null}`},
+		{"vote string", `{"type":"SUBMITVOTE","payload":"3"}`},
+		{"vote true", `{"type":"SUBMITVOTE","payload":true}`},
+		{"vote null", `{"type":"SUBMITVOTE","payload":null}`},
+		{"vote object", `{"type":"SUBMITVOTE","payload":{}}`},
+		{"vote array", `{"type":"SUBMITVOTE","payload":[]}`},
+		{"vote array of number", `{"type":"SUBMITVOTE","payload":[3]}`},
+		{"vote 1e400", `{"type":"SUBMITVOTE","payload":1e400}`},
+		{"vote -1e400", `{"type":"SUBMITVOTE","payload":-1e400}`},
+		{"vote NaN", `{"type":"SUBMITVOTE","payload":NaN}`},
+		{"vote Infinity", `{"type":"SUBMITVOTE","payload":Infinity}`},
+		{"reset number", `{"type":"RESET","payload":5}`},
+		{"reset object", `{"type":"RESET","payload":{}}`},
+		{"reset array", `{"type":"RESET","payload":["https://x.y"]}`},
+		{"reset true", `{"type":"RESET","payload":true}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := decodeClientMessage([]byte(c.in))
+			if err == nil {
+				t.Fatalf("decodeClientMessage(%q) = %s, want an error", c.in, wsmsgString(got))
+			}
+			if !errors.Is(err, errNotAMessage) {
+				t.Errorf("error %v does not wrap errNotAMessage", err)
+			}
+			if got != (clientMessage{}) {
+				t.Errorf("decodeClientMessage(%q) returned %s with its error", c.in, wsmsgString(got))
+			}
+		})
+	}
+}
+
+func wsmsgEqual(a, b clientMessage) bool {
+	if a.Type != b.Type || a.Vote != b.Vote || (a.Ticket == nil) != (b.Ticket == nil) {
+		return false
+	}
+	return a.Ticket == nil || *a.Ticket == *b.Ticket
+}
+
+func wsmsgString(m clientMessage) string {
+	ticket := "<nil>"
+	if m.Ticket != nil {
+		ticket = `"` + *m.Ticket + `"`
+	}
+	b, _ := json.Marshal(m.Vote)
+	return "{Type:" + m.Type + " Vote:" + string(b) + " Ticket:" + ticket + "}"
+}
+
+// Fixtures for the event renderings.
+var (
+	wsmsgAnn = game.Player{ID: uuid.MustParse("a0000000-0000-4000-8000-00000000000a"), Username: "Ann"}
+	wsmsgBob = game.Player{ID: uuid.MustParse("0b000000-0000-4000-8000-00000000000b"), Username: "Bob"}
+)
+
+const (
+	wsmsgAnnJSON = `{"id":"a0000000-0000-4000-8000-00000000000a","username":"Ann"}`
+	wsmsgBobID   = `0b000000-0000-4000-8000-00000000000b`
+)
+
+func wsmsgState(round game.RoundState) *game.State {
+	st := &game.State{
+		Game: game.GameInfo{Code: "ab12", Name: "G", Deck: game.FibonacciDeck()},
+		Players: []game.PlayerState{
+			{Player: wsmsgAnn, Connected: true, Admin: true, Voted: true},
+			{Player: wsmsgBob},
+		},
+		Round: round,
+	}
+	if round == game.RoundRevealed {
+		v := 0.5
+		st.Votes = []game.Vote{{PlayerID: wsmsgAnn.ID, Value: &v}, {PlayerID: wsmsgBob.ID}}
+	}
+	return st
+}
+
+func wsmsgFrames(frames [][]byte) []string {
+	out := make([]string, len(frames))
+	for i, f := range frames {
+		out[i] = string(f)
+	}
+	return out
+}
+
+func TestRenderWSFrames(t *testing.T) {
+	revealed := wsmsgState(game.RoundRevealed)
+	voting := wsmsgState(game.RoundVoting)
+	half := 0.5
+	revealVotes := `{"a0000000-0000-4000-8000-00000000000a":0.5,"` + wsmsgBobID + `":null}`
+	ticket := "https://example.com/browse/X-1?a=<b>&c"
+
+	cases := []struct {
+		name string
+		ev   *game.Event
+		want []string
+	}{
+		{"socket closed, other tab open", &game.Event{Kind: game.SocketClosed, Player: wsmsgAnn, LastSocket: false}, nil},
+		{"socket closed, last socket", &game.Event{Kind: game.SocketClosed, Player: wsmsgAnn, LastSocket: true},
+			[]string{`{"type":"DISCONNECTED","payload":` + wsmsgAnnJSON + `}`}},
+		{"snapshot voting", &game.Event{Kind: game.Snapshot, State: voting},
+			[]string{`{"type":"STATE","payload":` + string(appendGameState(nil, voting)) + `}`}},
+		{"snapshot revealed", &game.Event{Kind: game.Snapshot, State: revealed, Votes: revealed.Votes},
+			[]string{
+				`{"type":"STATE","payload":` + string(appendGameState(nil, revealed)) + `}`,
+				`{"type":"REVEALGAME","payload":` + revealVotes + `}`,
+			}},
+		{"round started without ticket", &game.Event{Kind: game.RoundStarted},
+			[]string{`{"type":"RESETGAME","payload":null}`}},
+		{"round started with ticket", &game.Event{Kind: game.RoundStarted, TicketURL: &ticket},
+			[]string{`{"type":"RESETGAME","payload":"https://example.com/browse/X-1?a=<b>&c"}`}},
+		{"socket opened", &game.Event{Kind: game.SocketOpened, Player: wsmsgAnn,
+			PlayerState: game.PlayerState{Player: wsmsgAnn, Connected: true, Admin: true, Voted: true}},
+			[]string{`{"type":"CONNECTED","payload":{"player":` + wsmsgAnnJSON + `,"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":true}}`}},
+		{"vote cast", &game.Event{Kind: game.VoteCast, Player: wsmsgAnn, Value: 3},
+			[]string{`{"type":"PLAYERVOTED","payload":` + wsmsgAnnJSON + `}`}},
+		{"observing toggled", &game.Event{Kind: game.ObservingToggled, Player: wsmsgAnn},
+			[]string{`{"type":"OBSERVING","payload":` + wsmsgAnnJSON + `}`}},
+		{"revealed", &game.Event{Kind: game.Revealed, Votes: []game.Vote{{PlayerID: wsmsgAnn.ID, Value: &half}, {PlayerID: wsmsgBob.ID}}},
+			[]string{`{"type":"REVEALGAME","payload":` + revealVotes + `}`}},
+		{"revealed, nobody seated", &game.Event{Kind: game.Revealed},
+			[]string{`{"type":"REVEALGAME","payload":{}}`}},
+		{"player joined", &game.Event{Kind: game.PlayerJoined, Player: wsmsgAnn, Admin: true}, nil},
+		{"room created", &game.Event{Kind: game.RoomCreated, Game: &game.GameInfo{Code: "ab12"}}, nil},
+		{"room closed", &game.Event{Kind: game.RoomClosed}, nil},
+		{"unknown kind", &game.Event{Kind: game.EventKind(99)}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := wsmsgFrames(renderWSFrames(c.ev))
+			if len(got) != len(c.want) {
+				t.Fatalf("%d frames %q, want %d %q", len(got), got, len(c.want), c.want)
+			}
+			for i := range got {
+				if got[i] != c.want[i] {
+					t.Errorf("frame %d:\n got %s\nwant %s", i, got[i], c.want[i])
+				}
+				if !json.Valid([]byte(got[i])) {
+					t.Errorf("frame %d is not valid JSON: %s", i, got[i])
+				}
+			}
+		})
+	}
+}
+
+func TestWSFramesMemoized(t *testing.T) {
+	events := []*game.Event{
+		{Kind: game.Snapshot, State: wsmsgState(game.RoundRevealed), Votes: wsmsgState(game.RoundRevealed).Votes},
+		{Kind: game.VoteCast, Player: wsmsgAnn, Value: 1},
+		{Kind: game.RoundStarted},
+	}
+	for _, ev := range events {
+		first := wsFrames(ev)
+		second := wsFrames(ev)
+		if len(first) == 0 || len(first) != len(second) {
+			t.Fatalf("%v: %d then %d frames", ev.Kind, len(first), len(second))
+		}
+		if &first[0] != &second[0] {
+			t.Errorf("%v: the second call built a new frame list", ev.Kind)
+		}
+		for i := range first {
+			if &first[i][0] != &second[i][0] {
+				t.Errorf("%v: frame %d was encoded again", ev.Kind, i)
+			}
+		}
+	}
+
+	// An event without frames is memoized as none, too.
+	none := &game.Event{Kind: game.PlayerJoined, Player: wsmsgAnn}
+	if f := wsFrames(none); f != nil {
+		t.Errorf("PlayerJoined: %q", wsmsgFrames(f))
+	}
+	if f := wsFrames(none); f != nil {
+		t.Errorf("PlayerJoined, again: %q", wsmsgFrames(f))
+	}
+
+	// Many sockets at once share one encoding.
+	ev := &game.Event{Kind: game.ObservingToggled, Player: wsmsgBob}
+	var wg sync.WaitGroup
+	results := make([][][]byte, 16)
+	for i := range results {
+		wg.Go(func() { results[i] = wsFrames(ev) })
+	}
+	wg.Wait()
+	for i, r := range results {
+		if &r[0][0] != &results[0][0][0] {
+			t.Errorf("goroutine %d got its own encoding", i)
+		}
+	}
+}
+
+// wsmsgRecorder is a Subscriber that keeps every event.
+type wsmsgRecorder struct {
+	mu     sync.Mutex
+	events []*game.Event
+}
+
+func (r *wsmsgRecorder) Deliver(ev *game.Event) {
+	r.mu.Lock()
+	r.events = append(r.events, ev)
+	r.mu.Unlock()
+}
+
+// take returns the frames of the events received since the last call.
+func (r *wsmsgRecorder) take() []string {
+	r.mu.Lock()
+	evs := r.events
+	r.events = nil
+	r.mu.Unlock()
+	var out []string
+	for _, ev := range evs {
+		out = append(out, wsmsgFrames(wsFrames(ev))...)
+	}
+	return out
+}
+
+type wsmsgClock struct{ now time.Time }
+
+func (c wsmsgClock) Now() time.Time { return c.now }
+
+func (c wsmsgClock) AfterFunc(d time.Duration, f func()) game.Timer { return time.AfterFunc(d, f) }
+
+// TestWSFramesFromRoom renders the events a real room emits, as a socket sees them.
+func TestWSFramesFromRoom(t *testing.T) {
+	db, err := game.NewMemoryDeckDB(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2024, 5, 1, 14, 34, 56, 789012345, time.FixedZone("CEST", 2*60*60))
+	reg := game.NewRegistry(game.RegistryConfig{
+		Decks: db, Clock: wsmsgClock{now}, NewCode: func() string { return "ab12" },
+	})
+	room, err := reg.Create("Sprint & <co>", 1, game.GameSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []game.Player{wsmsgAnn, wsmsgBob} {
+		if err := room.Join(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bobJSON := `{"id":"` + wsmsgBobID + `","username":"Bob"}`
+	gameJSON := `{"name":"Sprint & <co>","deck_id":1,"game_settings":{},"code":"ab12"}`
+	check := func(step string, got []string, want ...string) {
+		t.Helper()
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s:\n got %s\nwant %s", step, strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+		}
+	}
+
+	ann := &wsmsgRecorder{}
+	if err := room.Connect(wsmsgAnn.ID, ann); err != nil {
+		t.Fatal(err)
+	}
+	check("connect", ann.take(),
+		`{"type":"STATE","payload":{"game":`+gameJSON+`,"player_states":{`+
+			`"a0000000-0000-4000-8000-00000000000a":{"player":`+wsmsgAnnJSON+`,"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":false},`+
+			`"`+wsmsgBobID+`":{"player":`+bobJSON+`,"is_connected":false,"is_admin":false,"is_observing":false,"has_voted":false}},`+
+			`"ticket_url":null,"round_state":"INIT","round_start":null}}`,
+		`{"type":"CONNECTED","payload":{"player":`+wsmsgAnnJSON+`,"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":false}}`)
+
+	ticket := "HTTPS://Example.COM"
+	if err := room.StartRound(wsmsgAnn.ID, &ticket); err != nil {
+		t.Fatal(err)
+	}
+	check("reset", ann.take(), `{"type":"RESETGAME","payload":"https://example.com/"}`)
+
+	if err := room.Vote(wsmsgBob.ID, 0.5); err != nil {
+		t.Fatal(err)
+	}
+	if err := room.ToggleObserving(wsmsgBob.ID); err != nil {
+		t.Fatal(err)
+	}
+	check("vote, observe", ann.take(),
+		`{"type":"PLAYERVOTED","payload":`+bobJSON+`}`,
+		`{"type":"OBSERVING","payload":`+bobJSON+`}`)
+
+	if err := room.Reveal(wsmsgAnn.ID); err != nil {
+		t.Fatal(err)
+	}
+	reveal := `{"type":"REVEALGAME","payload":{"a0000000-0000-4000-8000-00000000000a":null,"` + wsmsgBobID + `":0.5}}`
+	check("reveal", ann.take(), reveal)
+
+	room.Sync(ann)
+	check("sync", ann.take(),
+		`{"type":"STATE","payload":{"game":`+gameJSON+`,"player_states":{`+
+			`"a0000000-0000-4000-8000-00000000000a":{"player":`+wsmsgAnnJSON+`,"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":false},`+
+			`"`+wsmsgBobID+`":{"player":`+bobJSON+`,"is_connected":false,"is_admin":false,"is_observing":true,"has_voted":true}},`+
+			`"ticket_url":"https://example.com/","round_state":"REVEALED","round_start":"2024-05-01T12:34:56.789012Z"}}`,
+		reveal)
+
+	// A second tab: closing it says nothing, closing the last one says DISCONNECTED.
+	tab1, tab2 := &wsmsgRecorder{}, &wsmsgRecorder{}
+	if err := room.Connect(wsmsgBob.ID, tab1); err != nil {
+		t.Fatal(err)
+	}
+	if err := room.Connect(wsmsgBob.ID, tab2); err != nil {
+		t.Fatal(err)
+	}
+	ann.take()
+	room.Disconnect(wsmsgBob.ID, tab2)
+	check("close a second tab", ann.take())
+	room.Disconnect(wsmsgBob.ID, tab1)
+	check("close the last tab", ann.take(), `{"type":"DISCONNECTED","payload":`+bobJSON+`}`)
+
+	room.Disconnect(wsmsgAnn.ID, ann)
+	check("own disconnect", ann.take())
+	if _, err := reg.Room("ab12"); err == nil {
+		t.Errorf("the room outlived its last socket with no grace period")
+	}
+}
+
+// FuzzDecodeClientMessage checks that no frame panics the decoder and that whatever it
+// accepts is a well-formed client message that survives re-encoding.
+func FuzzDecodeClientMessage(f *testing.F) {
+	seeds := []string{
+		`{"type":"SUBMITVOTE","payload":3}`,
+		`{"type":"SUBMITVOTE","payload":0.5}`,
+		`{"type":"SUBMITVOTE","payload":-1}`,
+		`{"type":"SUBMITVOTE","payload":-0}`,
+		`{"type":"SUBMITVOTE","payload":1.5e-7}`,
+		`{"type":"OBSERVE","payload":null}`,
+		`{"type":"OBSERVE","payload":{"id":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","username":"Ann"}}`,
+		`{"type":"SYNC","payload":{}}`,
+		`{"type":"RESET","payload":null}`,
+		`{"type":"RESET","payload":"https://x.y/1"}`,
+		`{"type":"RESET","payload":"\u2028<a>\ud83c\udccf\ud800"}`,
+		`{"type":"REVEAL","payload":""}`,
+		`hello`,
+		"\x00\xff\xfe\x80\x01binary\x9c",
+		`[{"type":"SYNC","payload":null}]`,
+		`null`,
+		`{"type":"SYNC"}`,
+		`{"payload":1}`,
+		`{"type":1,"payload":null}`,
+		`{"type":null,"payload":null}`,
+		`{"type":"submitvote","payload":3}`,
+		`{"type":"STATE","payload":{}}`,
+		`{"type":"PLAYERVOTED","payload":null}`,
+		`{"type":"REVEALGAME","payload":{}}`,
+		`{"type":"SUBMITVOTE","payload":"3"}`,
+		`{"type":"SUBMITVOTE","payload":true}`,
+		`{"type":"SUBMITVOTE","payload":null}`,
+		`{"type":"SUBMITVOTE","payload":{}}`,
+		`{"type":"SUBMITVOTE","payload":[]}`,
+		`{"type":"SUBMITVOTE","payload":1e400}`,
+		`{"type":"RESET","payload":5}`,
+		`{"type":"RESET","payload":{}}`,
+		`{"type":"SUBMITVOTE","payload":3,"type":"RESET"}`,
+		`{"type":"SYNC","payload":null} {}`,
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	clientTypes := map[string]bool{msgSubmitVote: true, msgObserve: true, msgSync: true, msgReset: true, msgReveal: true}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		msg, err := decodeClientMessage(data)
+		if err != nil {
+			if !errors.Is(err, errNotAMessage) {
+				t.Fatalf("error %v does not wrap errNotAMessage", err)
+			}
+			return
+		}
+		if !clientTypes[msg.Type] {
+			t.Fatalf("accepted type %q from %q", msg.Type, data)
+		}
+		if !json.Valid(data) {
+			t.Fatalf("accepted a frame that is not JSON: %q", data)
+		}
+		if msg.Type == msgSubmitVote && (math.IsNaN(msg.Vote) || math.IsInf(msg.Vote, 0)) {
+			t.Fatalf("accepted a vote that is not finite: %v from %q", msg.Vote, data)
+		}
+		if msg.Type != msgSubmitVote && msg.Vote != 0 {
+			t.Fatalf("%s carries a vote %v", msg.Type, msg.Vote)
+		}
+		if msg.Type != msgReset && msg.Ticket != nil {
+			t.Fatalf("%s carries a ticket %q", msg.Type, *msg.Ticket)
+		}
+
+		// Re-encode with the server's own encoder and decode again.
+		b := append([]byte(nil), `{"type":`...)
+		b = appendString(b, msg.Type)
+		b = append(b, `,"payload":`...)
+		switch msg.Type {
+		case msgSubmitVote:
+			b = appendFloat(b, msg.Vote)
+		case msgReset:
+			b = appendOptionalString(b, msg.Ticket)
+		default:
+			b = append(b, "null"...)
+		}
+		b = append(b, '}')
+		again, err := decodeClientMessage(b)
+		if err != nil {
+			t.Fatalf("re-encoded %s (from %q) is refused: %v", b, data, err)
+		}
+		if !wsmsgEqual(again, msg) || math.Signbit(again.Vote) != math.Signbit(msg.Vote) {
+			t.Fatalf("re-encoded %s decodes to %s, want %s (from %q)", b, wsmsgString(again), wsmsgString(msg), data)
+		}
+	})
+}

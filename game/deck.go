@@ -22,6 +22,28 @@ type Deck struct {
 	Cards []Card `json:"cards"`
 }
 
+// UnmarshalJSON reads a card of a decks file, where both fields are required: a card
+// without a value would silently be worth 0.
+func (c *Card) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		Label *string  `json:"label"`
+		Value *float64 `json:"value"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	if raw.Label != nil {
+		c.Label = *raw.Label
+	}
+	if raw.Value == nil {
+		return fmt.Errorf("card %q has no value", c.Label)
+	}
+	c.Value = *raw.Value
+	return nil
+}
+
 // HasValue reports whether some card of the deck carries value v.
 func (d Deck) HasValue(v float64) bool {
 	return slices.ContainsFunc(d.Cards, func(c Card) bool { return c.Value == v })
@@ -79,6 +101,9 @@ func ParseDecks(name string, data []byte) (*MemoryDeckDB, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var decks []Deck
+	if !bytes.HasPrefix(bytes.TrimSpace(data), []byte("[")) {
+		return nil, fmt.Errorf("decks file %s: not a JSON list of decks", name)
+	}
 	if err := dec.Decode(&decks); err != nil {
 		return nil, fmt.Errorf("decks file %s: not a JSON list of decks: %w", name, err)
 	}

@@ -162,17 +162,20 @@ func (r *Room) Disconnect(id uuid.UUID, sub Subscriber) {
 
 // Subscribe delivers the room's events to sub without seating anyone (a room-wide view,
 // such as one rendering stream for all its browsers). sub first receives a Snapshot.
-// The returned function ends the subscription.
-func (r *Room) Subscribe(sub Subscriber) (unsubscribe func()) {
+// The returned function ends the subscription. A closed room refuses with ENotFound.
+func (r *Room) Subscribe(sub Subscriber) (unsubscribe func(), err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.state.closed {
+		return nil, r.goneError()
+	}
 	sub.Deliver(r.snapshotEventLocked())
 	r.subs = append(r.subs, sub)
 	return func() {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		r.removeSubLocked(sub)
-	}
+	}, nil
 }
 
 func (r *Room) removeSubLocked(sub Subscriber) {
@@ -193,6 +196,9 @@ func (r *Room) snapshotEventLocked() *Event {
 func (r *Room) Sync(sub Subscriber) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.state.closed {
+		return // its subscribers were let go when it closed
+	}
 	sub.Deliver(r.snapshotEventLocked())
 }
 

@@ -1,0 +1,91 @@
+package game
+
+import (
+	"reflect"
+	"testing"
+	"time"
+)
+
+// TestStateIsTheFoldOfEvents replays what a room emitted into a fresh roomState and
+// compares the result with the room's own state after every command. The RoomCreated
+// event is emitted before anyone can subscribe, so it is rebuilt from the room's GameInfo.
+func TestStateIsTheFoldOfEvents(t *testing.T) {
+	reg, clock := newTestRegistry(t, RegistryConfig{EmptyRoomGrace: time.Minute})
+	room, err := reg.Create("Fold", DefaultDeckID, GameSettings{RoundTimer: &RoundTimerSettings{Maximum: 3, Warning: 2}})
+	mustOK(t, err)
+	rec := &recorder{}
+	room.Subscribe(rec)
+	game := room.Game()
+	tab1, tab2 := &recorder{}, &recorder{}
+
+	steps := []struct {
+		name string
+		do   func() error
+	}{
+		{"created", func() error { return nil }},
+		{"alice joins", func() error { return room.Join(alice) }},
+		{"bob joins", func() error { return room.Join(bob) }},
+		{"carol joins", func() error { return room.Join(carol) }},
+		{"alice connects", func() error { return room.Connect(alice.ID, nil) }},
+		{"bob connects twice", func() error {
+			if err := room.Connect(bob.ID, tab1); err != nil {
+				return err
+			}
+			return room.Connect(bob.ID, tab2)
+		}},
+		{"bob votes before a round", func() error { return room.Vote(bob.ID, 2) }},
+		{"round starts with a ticket", func() error {
+			clock.Advance(10 * time.Second)
+			return room.StartRound(alice.ID, ptr("https://Example.com/T-1"))
+		}},
+		{"alice votes", func() error { return room.Vote(alice.ID, 13) }},
+		{"carol observes and votes", func() error {
+			if err := room.ToggleObserving(carol.ID); err != nil {
+				return err
+			}
+			return room.Vote(carol.ID, 0.5)
+		}},
+		{"bob observes", func() error { return room.ToggleObserving(bob.ID) }},
+		{"bob closes one tab", func() error { room.Disconnect(bob.ID, tab1); return nil }},
+		{"bob votes", func() error { return room.Vote(bob.ID, 100) }},
+		{"reveal", func() error { return room.Reveal(alice.ID) }},
+		{"bob closes his last tab", func() error { room.Disconnect(bob.ID, tab2); return nil }},
+		{"alice changes her vote after reveal", func() error { return room.Vote(alice.ID, 21) }},
+		{"reveal again", func() error { return room.Reveal(alice.ID) }},
+		{"round starts without a ticket", func() error {
+			clock.Advance(time.Minute)
+			return room.StartRound(alice.ID, nil)
+		}},
+		{"alice leaves and the room closes", func() error {
+			room.Disconnect(alice.ID, nil)
+			clock.Advance(time.Minute)
+			return nil
+		}},
+	}
+	for _, step := range steps {
+		mustOK(t, step.do())
+		fold := newRoomState()
+		fold.apply(&Event{Seq: 1, Kind: RoomCreated, At: testStart.UTC(), Game: &game})
+		wantSeq := uint64(2)
+		for _, ev := range rec.events() {
+			if ev.Kind == Snapshot {
+				continue
+			}
+			if ev.Seq != wantSeq {
+				t.Fatalf("after %q: event %v has Seq %d, want %d", step.name, ev.Kind, ev.Seq, wantSeq)
+			}
+			wantSeq++
+			fold.apply(ev)
+		}
+		if got, want := fold.snapshot(), room.State(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("after %q the fold of the events is\n%+v\nbut the room's state is\n%+v", step.name, got, want)
+		}
+	}
+
+	t.Run("the recorded history ends with the room closing", func(t *testing.T) {
+		evs := rec.events()
+		if last := evs[len(evs)-1]; last.Kind != RoomClosed {
+			t.Fatalf("last event %v, want RoomClosed", last.Kind)
+		}
+	})
+}

@@ -27,7 +27,7 @@ type WSConfig struct {
 // DefaultWSConfig is what pokerd uses unless told otherwise.
 var DefaultWSConfig = WSConfig{
 	ReadLimit:    32 << 10,
-	OutboxSize:   64,
+	OutboxSize:   256,
 	WriteTimeout: 10 * time.Second,
 	PingInterval: 20 * time.Second,
 	MessageRate:  20,

@@ -48,6 +48,20 @@ type sockets struct {
 	handlers sync.WaitGroup
 }
 
+// begin counts a WebSocket handler in, unless shutdown has started; call end when it
+// returns.
+func (s *sockets) begin() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.handlers.Add(1)
+	return true
+}
+
+func (s *sockets) end() { s.handlers.Done() }
+
 func (s *sockets) add(c *websocket.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -99,8 +113,10 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		// As the reference: a malformed path is refused before the upgrade.
 		return &apiError{status: 403, detail: "Forbidden"}
 	}
-	s.sockets.handlers.Add(1)
-	defer s.sockets.handlers.Done()
+	if !s.sockets.begin() {
+		return &apiError{status: 503, detail: "The server is shutting down"}
+	}
+	defer s.sockets.end()
 
 	conn, err := websocket.Accept(c.Response(), c.Request(), &websocket.AcceptOptions{
 		OriginPatterns:     s.wsOriginPatterns,

@@ -447,3 +447,24 @@ type closeError struct {
 }
 
 func (e *closeError) Error() string { return "closed with " + e.code.String() + " " + e.reason }
+
+func TestSilentPeerIsDroppedByPing(t *testing.T) {
+	s := startServer(t, nil, "--ws-ping-interval", "100ms")
+	code := s.createGame(t, "ping")
+	adminID := s.join(t, code, "Ann")
+	ghostID := s.join(t, code, "Ghost")
+	admin := s.connect(t, adminID, code)
+	// The ghost's client never reads, so it never answers a ping: a laptop that went
+	// to sleep, as the server sees it.
+	ghost, err := s.tryDial(ghostID, code, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ghost.CloseNow()
+	admin.expectPlayer("CONNECTED", ghostID)
+	// The admin reads, so it answers pings and stays.
+	admin.expectPlayer("DISCONNECTED", ghostID)
+	if ps := admin.sync().PlayerStates; !ps[adminID].IsConnected || ps[ghostID].IsConnected {
+		t.Fatalf("states %+v", ps)
+	}
+}

@@ -12,7 +12,8 @@ type roomState struct {
 	game       GameInfo
 	seats      []*seat // in join order
 	byID       map[uuid.UUID]*seat
-	adminID    uuid.UUID // uuid.Nil until the first join
+	adminID    uuid.UUID // the facilitator, once hasAdmin (the nil UUID is a valid player id)
+	hasAdmin   bool
 	round      RoundState
 	ticketURL  *string
 	roundStart *time.Time
@@ -43,7 +44,7 @@ func (s *roomState) apply(ev *Event) {
 		s.seats = append(s.seats, st)
 		s.byID[ev.Player.ID] = st
 		if ev.Admin {
-			s.adminID = ev.Player.ID
+			s.adminID, s.hasAdmin = ev.Player.ID, true
 		}
 	case SocketOpened:
 		s.byID[ev.Player.ID].sockets++
@@ -82,7 +83,7 @@ func (s *roomState) playerState(st *seat) PlayerState {
 	return PlayerState{
 		Player:    st.player,
 		Connected: st.sockets > 0,
-		Admin:     st.player.ID == s.adminID,
+		Admin:     s.hasAdmin && st.player.ID == s.adminID,
 		Observing: st.observing,
 		Voted:     st.vote != nil,
 	}

@@ -16,6 +16,9 @@ type RegistryConfig struct {
 	// EmptyRoomGrace is how long a room whose last connection closed is kept, so that a
 	// facilitator who reloads the page does not lose it. 0 deletes it at once.
 	EmptyRoomGrace time.Duration
+	// UnusedRoomTTL is how long a room that nobody has connected to yet is kept, so that
+	// rooms created and never used do not fill the server. 0 keeps them forever.
+	UnusedRoomTTL time.Duration
 }
 
 // Registry holds the rooms by code. Its lock guards only the map: it is never held
@@ -58,6 +61,19 @@ func (g *Registry) Create(name string, deckID int, settings GameSettings) (*Room
 		return nil, err
 	}
 
+	room, err := g.add(name, deck, settings)
+	if err != nil {
+		return nil, err
+	}
+	if g.cfg.UnusedRoomTTL > 0 {
+		// Epoch 0: the room has never been emptied, so nobody has connected yet.
+		room.scheduleDelete(0, g.cfg.Clock.AfterFunc(g.cfg.UnusedRoomTTL, func() { g.deleteIfEmpty(room, 0) }))
+	}
+	return room, nil
+}
+
+// add registers a new room under an unused code.
+func (g *Registry) add(name string, deck Deck, settings GameSettings) (*Room, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.cfg.MaxRooms > 0 && len(g.rooms) >= g.cfg.MaxRooms {
@@ -100,7 +116,7 @@ func (g *Registry) roomEmptied(room *Room, epoch uint64) {
 		g.deleteIfEmpty(room, epoch)
 		return
 	}
-	g.cfg.Clock.AfterFunc(g.cfg.EmptyRoomGrace, func() { g.deleteIfEmpty(room, epoch) })
+	room.scheduleDelete(epoch, g.cfg.Clock.AfterFunc(g.cfg.EmptyRoomGrace, func() { g.deleteIfEmpty(room, epoch) }))
 }
 
 func (g *Registry) deleteIfEmpty(room *Room, epoch uint64) {

@@ -1,6 +1,7 @@
 package game
 
 import (
+	"github.com/google/uuid"
 	"slices"
 	"strings"
 	"testing"
@@ -269,4 +270,64 @@ func TestRegistryDeletesEmptyRooms(t *testing.T) {
 			wantKept(t, reg, room)
 		})
 	}
+}
+
+func TestRegistryExpiresUnusedRooms(t *testing.T) {
+	reg, clock := newTestRegistry(t, RegistryConfig{UnusedRoomTTL: time.Hour, EmptyRoomGrace: time.Minute, NewCode: codeSeq("unus", "used")})
+	unused, err := reg.Create("never used", 1, GameSettings{})
+	mustOK(t, err)
+	used, err := reg.Create("used", 1, GameSettings{})
+	mustOK(t, err)
+	mustOK(t, used.Join(alice))
+	mustOK(t, unused.Join(alice))
+	mustOK(t, used.Connect(alice.ID, nil))
+
+	clock.Advance(59 * time.Minute)
+	if _, err := reg.Room("unus"); err != nil {
+		t.Fatalf("a room younger than the TTL was deleted: %v", err)
+	}
+	clock.Advance(time.Minute)
+	_, err = reg.Room("unus")
+	wantCode(t, err, ENotFound)
+	wantCode(t, unused.Join(bob), ENotFound)
+	if _, err := reg.Room("used"); err != nil {
+		t.Fatalf("a room in use was deleted by the TTL: %v", err)
+	}
+	if reg.Len() != 1 {
+		t.Fatalf("%d rooms, want 1", reg.Len())
+	}
+}
+
+func TestReconnectCancelsPendingDeletion(t *testing.T) {
+	reg, clock := newTestRegistry(t, RegistryConfig{EmptyRoomGrace: time.Minute})
+	room, err := reg.Create("x", 1, GameSettings{})
+	mustOK(t, err)
+	mustOK(t, room.Join(alice))
+	for range 10 {
+		mustOK(t, room.Connect(alice.ID, nil))
+		room.Disconnect(alice.ID, nil)
+	}
+	// Ten emptyings, each followed by a reconnect but the last: one deletion pending.
+	if got := clock.Pending(); got != 1 {
+		t.Fatalf("%d deletion timers pending, want 1", got)
+	}
+	mustOK(t, room.Connect(alice.ID, nil))
+	if got := clock.Pending(); got != 0 {
+		t.Fatalf("%d deletion timers pending after a reconnect, want 0", got)
+	}
+}
+
+func TestNilUUIDPlayerCanBeFacilitator(t *testing.T) {
+	reg, _ := newTestRegistry(t, RegistryConfig{})
+	room, err := reg.Create("x", 1, GameSettings{})
+	mustOK(t, err)
+	zero := Player{ID: uuid.Nil, Username: "Zero"}
+	mustOK(t, room.Join(zero))
+	mustOK(t, room.Join(bob))
+	st := room.State()
+	if !st.Players[0].Admin || st.Players[1].Admin {
+		t.Fatalf("admins: %v %v, want the first joiner only", st.Players[0].Admin, st.Players[1].Admin)
+	}
+	mustOK(t, room.StartRound(uuid.Nil, nil))
+	wantCode(t, room.Reveal(bob.ID), EForbidden)
 }

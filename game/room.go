@@ -24,9 +24,10 @@ type Room struct {
 	state roomState
 	subs  []Subscriber
 
-	maxPlayers int                 // 0: no cap
-	emptied    func(*Room, uint64) // told, outside the lock, when the last connection closes
-	emptyEpoch uint64              // counts the times the room became empty
+	maxPlayers  int                 // 0: no cap
+	emptied     func(*Room, uint64) // told, outside the lock, when the last connection closes
+	emptyEpoch  uint64              // counts the times the room became empty
+	deleteTimer Timer               // the pending deletion of an empty room, if any
 }
 
 func newRoom(clock Clock, game GameInfo, maxPlayers int, emptied func(*Room, uint64)) *Room {
@@ -112,7 +113,7 @@ func (r *Room) Join(p Player) error {
 	if r.maxPlayers > 0 && len(r.state.seats) >= r.maxPlayers {
 		return Errorf(EConflict, "Game '%s' is full: it has room for %d players", r.Code(), r.maxPlayers)
 	}
-	r.emit(&Event{Kind: PlayerJoined, Player: p, Admin: r.state.adminID == uuid.Nil})
+	r.emit(&Event{Kind: PlayerJoined, Player: p, Admin: !r.state.hasAdmin})
 	return nil
 }
 
@@ -127,6 +128,10 @@ func (r *Room) Connect(id uuid.UUID, sub Subscriber) error {
 	if err != nil {
 		return err
 	}
+	if r.deleteTimer != nil {
+		r.deleteTimer.Stop()
+		r.deleteTimer = nil
+	}
 	ev := &Event{Kind: SocketOpened, Player: st.player}
 	r.record(ev)
 	if sub != nil {
@@ -137,16 +142,16 @@ func (r *Room) Connect(id uuid.UUID, sub Subscriber) error {
 	return nil
 }
 
-// Disconnect ends a connection opened by Connect. When it was the room's last open
-// connection, the registry is told so that it can delete the room.
+// Disconnect ends a connection opened by Connect. With a sub, it is safe to call more
+// than once: only the first call counts. When it was the room's last open connection,
+// the registry is told so that it can delete the room.
 func (r *Room) Disconnect(id uuid.UUID, sub Subscriber) {
 	r.mu.Lock()
 	st, ok := r.state.byID[id]
-	if !ok || st.sockets == 0 || r.state.closed {
+	if !ok || st.sockets == 0 || r.state.closed || (sub != nil && !r.removeSubLocked(sub)) {
 		r.mu.Unlock()
 		return
 	}
-	r.removeSubLocked(sub)
 	r.emit(&Event{Kind: SocketClosed, Player: st.player, LastSocket: st.sockets == 1})
 	var epoch uint64
 	empty := r.state.sockets == 0
@@ -178,13 +183,14 @@ func (r *Room) Subscribe(sub Subscriber) (unsubscribe func(), err error) {
 	}, nil
 }
 
-func (r *Room) removeSubLocked(sub Subscriber) {
-	if sub == nil {
-		return
+// removeSubLocked removes sub and reports whether it was there.
+func (r *Room) removeSubLocked(sub Subscriber) bool {
+	i := slices.Index(r.subs, sub)
+	if i < 0 {
+		return false
 	}
-	if i := slices.Index(r.subs, sub); i >= 0 {
-		r.subs = slices.Delete(r.subs, i, i+1)
-	}
+	r.subs = slices.Delete(r.subs, i, i+1)
+	return true
 }
 
 func (r *Room) snapshotEventLocked() *Event {
@@ -265,14 +271,29 @@ func (r *Room) checkAdminLocked(id uuid.UUID) error {
 	if _, err := r.seatLocked(id); err != nil {
 		return err
 	}
-	if id != r.state.adminID {
+	if !r.state.hasAdmin || id != r.state.adminID {
 		return Errorf(EForbidden, "only the facilitator may do that")
 	}
 	return nil
 }
 
+// scheduleDelete keeps t, the pending deletion for the epoch-th emptying, so that a
+// reconnect can cancel it; a deletion already overtaken by a reconnect is cancelled now.
+func (r *Room) scheduleDelete(epoch uint64, t Timer) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.state.closed || r.state.sockets > 0 || r.emptyEpoch != epoch {
+		t.Stop()
+		return
+	}
+	if r.deleteTimer != nil {
+		r.deleteTimer.Stop()
+	}
+	r.deleteTimer = t
+}
+
 // closeIfEmpty closes the room if no connection has opened since it became empty for the
-// epoch-th time. It reports whether it closed the room.
+// epoch-th time (epoch 0: since it was created). It reports whether it closed the room.
 func (r *Room) closeIfEmpty(epoch uint64) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()

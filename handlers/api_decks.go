@@ -1,8 +1,8 @@
 package handlers
 
 import (
+	"math/big"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 )
@@ -17,19 +17,27 @@ func (s *Server) getDeck(c echo.Context) error {
 	var p problems
 	raw := c.Param("id")
 	loc := []any{"path", "id"}
-	id, err := strconv.Atoi(raw)
+	id, ok := new(big.Int).SetString(raw, 10)
 	switch {
-	case err != nil:
+	case !ok:
 		p.add("int_parsing", loc, "Input should be a valid integer, unable to parse string as an integer", raw)
-	case id < 1:
+	case id.Sign() < 1:
 		p.add("greater_than", loc, "Input should be greater than 0", raw)
 	}
 	if err := p.err(); err != nil {
 		return err
 	}
-	deck, err := s.decks.Deck(id)
+	if !id.IsInt64() || fitInt(id) != int(id.Int64()) {
+		return noSuchDeck(id.String())
+	}
+	deck, err := s.decks.Deck(int(id.Int64()))
 	if err != nil {
 		return err
 	}
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendDeck(nil, deck))
+}
+
+// noSuchDeck answers an id too large to be any deck's, in the domain's words.
+func noSuchDeck(id string) error {
+	return &apiError{status: http.StatusNotFound, detail: "No deck exists with ID " + id}
 }

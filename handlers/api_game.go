@@ -24,7 +24,10 @@ func (s *Server) createGame(c echo.Context) error {
 	if err := p.err(); err != nil {
 		return err
 	}
-	room, err := s.rooms.Create(name, deckID, settings)
+	if !deckID.IsInt64() || fitInt(deckID) != int(deckID.Int64()) {
+		return noSuchDeck(deckID.String())
+	}
+	room, err := s.rooms.Create(name, int(deckID.Int64()), settings)
 	if err != nil {
 		return err
 	}

@@ -63,8 +63,9 @@ func New(cfg Config) *Server {
 	bodyLimit := middleware.BodyLimit(strconv.FormatInt(cfg.BodyLimit, 10) + "B")
 	e.POST("/api/game", s.createGame, bodyLimit)
 	e.POST("/api/join/:code", s.joinGame, bodyLimit)
-	e.GET("/api/decks", s.listDecks)
-	e.GET("/api/decks/:id", s.getDeck)
+	getOrHead := []string{http.MethodGet, http.MethodHead}
+	e.Match(getOrHead, "/api/decks", s.listDecks)
+	e.Match(getOrHead, "/api/decks/:id", s.getDeck)
 	e.GET("/api/ws/:player_id/:code", s.serveWebSocket)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"math/big"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -64,6 +66,12 @@ func readObject(c echo.Context, p *problems) (jsonObject, bool, error) {
 	if err != nil {
 		return jsonObject{}, false, err
 	}
+	if !isJSONContentType(c.Request().Header.Get(echo.HeaderContentType)) {
+		// As FastAPI: only a JSON body is read as one. This also keeps other sites from
+		// posting forms here through their visitors' browsers without a CORS preflight.
+		p.add("model_attributes_type", []any{"body"}, "Input should be a valid dictionary or object to extract fields from", string(body))
+		return jsonObject{}, false, nil
+	}
 	var input any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -71,7 +79,7 @@ func readObject(c echo.Context, p *problems) (jsonObject, bool, error) {
 		p.add("missing", []any{"body"}, "Field required", nil)
 		return jsonObject{}, false, nil
 	}
-	if err := dec.Decode(&input); err != nil || dec.More() {
+	if err := dec.Decode(&input); err != nil || !json.Valid(body) {
 		p.add("json_invalid", []any{"body", 0}, "JSON decode error", map[string]any{})
 		return jsonObject{}, false, nil
 	}
@@ -82,6 +90,18 @@ func readObject(c echo.Context, p *problems) (jsonObject, bool, error) {
 	var fields map[string]json.RawMessage
 	_ = json.Unmarshal(body, &fields)
 	return jsonObject{fields: fields, input: input}, true, nil
+}
+
+// isJSONContentType accepts a missing type, application/json and any +json type.
+func isJSONContentType(contentType string) bool {
+	if contentType == "" {
+		return true
+	}
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mediaType == echo.MIMEApplicationJSON || (strings.HasPrefix(mediaType, "application/") && strings.HasSuffix(mediaType, "+json"))
 }
 
 func (o jsonObject) value(name string) any { return o.input.(map[string]any)[name] }
@@ -107,9 +127,9 @@ func (o jsonObject) requiredString(name string, maxLen int, loc []any, p *proble
 	return s, true
 }
 
-// integer reads a field that must be a whole number. Like pydantic's lax mode it takes
-// 3, 3.0 and "3".
-func integer(v any, loc []any, p *problems) (int, bool) {
+// wholeNumber reads a value that must be a whole number, of any size. Like pydantic's
+// lax mode it takes 3, 3.0 and "3".
+func wholeNumber(v any, loc []any, p *problems) (*big.Int, bool) {
 	var text string
 	switch v := v.(type) {
 	case json.Number:
@@ -118,43 +138,55 @@ func integer(v any, loc []any, p *problems) (int, bool) {
 		text = strings.TrimSpace(v)
 	default:
 		p.add("int_type", loc, "Input should be a valid integer", v)
-		return 0, false
+		return nil, false
 	}
-	if n, err := strconv.ParseInt(text, 10, 32); err == nil {
-		return int(n), true
+	if n, ok := new(big.Int).SetString(text, 10); ok {
+		return n, true
 	}
-	if f, err := strconv.ParseFloat(text, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < math.MaxInt32 {
-		return int(f), true
+	if f, _, err := big.ParseFloat(text, 10, 0, big.ToNearestEven); err == nil && f.IsInt() {
+		n, _ := f.Int(nil)
+		return n, true
 	}
 	p.add("int_parsing", loc, "Input should be a valid integer, unable to parse string as an integer", v)
-	return 0, false
+	return nil, false
 }
 
-// requiredInt reads a required integer field; null counts as missing a value.
-func (o jsonObject) requiredInt(name string, loc []any, p *problems) (int, bool) {
+// fitInt narrows n to 32 bits, saturating: minutes that large all mean "very long".
+func fitInt(n *big.Int) int {
+	switch {
+	case n.Cmp(big.NewInt(math.MaxInt32)) > 0:
+		return math.MaxInt32
+	case n.Cmp(big.NewInt(math.MinInt32)) < 0:
+		return math.MinInt32
+	}
+	return int(n.Int64())
+}
+
+// requiredInt reads a required whole-number field; null counts as missing a value.
+func (o jsonObject) requiredInt(name string, loc []any, p *problems) (*big.Int, bool) {
 	loc = append(loc, name)
 	if !o.has(name) {
 		p.add("missing", loc, "Field required", o.input)
-		return 0, false
+		return nil, false
 	}
-	return integer(o.value(name), loc, p)
+	return wholeNumber(o.value(name), loc, p)
 }
 
-// intAtLeast reads an optional integer field with a default and a lower bound.
+// intAtLeast reads an optional whole-number field with a default and a lower bound.
 func (o jsonObject) intAtLeast(name string, def, min int, loc []any, p *problems) (int, bool) {
 	loc = append(loc, name)
 	if !o.has(name) {
 		return def, true
 	}
-	n, ok := integer(o.value(name), loc, p)
+	n, ok := wholeNumber(o.value(name), loc, p)
 	if !ok {
 		return 0, false
 	}
-	if n < min {
+	if n.Cmp(big.NewInt(int64(min))) < 0 {
 		p.add("greater_than_equal", loc, "Input should be greater than or equal to "+strconv.Itoa(min), o.value(name))
 		return 0, false
 	}
-	return n, true
+	return fitInt(n), true
 }
 
 // object reads a field that must be a JSON object.

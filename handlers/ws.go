@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -139,10 +138,10 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		return nil
 	}
 	sess := newWSSession(conn, s.ws, s.log.With("code", code, "player", playerID))
+	defer sess.cancel()
 	go sess.writeLoop()
 	if err := room.Connect(playerID, sess); err != nil {
-		sess.stop()
-		<-sess.writerDone
+		sess.finish()
 		switch game.CodeOf(err) {
 		case game.ENotSeated:
 			conn.Close(closeNoPlayer, err.Error())
@@ -151,16 +150,17 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		}
 		return nil
 	}
+	closed := make(chan struct{})
+	go func() {
+		defer close(closed)
+		sess.closeOnFailure(room, playerID)
+	}()
 	go sess.pingLoop()
 	sess.readLoop(room, playerID)
-	room.Disconnect(playerID, sess)
-	sess.stop()
-	<-sess.writerDone
-	if sess.tooSlow() {
-		conn.Close(websocket.StatusPolicyViolation, "too slow: messages were not read")
-	} else {
-		conn.Close(websocket.StatusNormalClosure, "")
-	}
+	room.Disconnect(playerID, sess) // a no-op when closeOnFailure did it already
+	sess.finish()
+	<-closed
+	conn.Close(websocket.StatusNormalClosure, "")
 	return nil
 }
 
@@ -171,12 +171,15 @@ type wsSession struct {
 	cfg        WSConfig
 	log        *slog.Logger
 	outbox     chan *game.Event
-	ctx        context.Context // ends when the session stops, for whatever reason
+	ctx        context.Context // bounds every read, write and ping; ends with the handler
 	cancel     context.CancelFunc
+	done       chan struct{} // closed when the handler is finishing
 	writerDone chan struct{}
 
-	mu       sync.Mutex
-	overflow bool
+	failOnce    sync.Once
+	failed      chan struct{} // closed when the session gives up on its client
+	closeCode   websocket.StatusCode
+	closeReason string
 }
 
 func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger) *wsSession {
@@ -185,7 +188,9 @@ func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger) *wsSessi
 		conn: conn, cfg: cfg, log: log,
 		outbox: make(chan *game.Event, cfg.OutboxSize),
 		ctx:    ctx, cancel: cancel,
+		done:       make(chan struct{}),
 		writerDone: make(chan struct{}),
+		failed:     make(chan struct{}),
 	}
 }
 
@@ -195,32 +200,52 @@ func (s *wsSession) Deliver(ev *game.Event) {
 	select {
 	case s.outbox <- ev:
 	default:
-		s.mu.Lock()
-		s.overflow = true
-		s.mu.Unlock()
-		s.cancel()
+		s.fail(websocket.StatusPolicyViolation, "too slow: messages were not read")
 	}
 }
 
-func (s *wsSession) tooSlow() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.overflow
+// fail gives up on the client, for the first reason only. It never blocks: Deliver
+// calls it under the room's lock.
+func (s *wsSession) fail(code websocket.StatusCode, reason string) {
+	s.failOnce.Do(func() {
+		s.closeCode, s.closeReason = code, reason
+		close(s.failed)
+	})
 }
 
-func (s *wsSession) stop() { s.cancel() }
+// closeOnFailure waits for the session to fail, then takes the player's connection out
+// of the room at once (the others learn it now, not when the socket finally dies) and
+// closes the socket with the reason.
+func (s *wsSession) closeOnFailure(room *game.Room, playerID uuid.UUID) {
+	select {
+	case <-s.done:
+	case <-s.failed:
+		s.log.Debug("websocket client dropped", "reason", s.closeReason)
+		room.Disconnect(playerID, s)
+		s.conn.Close(s.closeCode, s.closeReason)
+	}
+}
+
+// finish stops the session's goroutines and waits for its writer.
+func (s *wsSession) finish() {
+	close(s.done)
+	s.cancel()
+	<-s.writerDone
+}
 
 func (s *wsSession) writeLoop() {
 	defer close(s.writerDone)
 	for {
 		select {
-		case <-s.ctx.Done():
+		case <-s.done:
+			return
+		case <-s.failed:
 			return
 		case ev := <-s.outbox:
 			for _, frame := range wsFrames(ev) {
 				if err := s.write(frame); err != nil {
 					s.log.Debug("websocket write failed", "err", err)
-					s.cancel()
+					s.fail(websocket.StatusInternalError, "write failed")
 					return
 				}
 			}
@@ -244,15 +269,16 @@ func (s *wsSession) pingLoop() {
 	defer t.Stop()
 	for {
 		select {
-		case <-s.ctx.Done():
+		case <-s.done:
+			return
+		case <-s.failed:
 			return
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(s.ctx, s.cfg.PingInterval)
 			err := s.conn.Ping(ctx)
 			cancel()
 			if err != nil {
-				s.log.Debug("websocket peer did not answer a ping", "err", err)
-				s.cancel()
+				s.fail(websocket.StatusPolicyViolation, "no answer to ping")
 				return
 			}
 		}
@@ -266,7 +292,7 @@ func (s *wsSession) readLoop(room *game.Room, playerID uuid.UUID) {
 	for {
 		typ, data, err := s.conn.Read(s.ctx)
 		if err != nil {
-			if websocket.CloseStatus(err) == -1 && !errors.Is(err, context.Canceled) {
+			if websocket.CloseStatus(err) == -1 {
 				s.log.Debug("websocket read ended", "err", err)
 			}
 			return

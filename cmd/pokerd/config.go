@@ -18,6 +18,7 @@ type config struct {
 	decksFile       string
 	corsURLs        string
 	emptyRoomGrace  time.Duration
+	unusedRoomTTL   time.Duration
 	maxRooms        int
 	maxPlayers      int
 	maxBody         int64
@@ -48,6 +49,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	bind("cors-urls", "PP_CORS_URLS")
 	fs.DurationVar(&cfg.emptyRoomGrace, "empty-room-grace", 5*time.Minute, "how long a game with nobody connected is kept; 0 deletes it at once (env PP_EMPTY_ROOM_GRACE)")
 	bind("empty-room-grace", "PP_EMPTY_ROOM_GRACE")
+	fs.DurationVar(&cfg.unusedRoomTTL, "unused-room-ttl", time.Hour, "how long a game nobody has connected to is kept; 0 keeps it for ever, as the reference does (env PP_UNUSED_ROOM_TTL)")
+	bind("unused-room-ttl", "PP_UNUSED_ROOM_TTL")
 	fs.IntVar(&cfg.maxRooms, "max-rooms", 10000, "most games open at once; 0 for no cap (env PP_MAX_ROOMS)")
 	bind("max-rooms", "PP_MAX_ROOMS")
 	fs.IntVar(&cfg.maxPlayers, "max-players", 100, "most players in one game; 0 for no cap (env PP_MAX_PLAYERS)")
@@ -94,8 +97,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 
 func (c config) check() error {
 	switch {
-	case c.emptyRoomGrace < 0:
-		return fmt.Errorf("--empty-room-grace must not be negative")
+	case c.emptyRoomGrace < 0 || c.unusedRoomTTL < 0:
+		return fmt.Errorf("--empty-room-grace and --unused-room-ttl must not be negative")
 	case c.maxRooms < 0 || c.maxPlayers < 0:
 		return fmt.Errorf("--max-rooms and --max-players must not be negative")
 	case c.maxBody < 1:

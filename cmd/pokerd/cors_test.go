@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCORS(t *testing.T) {
@@ -78,12 +79,12 @@ func TestCORSAllowAll(t *testing.T) {
 
 func TestFlagWinsOverEnvironment(t *testing.T) {
 	cfg, err := parseConfig([]string{"--max-rooms", "7"}, func(k string) string {
-		return map[string]string{"PP_MAX_ROOMS": "3", "PP_MAX_PLAYERS": "9", "PP_EMPTY_ROOM_GRACE": "0"}[k]
+		return map[string]string{"PP_MAX_ROOMS": "3", "PP_MAX_PLAYERS": "9", "PP_EMPTY_ROOM_GRACE": "0", "PP_UNUSED_ROOM_TTL": "10m"}[k]
 	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.maxRooms != 7 || cfg.maxPlayers != 9 || cfg.emptyRoomGrace != 0 {
+	if cfg.maxRooms != 7 || cfg.maxPlayers != 9 || cfg.emptyRoomGrace != 0 || cfg.unusedRoomTTL != 10*time.Minute {
 		t.Fatalf("got rooms %d players %d grace %v", cfg.maxRooms, cfg.maxPlayers, cfg.emptyRoomGrace)
 	}
 	if _, err := parseConfig(nil, func(k string) string {

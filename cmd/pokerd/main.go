@@ -61,6 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		MaxRooms:          cfg.maxRooms,
 		MaxPlayersPerRoom: cfg.maxPlayers,
 		EmptyRoomGrace:    cfg.emptyRoomGrace,
+		UnusedRoomTTL:     cfg.unusedRoomTTL,
 	})
 	origins := slices.Concat(handlers.DefaultCORSOrigins, handlers.ParseOrigins(cfg.corsURLs))
 	server := handlers.New(handlers.Config{
@@ -79,7 +80,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
 	}
 	log.Info("pokerd listening", "version", version, "addr", listener.Addr().String(),
-		"decks", len(decks.Decks()), "cors_origins", origins, "empty_room_grace", cfg.emptyRoomGrace.String(),
+		"decks", len(decks.Decks()), "cors_origins", origins, "empty_room_grace", cfg.emptyRoomGrace.String(), "unused_room_ttl", cfg.unusedRoomTTL.String(),
 		"max_rooms", cfg.maxRooms, "max_players", cfg.maxPlayers)
 	if ready != nil {
 		ready(listener.Addr().String())

@@ -103,14 +103,9 @@ func (s *roomState) votes() []Vote {
 
 func (s *roomState) snapshot() *State {
 	st := &State{
-		Game:    s.game,
+		Game:    s.gameInfo(),
 		Players: make([]PlayerState, len(s.seats)),
 		Round:   s.round,
-	}
-	st.Game.Deck = cloneDeck(s.game.Deck)
-	if s.game.Settings.RoundTimer != nil {
-		t := *s.game.Settings.RoundTimer
-		st.Game.Settings.RoundTimer = &t
 	}
 	for i, seat := range s.seats {
 		st.Players[i] = s.playerState(seat)
@@ -127,4 +122,15 @@ func (s *roomState) snapshot() *State {
 		st.Votes = s.votes()
 	}
 	return st
+}
+
+// gameInfo returns a copy of what the room was created with.
+func (s *roomState) gameInfo() GameInfo {
+	g := s.game
+	g.Deck = cloneDeck(s.game.Deck)
+	if s.game.Settings.RoundTimer != nil {
+		t := *s.game.Settings.RoundTimer
+		g.Settings.RoundTimer = &t
+	}
+	return g
 }

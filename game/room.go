@@ -44,7 +44,7 @@ func (r *Room) Code() string { return r.state.game.Code }
 func (r *Room) Game() GameInfo {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.snapshotLocked().Game
+	return r.state.gameInfo()
 }
 
 // State returns a copy of the room's public state.

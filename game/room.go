@@ -308,3 +308,26 @@ func (r *Room) closeLocked() {
 	r.emit(&Event{Kind: RoomClosed})
 	r.subs = nil
 }
+
+// Seat is what one player may know about themself: their public state and their own
+// vote, which the others see only once revealed.
+type Seat struct {
+	PlayerState
+	Vote *float64
+}
+
+// Seat returns the seated player's own view.
+func (r *Room) Seat(id uuid.UUID) (Seat, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st, err := r.seatLocked(id)
+	if err != nil {
+		return Seat{}, err
+	}
+	seat := Seat{PlayerState: r.state.playerState(st)}
+	if st.vote != nil {
+		v := *st.vote
+		seat.Vote = &v
+	}
+	return seat, nil
+}

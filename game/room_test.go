@@ -586,3 +586,21 @@ func TestRoomStateIsACopy(t *testing.T) {
 		}
 	})
 }
+
+func TestSeatShowsOnlyMyOwnVote(t *testing.T) {
+	room, _ := newTestRoom(t)
+	mustOK(t, room.StartRound(alice.ID, nil))
+	mustOK(t, room.Vote(bob.ID, 8))
+	seat, err := room.Seat(bob.ID)
+	mustOK(t, err)
+	if seat.Vote == nil || *seat.Vote != 8 || !seat.Voted || seat.Admin {
+		t.Fatalf("bob's seat %+v", seat)
+	}
+	seat, err = room.Seat(alice.ID)
+	mustOK(t, err)
+	if seat.Vote != nil || !seat.Admin {
+		t.Fatalf("alice's seat %+v", seat)
+	}
+	_, err = room.Seat(stranger.ID)
+	wantCode(t, err, ENotSeated)
+}

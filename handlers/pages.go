@@ -2,23 +2,74 @@ package handlers
 
 import (
 	"bytes"
+	"io/fs"
+	"mime"
 	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/pokerd/pokerd/game"
 	"github.com/pokerd/pokerd/static"
 	"github.com/pokerd/pokerd/views"
 )
 
+// maxUsernameLength bounds names typed in the browser UI (the JSON API takes any).
+const maxUsernameLength = 60
+
 func (s *Server) routePages(e *echo.Echo) {
-	e.GET("/", s.home)
-	e.StaticFS("/static", static.FS)
+	csrf := middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+		CookieName:     "pokerd_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(error, echo.Context) error {
+			return &apiError{status: http.StatusForbidden, detail: "The form has expired: reload the page and try again"}
+		},
+	})
+	e.GET("/", s.home, csrf)
+	e.POST("/rooms", s.createRoom, csrf)
+	e.GET("/join", s.joinByCode)
+	e.GET("/join/:code", s.joinPage, csrf)
+	e.POST("/join/:code", s.joinRoom, csrf)
+	e.GET("/room/:code", s.roomPage, csrf)
+	e.GET("/room/:code/hand", s.hand, csrf)
+	e.GET("/room/:code/events", s.roomEvents)
+	e.POST("/room/:code/vote", s.vote, csrf)
+	e.POST("/room/:code/observe", s.observe, csrf)
+	e.POST("/room/:code/start", s.startRound, csrf)
+	e.POST("/room/:code/reveal", s.reveal, csrf)
+	e.POST("/room/:code/leave", s.leave, csrf)
+	e.GET(static.Prefix+"*", serveAsset)
 }
 
-// home is GET /.
-func (s *Server) home(c echo.Context) error {
-	return render(c, http.StatusOK, views.Home(s.decks.Decks()))
+// serveAsset serves an embedded asset; under its current hash it may be cached for ever.
+func serveAsset(c echo.Context) error {
+	name, current, ok := static.Lookup(c.Param("*"))
+	if !ok {
+		return echo.ErrNotFound
+	}
+	if current {
+		c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		c.Response().Header().Set("Cache-Control", "no-cache")
+	}
+	data, err := fs.ReadFile(static.FS, name)
+	if err != nil {
+		return echo.ErrNotFound
+	}
+	return c.Blob(http.StatusOK, mime.TypeByExtension(path.Ext(name)), data)
+}
+
+func page(c echo.Context, title string) views.Page {
+	token, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
+	return views.Page{Title: title, CSRF: token}
 }
 
 // render writes a component into a buffer first, so that a failure half-way never sends
@@ -29,4 +80,184 @@ func render(c echo.Context, status int, component templ.Component) error {
 		return err
 	}
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// isHTMX tells an htmx request (answered with a fragment) from a plain form post
+// (answered with a redirect back to the room).
+func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") == "true" }
+
+// home is GET /.
+func (s *Server) home(c echo.Context) error {
+	return render(c, http.StatusOK, views.Home(s.homeData(c)))
+}
+
+func (s *Server) homeData(c echo.Context) views.HomeData {
+	return views.HomeData{
+		Page:  page(c, "pokerd — planning poker"),
+		Decks: s.decks.Decks(),
+		Form: views.CreateForm{
+			DeckID:  game.DefaultDeckID,
+			Maximum: game.DefaultRoundTimer.Maximum,
+			Warning: game.DefaultRoundTimer.Warning,
+		},
+	}
+}
+
+// createRoom is POST /rooms: open a room and seat its creator as facilitator.
+func (s *Server) createRoom(c echo.Context) error {
+	d := s.homeData(c)
+	f := &d.Form
+	f.RoomName = c.FormValue("room_name")
+	f.YourName = strings.TrimSpace(c.FormValue("your_name"))
+	f.DeckID, _ = strconv.Atoi(c.FormValue("deck_id"))
+	f.Timer = c.FormValue("timer") == "on"
+	f.Maximum, _ = strconv.Atoi(c.FormValue("timer_max"))
+	f.Warning, _ = strconv.Atoi(c.FormValue("timer_warn"))
+
+	var settings game.GameSettings
+	if f.Timer {
+		settings.RoundTimer = &game.RoundTimerSettings{Maximum: f.Maximum, Warning: f.Warning}
+	}
+	if err := checkUsername(f.YourName); err != nil {
+		d.Error = err.Error()
+		return render(c, http.StatusUnprocessableEntity, views.Home(d))
+	}
+	room, err := s.rooms.Create(f.RoomName, f.DeckID, settings)
+	if err == nil {
+		err = room.Join(game.Player{ID: seatID(browserIdentity(c), room.Code()), Username: f.YourName})
+	}
+	if err != nil {
+		var dom *game.Error
+		if !asDomain(err, &dom) {
+			return err
+		}
+		d.Error = dom.Message
+		return render(c, statusOf[dom.Code], views.Home(d))
+	}
+	s.log.Info("game created", "code", room.Code(), "deck", f.DeckID, "from", "browser")
+	return c.Redirect(http.StatusSeeOther, "/room/"+room.Code())
+}
+
+func checkUsername(name string) error {
+	switch {
+	case name == "":
+		return game.Errorf(game.EInvalid, "Please enter your name")
+	case utf8.RuneCountInString(name) > maxUsernameLength:
+		return game.Errorf(game.EInvalid, "A name has at most %d characters", maxUsernameLength)
+	}
+	return nil
+}
+
+// joinByCode is GET /join?code=...: the home page's join form.
+func (s *Server) joinByCode(c echo.Context) error {
+	code := strings.ToLower(strings.TrimSpace(c.QueryParam("code")))
+	if !game.ValidCode(code) {
+		return c.Redirect(http.StatusSeeOther, "/join/"+"invalid")
+	}
+	return c.Redirect(http.StatusSeeOther, "/join/"+code)
+}
+
+// joinPage is GET /join/{code}, the link people share.
+func (s *Server) joinPage(c echo.Context) error {
+	code := c.Param("code")
+	room, ok := s.lookupRoom(code)
+	if !ok {
+		return render(c, http.StatusNotFound, views.Join(views.JoinData{Page: page(c, "No such room"), Code: code}))
+	}
+	if _, err := room.Seat(seatID(browserIdentity(c), code)); err == nil {
+		return c.Redirect(http.StatusSeeOther, "/room/"+code)
+	}
+	return render(c, http.StatusOK, views.Join(joinData(c, room)))
+}
+
+func joinData(c echo.Context, room *game.Room) views.JoinData {
+	g := room.Game()
+	return views.JoinData{Page: page(c, "Join "+g.Name), Code: g.Code, GameName: g.Name, Found: true}
+}
+
+// joinRoom is POST /join/{code}.
+func (s *Server) joinRoom(c echo.Context) error {
+	code := c.Param("code")
+	room, ok := s.lookupRoom(code)
+	if !ok {
+		return render(c, http.StatusNotFound, views.Join(views.JoinData{Page: page(c, "No such room"), Code: code}))
+	}
+	name := strings.TrimSpace(c.FormValue("your_name"))
+	err := checkUsername(name)
+	if err == nil {
+		err = room.Join(game.Player{ID: seatID(browserIdentity(c), code), Username: name})
+	}
+	if err != nil {
+		var dom *game.Error
+		if !asDomain(err, &dom) {
+			return err
+		}
+		d := joinData(c, room)
+		d.Name, d.Error = name, dom.Message
+		return render(c, statusOf[dom.Code], views.Join(d))
+	}
+	return c.Redirect(http.StatusSeeOther, "/room/"+code)
+}
+
+// lookupRoom finds a room by a code taken from a URL.
+func (s *Server) lookupRoom(code string) (*game.Room, bool) {
+	if !game.ValidCode(code) {
+		return nil, false
+	}
+	room, err := s.rooms.Room(code)
+	return room, err == nil
+}
+
+// seated finds the room and this browser's seat. Without a seat the answer is the join
+// page (a redirect), without a room a 404 page.
+func (s *Server) seated(c echo.Context) (*game.Room, game.Seat, error) {
+	code := c.Param("code")
+	room, ok := s.lookupRoom(code)
+	if !ok {
+		return nil, game.Seat{}, render(c, http.StatusNotFound, views.Join(views.JoinData{Page: page(c, "No such room"), Code: code}))
+	}
+	seat, err := room.Seat(seatID(browserIdentity(c), code))
+	if err != nil {
+		if isHTMX(c) {
+			c.Response().Header().Set("HX-Redirect", "/join/"+code)
+			return nil, game.Seat{}, c.NoContent(http.StatusForbidden)
+		}
+		return nil, game.Seat{}, c.Redirect(http.StatusSeeOther, "/join/"+code)
+	}
+	return room, seat, nil
+}
+
+func (s *Server) roomData(c echo.Context, room *game.Room, seat game.Seat) views.RoomData {
+	st := room.State()
+	return views.RoomData{
+		Page:     page(c, roomTitle(st)+" — pokerd"),
+		State:    st,
+		Me:       seat,
+		ShareURL: c.Scheme() + "://" + c.Request().Host + "/join/" + st.Game.Code,
+	}
+}
+
+func roomTitle(st *game.State) string {
+	if st.Game.Name == "" {
+		return "Planning poker"
+	}
+	return st.Game.Name
+}
+
+// roomPage is GET /room/{code}.
+func (s *Server) roomPage(c echo.Context) error {
+	room, seat, err := s.seated(c)
+	if room == nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.RoomPage(s.roomData(c, room, seat)))
+}
+
+// hand is GET /room/{code}/hand: the viewer's own part, fetched when the round changes.
+func (s *Server) hand(c echo.Context) error {
+	room, seat, err := s.seated(c)
+	if room == nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.Hand(s.roomData(c, room, seat)))
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -34,6 +35,7 @@ type Server struct {
 	ws               WSConfig
 	log              *slog.Logger
 	sockets          sockets
+	streams          *roomStreams
 }
 
 // New builds the routes and middleware.
@@ -50,6 +52,7 @@ func New(cfg Config) *Server {
 		log:   cfg.Log,
 	}
 	s.wsOriginPatterns = s.cors.wsOriginPatterns()
+	s.streams = newRoomStreams(cfg.Log, cfg.WS.WriteTimeout)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -76,10 +79,21 @@ func New(cfg Config) *Server {
 // ServeHTTP makes the Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
-// CloseSockets closes every WebSocket with 1001 (going away) and waits for their
-// handlers until ctx ends. Call it when shutting down: http.Server.Shutdown does not
-// touch hijacked connections.
-func (s *Server) CloseSockets(ctx context.Context) { s.sockets.closeAll(ctx) }
+// CloseStreams ends every long-lived connection for shutdown: WebSockets are closed with
+// 1001 (going away) and the rooms' event streams end. It waits until ctx ends at most.
+// Call it beside http.Server.Shutdown, which neither touches hijacked connections nor
+// ends streaming responses.
+func (s *Server) CloseStreams(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Go(func() { s.sockets.closeAll(ctx) })
+	wg.Go(func() { s.streams.closeAll(ctx) })
+	wg.Wait()
+}
+
+// contentSecurityPolicy allows scripts, styles and connections from our own origin only:
+// no inline script can run, whatever a user types into a name.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -87,6 +101,7 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		return next(c)
 	}
 }

@@ -294,67 +294,19 @@ func TestHomePage(t *testing.T) {
 	if res.status != 200 || !strings.Contains(string(res.body), "Fibonacci") || !strings.HasPrefix(res.header.Get("Content-Type"), "text/html") {
 		t.Fatalf("got %d %s", res.status, res.body)
 	}
-	css := s.do(t, "GET", "/static/pokerd.css", "", nil)
-	if css.status != 200 || !strings.HasPrefix(css.header.Get("Content-Type"), "text/css") {
-		t.Fatalf("stylesheet: %d %v", css.status, css.header)
+	css := regexp.MustCompile(`href="(/static/[0-9a-f]+/pokerd\.css)"`).FindStringSubmatch(string(res.body))
+	if css == nil {
+		t.Fatalf("no stylesheet link in %s", res.body)
 	}
-}
-
-func TestRequestEdges(t *testing.T) {
-	s := startServer(t, nil)
-	t.Run("a body that is not declared JSON is a 422", func(t *testing.T) {
-		for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"} {
-			res := s.do(t, "POST", "/api/game", `{"name":"x","deck_id":1,"game_settings":{}}`, map[string]string{"Content-Type": ct})
-			if res.status != 422 {
-				t.Fatalf("%s: got %d %s", ct, res.status, res.body)
-			}
-		}
-		for _, ct := range []string{"application/json; charset=utf-8", "application/merge-patch+json"} {
-			res := s.do(t, "POST", "/api/game", `{"name":"x","deck_id":1,"game_settings":{}}`, map[string]string{"Content-Type": ct})
-			if res.status != 200 {
-				t.Fatalf("%s: got %d %s", ct, res.status, res.body)
-			}
-		}
-	})
-	t.Run("trailing data after the object is a JSON error", func(t *testing.T) {
-		res := s.post(t, "/api/game", `{"name":"a","deck_id":1,"game_settings":{}} }`)
-		if res.status != 422 || !strings.Contains(string(res.body), `"type":"json_invalid"`) {
-			t.Fatalf("got %d %s", res.status, res.body)
-		}
-	})
-	t.Run("a deck id of any size is a whole number: unknown, not invalid", func(t *testing.T) {
-		res := s.post(t, "/api/game", `{"name":"a","deck_id":99999999999999999999,"game_settings":{}}`)
-		if res.status != 404 || res.json(t)["detail"] != "No deck exists with ID 99999999999999999999" {
-			t.Fatalf("got %d %s", res.status, res.body)
-		}
-		res = s.do(t, "GET", "/api/decks/99999999999", "", nil)
-		if res.status != 404 || res.json(t)["detail"] != "No deck exists with ID 99999999999" {
-			t.Fatalf("got %d %s", res.status, res.body)
-		}
-		if res := s.post(t, "/api/game", `{"name":"a","deck_id":"2","game_settings":{}}`); res.status != 200 {
-			t.Fatalf("a numeric string: %d %s", res.status, res.body)
-		}
-		if res := s.post(t, "/api/game", `{"name":"a","deck_id":1.0,"game_settings":{"round_timer_settings":{"maximum":99999999999,"warning":2}}}`); res.status != 200 {
-			t.Fatalf("1.0 and a huge maximum: %d %s", res.status, res.body)
-		}
-	})
-	t.Run("HEAD works where GET does", func(t *testing.T) {
-		if res := s.do(t, "HEAD", "/api/decks/1", "", nil); res.status != 200 {
-			t.Fatalf("got %d", res.status)
-		}
-	})
-	t.Run("the nil UUID is a player like any other, facilitator when first", func(t *testing.T) {
-		code := s.createGame(t, "nil")
-		nilID := "00000000-0000-0000-0000-000000000000"
-		if res := s.post(t, "/api/join/"+code, `{"username":"Zero","id":"`+nilID+`"}`); res.status != 200 {
-			t.Fatalf("got %d %s", res.status, res.body)
-		}
-		s.join(t, code, "Bob")
-		c := s.connect(t, nilID, code)
-		if st := c.sync(); !st.PlayerStates[nilID].IsAdmin {
-			t.Fatalf("states %+v", st.PlayerStates)
-		}
-		c.send("RESET", nil)
-		c.expect("RESETGAME")
-	})
+	sheet := s.do(t, "GET", css[1], "", nil)
+	if sheet.status != 200 || !strings.HasPrefix(sheet.header.Get("Content-Type"), "text/css") || !strings.Contains(sheet.header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("stylesheet: %d %v", sheet.status, sheet.header)
+	}
+	stale := s.do(t, "GET", "/static/000000000000/pokerd.css", "", nil)
+	if stale.status != 200 || strings.Contains(stale.header.Get("Cache-Control"), "immutable") {
+		t.Fatalf("a stale hash: %d %v", stale.status, stale.header)
+	}
+	if res := s.do(t, "GET", "/static/000000000000/nothing.css", "", nil); res.status != 404 {
+		t.Fatalf("an unknown asset: %d", res.status)
+	}
 }

@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
 	var wg sync.WaitGroup
-	wg.Go(func() { server.CloseSockets(shutdownCtx) })
+	wg.Go(func() { server.CloseStreams(shutdownCtx) })
 	err = httpServer.Shutdown(shutdownCtx)
 	wg.Wait()
 	if err != nil {

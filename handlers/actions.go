@@ -1,0 +1,90 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/views"
+)
+
+func asDomain(err error, target **game.Error) bool { return errors.As(err, target) }
+
+// act runs one of the viewer's commands on their room. htmx gets the viewer's hand back
+// (everyone else learns of the change from the room's stream); a plain form post is
+// sent back to the room. A refused command is shown to the viewer with its reason.
+func (s *Server) act(c echo.Context, command func(room *game.Room, me uuid.UUID) error) error {
+	room, seat, err := s.seated(c)
+	if room == nil {
+		return err
+	}
+	status := http.StatusOK
+	var problem string
+	if err := command(room, seat.Player.ID); err != nil {
+		var dom *game.Error
+		if !asDomain(err, &dom) {
+			return err
+		}
+		status, problem = statusOf[dom.Code], dom.Message
+	}
+	if problem == "" && !isHTMX(c) {
+		return c.Redirect(http.StatusSeeOther, "/room/"+room.Code())
+	}
+	if seat, err = room.Seat(seat.Player.ID); err != nil {
+		return err
+	}
+	d := s.roomData(c, room, seat)
+	d.Error = problem
+	if !isHTMX(c) {
+		return render(c, status, views.RoomPage(d))
+	}
+	// htmx swaps only 2xx answers; the reason is shown inside the hand either way.
+	return render(c, http.StatusOK, views.Hand(d))
+}
+
+// vote is POST /room/{code}/vote with value=<card value>.
+func (s *Server) vote(c echo.Context) error {
+	return s.act(c, func(room *game.Room, me uuid.UUID) error {
+		v, err := strconv.ParseFloat(c.FormValue("value"), 64)
+		if err != nil {
+			return game.Errorf(game.EInvalid, "Pick one of the cards")
+		}
+		return room.Vote(me, v)
+	})
+}
+
+// observe is POST /room/{code}/observe: toggles watching instead of voting.
+func (s *Server) observe(c echo.Context) error {
+	return s.act(c, func(room *game.Room, me uuid.UUID) error { return room.ToggleObserving(me) })
+}
+
+// startRound is POST /room/{code}/start with an optional ticket link.
+func (s *Server) startRound(c echo.Context) error {
+	return s.act(c, func(room *game.Room, me uuid.UUID) error {
+		var ticket *string
+		if t := strings.TrimSpace(c.FormValue("ticket")); t != "" {
+			ticket = &t
+		}
+		return room.StartRound(me, ticket)
+	})
+}
+
+// reveal is POST /room/{code}/reveal.
+func (s *Server) reveal(c echo.Context) error {
+	return s.act(c, func(room *game.Room, me uuid.UUID) error { return room.Reveal(me) })
+}
+
+// leave is POST /room/{code}/leave: back to the home page. The seat stays, so the
+// room link brings the player back; closing the page ends their connection.
+func (s *Server) leave(c echo.Context) error {
+	if isHTMX(c) {
+		c.Response().Header().Set("HX-Redirect", "/")
+		return c.NoContent(http.StatusOK)
+	}
+	return c.Redirect(http.StatusSeeOther, "/")
+}

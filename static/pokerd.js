@@ -1,0 +1,80 @@
+// pokerd's only script: what HTML cannot do on its own. The page works without it.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+
+  // Theme: follows the system until the user picks one with the toggle.
+  var saved = null;
+  try { saved = localStorage.getItem("pokerd-theme"); } catch (e) {}
+  if (saved === "light" || saved === "dark") root.setAttribute("data-theme", saved);
+
+  function currentTheme() {
+    var t = root.getAttribute("data-theme");
+    if (t) return t;
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+  function labelToggle(btn) {
+    var next = currentTheme() === "dark" ? "light" : "dark";
+    btn.textContent = next === "dark" ? "Dark theme" : "Light theme";
+    btn.setAttribute("aria-label", "Switch to the " + next + " theme");
+  }
+
+  document.addEventListener("click", function (ev) {
+    var toggle = ev.target.closest("[data-theme-toggle]");
+    if (toggle) {
+      var next = currentTheme() === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { localStorage.setItem("pokerd-theme", next); } catch (e) {}
+      labelToggle(toggle);
+      return;
+    }
+    var copy = ev.target.closest("[data-copy]");
+    if (copy) {
+      var input = document.getElementById(copy.getAttribute("data-copy"));
+      if (!input) return;
+      var done = function () {
+        copy.textContent = "Copied";
+        setTimeout(function () { copy.textContent = "Copy link"; }, 2000);
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(input.value).then(done, function () { input.select(); });
+      } else {
+        input.select();
+        try { document.execCommand("copy"); done(); } catch (e) {}
+      }
+    }
+  });
+
+  // Round timer: the server sends the round's start and its limits; the bar moves here.
+  function tickTimers() {
+    var timers = document.querySelectorAll(".timer[data-start]");
+    for (var i = 0; i < timers.length; i++) {
+      var t = timers[i];
+      var start = Date.parse(t.getAttribute("data-start"));
+      var max = Number(t.getAttribute("data-max")) * 60000;
+      var warn = Number(t.getAttribute("data-warn")) * 60000;
+      if (!start || !max) continue;
+      var elapsed = Math.max(0, Date.now() - start);
+      var phase = elapsed >= max ? "over" : elapsed >= warn ? "warning" : "ok";
+      t.setAttribute("data-phase", phase);
+      var fill = t.querySelector(".timer-fill");
+      if (fill) fill.style.width = Math.min(100, (elapsed / max) * 100) + "%";
+      var label = t.querySelector(".timer-label");
+      if (label) {
+        var secs = Math.floor(elapsed / 1000);
+        var text = Math.floor(secs / 60) + ":" + String(secs % 60).padStart(2, "0") + " of " + (max / 60000) + ":00";
+        if (phase === "warning") text += " (time is nearly up)";
+        if (phase === "over") text += " (over time)";
+        label.textContent = text;
+      }
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggles = document.querySelectorAll("[data-theme-toggle]");
+    for (var i = 0; i < toggles.length; i++) labelToggle(toggles[i]);
+    tickTimers();
+    setInterval(tickTimers, 1000);
+  });
+  document.addEventListener("htmx:afterSettle", tickTimers);
+})();

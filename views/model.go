@@ -1,0 +1,150 @@
+// Package views renders pokerd's pages and the fragments the room streams to browsers.
+// Components are functions of plain data; they never change the game.
+package views
+
+import (
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/static"
+)
+
+// Page is what every page's frame needs.
+type Page struct {
+	Title string
+	CSRF  string // the token every form and htmx request sends back
+}
+
+// CreateForm is the home page's "new room" form, kept to show it again after an error.
+type CreateForm struct {
+	RoomName string
+	YourName string
+	DeckID   int
+	Timer    bool
+	Maximum  int
+	Warning  int
+}
+
+// HomeData is the home page.
+type HomeData struct {
+	Page
+	Decks    []game.Deck
+	Form     CreateForm
+	Error    string // why the last create failed
+	JoinCode string
+	JoinErr  string // why the last join-by-code failed
+}
+
+// JoinData is the page behind a shared link.
+type JoinData struct {
+	Page
+	Code     string
+	GameName string
+	Found    bool // false: no such room
+	Name     string
+	Error    string
+}
+
+// RoomData is the room as one viewer sees it.
+type RoomData struct {
+	Page
+	State    *game.State
+	Me       game.Seat
+	ShareURL string
+	Error    string // why the viewer's last action was refused
+}
+
+func (d RoomData) code() string { return d.State.Game.Code }
+
+func assetURL(name string) string { return static.URL(name) }
+
+func roomURL(code, action string) string {
+	if action == "" {
+		return "/room/" + code
+	}
+	return "/room/" + code + "/" + action
+}
+
+// cardValue is how a card's value travels in a form.
+func cardValue(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// cardLabel names the card a value stands for in the room's deck.
+func cardLabel(deck game.Deck, v float64) string {
+	for _, c := range deck.Cards {
+		if c.Value == v {
+			return c.Label
+		}
+	}
+	return cardValue(v)
+}
+
+func voteOf(st *game.State, p game.PlayerState) *float64 {
+	for _, v := range st.Votes {
+		if v.PlayerID == p.Player.ID {
+			return v.Value
+		}
+	}
+	return nil
+}
+
+// average of the revealed votes, as the Vue frontend shows it (rounded to 2 places).
+func average(st *game.State) (string, bool) {
+	sum, n := 0.0, 0
+	for _, v := range st.Votes {
+		if v.Value != nil {
+			sum += *v.Value
+			n++
+		}
+	}
+	if n == 0 {
+		return "", false
+	}
+	return strconv.FormatFloat(math.Round(sum/float64(n)*100)/100, 'f', -1, 64), true
+}
+
+func votedCount(st *game.State) (voted, voters int) {
+	for _, p := range st.Players {
+		if p.Observing {
+			continue
+		}
+		voters++
+		if p.Voted {
+			voted++
+		}
+	}
+	return voted, voters
+}
+
+func displayName(p game.Player) string {
+	if p.Username == "" {
+		return "(no name)"
+	}
+	return p.Username
+}
+
+func roundStart(st *game.State) string {
+	if st.RoundStart == nil {
+		return ""
+	}
+	return st.RoundStart.UTC().Format(time.RFC3339Nano)
+}
+
+func playerTestID(p game.Player) string { return "player-" + p.ID.String() }
+
+// HandKey changes exactly when every viewer's own hand must be fetched again: a new
+// round (votes cleared) or a change of round state (cards enabled or not).
+func HandKey(st *game.State) string {
+	return string(st.Round) + "|" + roundStart(st)
+}
+
+// oobAttrs marks a fragment of a stream message to be swapped in by its id.
+func oobAttrs(oob bool) templ.Attributes {
+	if !oob {
+		return nil
+	}
+	return templ.Attributes{"hx-swap-oob": "true"}
+}

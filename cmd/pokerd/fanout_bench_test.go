@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -62,4 +68,100 @@ func BenchmarkVoteFanoutSockets50(b *testing.B) {
 	b.ReportMetric(players, "deliveries/op")
 	cancel()
 	readers.Wait()
+}
+
+// BenchmarkUpdateFanoutSSE50 measures one change reaching 50 browsers: a vote sent over
+// the WebSocket API makes the room render its shared fragments once and publish them to
+// its SSE stream; an iteration ends when all 50 streams have read an update.
+func BenchmarkUpdateFanoutSSE50(b *testing.B) {
+	const browsers = 50
+	s := startServer(b, nil, "--ws-message-rate", "0", "--log-level", "warn", "--max-players", "200")
+	code := s.createGame(b, "bench")
+	voter := s.connect(b, s.join(b, code, "voter"), code)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var readers sync.WaitGroup
+	updates := make([]chan struct{}, browsers)
+	for i := range browsers {
+		jar, _ := cookiejar.New(nil)
+		fc := &formClient{s: s, client: &http.Client{Jar: jar}}
+		joinForBench(b, fc, code, "browser "+strconv.Itoa(i))
+		req, _ := http.NewRequestWithContext(ctx, "GET", s.base+"/room/"+code+"/events", nil)
+		res, err := fc.client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		updates[i] = make(chan struct{}, 1024)
+		readers.Go(func() {
+			defer res.Body.Close()
+			lines := bufio.NewReader(res.Body)
+			for {
+				line, err := lines.ReadString('\n')
+				if err != nil {
+					return
+				}
+				if line == "event: update\n" {
+					select {
+					case updates[i] <- struct{}{}:
+					default:
+					}
+				}
+			}
+		})
+	}
+	// The voter's own messages are read and dropped, so that its outbox never fills.
+	readers.Go(func() {
+		for {
+			if _, _, err := voter.conn.Read(ctx); err != nil {
+				return
+			}
+		}
+	})
+	values := []int{1, 2, 3, 5, 8}
+	vote := func(i int) {
+		for _, ch := range updates { // forget earlier updates
+			for len(ch) > 0 {
+				<-ch
+			}
+		}
+		voter.send("SUBMITVOTE", values[i%len(values)])
+		for _, ch := range updates {
+			<-ch
+		}
+	}
+	for i := range 5 { // every stream is open and the joins' updates are through
+		vote(i)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		vote(i)
+		i++
+	}
+	b.StopTimer()
+	b.ReportMetric(browsers, "deliveries/op")
+	cancel()
+	readers.Wait()
+}
+
+// joinForBench seats a cookie-holding client through the join form.
+func joinForBench(b *testing.B, fc *formClient, code, name string) {
+	req, _ := http.NewRequest("GET", fc.s.base+"/join/"+code, nil)
+	res, err := fc.client.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfField.FindSubmatch(body)
+	if m == nil {
+		b.Fatalf("no CSRF token in the join page: %d", res.StatusCode)
+	}
+	form := url.Values{"your_name": {name}, "_csrf": {string(m[1])}}
+	res, err = fc.client.PostForm(fc.s.base+"/join/"+code, form)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res.Body.Close()
 }

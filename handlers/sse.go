@@ -165,19 +165,19 @@ func (r *roomStream) run(unsubscribe func()) {
 // until they have all left (or a bound passes).
 func (r *roomStream) end() {
 	rs := r.streams
-	rs.mu.Lock()
-	if rs.byCode[r.code] == r {
-		delete(rs.byCode, r.code)
-	}
-	rs.mu.Unlock()
 	r.mu.Lock()
 	idle := r.idle
 	r.mu.Unlock()
 	rs.sse.Publish(r.code, &sse.Event{}) // an empty event ends every reader's loop
 	select {
-	case <-idle:
+	case <-idle: // counted down by OnUnsubscribe, which finds the stream by its code
 	case <-time.After(rs.writeTimeout):
 	}
+	rs.mu.Lock()
+	if rs.byCode[r.code] == r {
+		delete(rs.byCode, r.code)
+	}
+	rs.mu.Unlock()
 	rs.sse.RemoveStream(r.code)
 }
 

@@ -336,3 +336,23 @@ func TestRoomStream(t *testing.T) {
 		}
 	})
 }
+
+func TestShutdownEndsRoomStreams(t *testing.T) {
+	// A long shutdown bound: the stream must end because it is ended, not by a timeout.
+	s := startServer(t, nil, "--shutdown-timeout", "30s")
+	ann := s.newFormClient(t)
+	code := ann.createRoom("Bye", "Ann")
+	events := ann.openEvents(code, "")
+	events.next()
+	ended := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(io.Discard, events.lines)
+		ended <- err
+	}()
+	s.stop() // the cleanup checks that run() then returns without error
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the event stream outlived the shutdown")
+	}
+}

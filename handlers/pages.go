@@ -250,6 +250,8 @@ func (s *Server) roomPage(c echo.Context) error {
 	if room == nil {
 		return err
 	}
+	// Kept out of the back/forward cache, where its event stream would stay open.
+	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.RoomPage(s.roomData(c, room, seat)))
 }
 

@@ -70,9 +70,34 @@
     }
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function labelAll() {
     var toggles = document.querySelectorAll("[data-theme-toggle]");
     for (var i = 0; i < toggles.length; i++) labelToggle(toggles[i]);
+  }
+  if (window.matchMedia) {
+    var scheme = window.matchMedia("(prefers-color-scheme: dark)");
+    if (scheme.addEventListener) scheme.addEventListener("change", labelAll);
+  }
+
+  // A room page left for another keeps its event stream open while the browser holds it
+  // in its back/forward cache, and the player would look online for a minute. Close the
+  // stream when the page is hidden; a page shown again from that cache is reloaded.
+  var streamClosed = false;
+  window.addEventListener("pagehide", function () {
+    // htmx-ext-sse 2.2.4 keeps the EventSource in the element's htmx data.
+    var live = document.querySelector("[sse-connect]");
+    var data = live && live["htmx-internal-data"];
+    if (data && data.sseEventSource) {
+      data.sseEventSource.close();
+      streamClosed = true;
+    }
+  });
+  window.addEventListener("pageshow", function (ev) {
+    if (ev.persisted && streamClosed) location.reload();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    labelAll();
     tickTimers();
     setInterval(tickTimers, 1000);
   });

@@ -971,7 +971,7 @@ func facilitatorControls(d RoomData) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 83, "<label for=\"ticket\">Ticket link <span class=\"hint\">(optional, http or https)</span></label><div class=\"row\"><input id=\"ticket\" type=\"url\" name=\"ticket\" placeholder=\"https://tracker.example.com/PP-12\" data-testid=\"ticket-input\"> <button class=\"btn btn-primary\" type=\"submit\" data-testid=\"start\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 83, "<label for=\"ticket\">Ticket link <span class=\"hint\">(optional, http or https)</span></label><div class=\"row\"><input id=\"ticket\" type=\"url\" name=\"ticket\" hx-preserve=\"true\" placeholder=\"https://tracker.example.com/PP-12\" data-testid=\"ticket-input\"> <button class=\"btn btn-primary\" type=\"submit\" data-testid=\"start\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

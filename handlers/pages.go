@@ -230,18 +230,11 @@ func (s *Server) seated(c echo.Context) (*game.Room, game.Seat, error) {
 func (s *Server) roomData(c echo.Context, room *game.Room, seat game.Seat) views.RoomData {
 	st := room.State()
 	return views.RoomData{
-		Page:     page(c, roomTitle(st)+" — pokerd"),
+		Page:     page(c, views.RoomTitle(st)+" — pokerd"),
 		State:    st,
 		Me:       seat,
 		ShareURL: c.Scheme() + "://" + c.Request().Host + "/join/" + st.Game.Code,
 	}
-}
-
-func roomTitle(st *game.State) string {
-	if st.Game.Name == "" {
-		return "Planning poker"
-	}
-	return st.Game.Name
 }
 
 // roomPage is GET /room/{code}.

@@ -35,7 +35,7 @@ func (s *Server) routePages(e *echo.Echo) {
 	})
 	e.GET("/", s.home, csrf)
 	e.POST("/rooms", s.createRoom, csrf)
-	e.GET("/join", s.joinByCode)
+	e.GET("/join", s.joinByCode, csrf)
 	e.GET("/join/:code", s.joinPage, csrf)
 	e.POST("/join/:code", s.joinRoom, csrf)
 	e.GET("/room/:code", s.roomPage, csrf)
@@ -150,9 +150,13 @@ func checkUsername(name string) error {
 
 // joinByCode is GET /join?code=...: the home page's join form.
 func (s *Server) joinByCode(c echo.Context) error {
-	code := strings.ToLower(strings.TrimSpace(c.QueryParam("code")))
+	typed := strings.TrimSpace(c.QueryParam("code"))
+	code := strings.ToLower(typed)
 	if !game.ValidCode(code) {
-		return c.Redirect(http.StatusSeeOther, "/join/"+"invalid")
+		d := s.homeData(c)
+		d.JoinCode = typed
+		d.JoinErr = "A room code is 4 to 10 letters and digits, like ab12"
+		return render(c, http.StatusUnprocessableEntity, views.Home(d))
 	}
 	return c.Redirect(http.StatusSeeOther, "/join/"+code)
 }

@@ -198,6 +198,16 @@ func TestPagesWithoutJavaScript(t *testing.T) {
 			t.Fatalf("got %d", res.status)
 		}
 	})
+	t.Run("joining by code goes to the room's link, a malformed code is explained", func(t *testing.T) {
+		res := ann.get("/join?code=" + strings.ToUpper(code))
+		if res.status != http.StatusSeeOther || res.header.Get("Location") != "/join/"+code {
+			t.Fatalf("got %d %s", res.status, res.header.Get("Location"))
+		}
+		res = ann.get("/join?code=no!")
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(string(res.body), "A room code is 4 to 10 letters") || !strings.Contains(string(res.body), `value="no!"`) {
+			t.Fatalf("got %d", res.status)
+		}
+	})
 	t.Run("a name is required to open a room", func(t *testing.T) {
 		ann.get("/")
 		res := ann.post("/rooms", url.Values{"room_name": {"x"}, "your_name": {"  "}, "deck_id": {"1"}}, false)

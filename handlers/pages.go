@@ -166,7 +166,7 @@ func (s *Server) joinPage(c echo.Context) error {
 	code := c.Param("code")
 	room, ok := s.lookupRoom(code)
 	if !ok {
-		return render(c, http.StatusNotFound, views.Join(views.JoinData{Page: page(c, "No such room"), Code: code}))
+		return noSuchRoom(c, code)
 	}
 	if _, err := room.Seat(seatID(browserIdentity(c), code)); err == nil {
 		return c.Redirect(http.StatusSeeOther, "/room/"+code)
@@ -184,7 +184,7 @@ func (s *Server) joinRoom(c echo.Context) error {
 	code := c.Param("code")
 	room, ok := s.lookupRoom(code)
 	if !ok {
-		return render(c, http.StatusNotFound, views.Join(views.JoinData{Page: page(c, "No such room"), Code: code}))
+		return noSuchRoom(c, code)
 	}
 	name := strings.TrimSpace(c.FormValue("your_name"))
 	err := checkUsername(name)
@@ -203,6 +203,11 @@ func (s *Server) joinRoom(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/room/"+code)
 }
 
+// noSuchRoom answers a page for a room that does not exist (any more).
+func noSuchRoom(c echo.Context, code string) error {
+	return render(c, http.StatusNotFound, views.Join(views.JoinData{Page: page(c, "No such room"), Code: code}))
+}
+
 // lookupRoom finds a room by a code taken from a URL.
 func (s *Server) lookupRoom(code string) (*game.Room, bool) {
 	if !game.ValidCode(code) {
@@ -218,7 +223,7 @@ func (s *Server) seated(c echo.Context) (*game.Room, game.Seat, error) {
 	code := c.Param("code")
 	room, ok := s.lookupRoom(code)
 	if !ok {
-		return nil, game.Seat{}, render(c, http.StatusNotFound, views.Join(views.JoinData{Page: page(c, "No such room"), Code: code}))
+		return nil, game.Seat{}, noSuchRoom(c, code)
 	}
 	seat, err := room.Seat(seatID(browserIdentity(c), code))
 	if err != nil {

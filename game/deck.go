@@ -13,6 +13,9 @@ import (
 type Card struct {
 	Label string  `json:"label"`
 	Value float64 `json:"value"`
+	// Special marks a card that is not a number in meaning (?, coffee, infinity): it is
+	// shown in the results but left out of the average, median, lowest and highest.
+	Special bool `json:"special,omitempty"`
 }
 
 // Deck is a named, ordered set of cards.
@@ -26,8 +29,9 @@ type Deck struct {
 // without a value would silently be worth 0.
 func (c *Card) UnmarshalJSON(data []byte) error {
 	var raw struct {
-		Label *string  `json:"label"`
-		Value *float64 `json:"value"`
+		Label   *string  `json:"label"`
+		Value   *float64 `json:"value"`
+		Special bool     `json:"special"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -41,6 +45,7 @@ func (c *Card) UnmarshalJSON(data []byte) error {
 		return fmt.Errorf("card %q has no value", c.Label)
 	}
 	c.Value = *raw.Value
+	c.Special = raw.Special
 	return nil
 }
 
@@ -53,11 +58,23 @@ func (d Deck) HasValue(v float64) bool {
 const DefaultDeckID = 1
 
 // FibonacciDeck returns deck 1 exactly as the reference backend defines it; `?` is worth 100
-// because the existing frontend averages every revealed vote.
+// because the existing frontend averages every revealed vote. Our own results leave it
+// out of the numbers.
 func FibonacciDeck() Deck {
 	return Deck{ID: DefaultDeckID, Name: "Fibonacci", Cards: []Card{
-		{"1/2", 0.5}, {"1", 1}, {"2", 2}, {"3", 3}, {"5", 5}, {"8", 8}, {"13", 13}, {"21", 21}, {"?", 100},
+		{"1/2", 0.5, false}, {"1", 1, false}, {"2", 2, false}, {"3", 3, false}, {"5", 5, false},
+		{"8", 8, false}, {"13", 13, false}, {"21", 21, false}, {"?", 100, true},
 	}}
+}
+
+// CardByValue returns the deck's card that a vote of v stands for.
+func (d Deck) CardByValue(v float64) (Card, bool) {
+	for _, c := range d.Cards {
+		if c.Value == v {
+			return c, true
+		}
+	}
+	return Card{}, false
 }
 
 // DeckDB gives read access to the decks rooms can be created with.
@@ -124,6 +141,11 @@ func checkDeck(d Deck) error {
 	if strings.TrimSpace(d.Name) == "" {
 		return fmt.Errorf("name is empty")
 	}
+	return checkCards(d.Name, d.Cards)
+}
+
+func checkCards(deckName string, cards []Card) error {
+	d := Deck{Name: deckName, Cards: cards}
 	if len(d.Cards) == 0 {
 		return fmt.Errorf("deck %q has no cards", d.Name)
 	}

@@ -13,7 +13,7 @@ import (
 var wantFibonacci = Deck{ID: 1, Name: "Fibonacci", Cards: []Card{
 	{Label: "1/2", Value: 0.5}, {Label: "1", Value: 1}, {Label: "2", Value: 2},
 	{Label: "3", Value: 3}, {Label: "5", Value: 5}, {Label: "8", Value: 8},
-	{Label: "13", Value: 13}, {Label: "21", Value: 21}, {Label: "?", Value: 100},
+	{Label: "13", Value: 13}, {Label: "21", Value: 21}, {Label: "?", Value: 100, Special: true},
 }}
 
 func TestParseDecks_DefaultFile(t *testing.T) {
@@ -105,7 +105,7 @@ func TestParseDecks_Accepted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []Deck{wantFibonacci, {ID: 7, Name: "Tiny", Cards: []Card{{"S", 1}, {"L", 2}}}}
+		want := []Deck{wantFibonacci, {ID: 7, Name: "Tiny", Cards: []Card{{Label: "S", Value: 1}, {Label: "L", Value: 2}}}}
 		if got := db.Decks(); !reflect.DeepEqual(got, want) {
 			t.Fatalf("Decks() = %+v, want %+v", got, want)
 		}
@@ -177,7 +177,7 @@ func TestMemoryDeckDB_Deck(t *testing.T) {
 	})
 
 	t.Run("mutating the input does not change the store", func(t *testing.T) {
-		in := []Deck{{ID: 2, Name: "Two", Cards: []Card{{"a", 1}}}}
+		in := []Deck{{ID: 2, Name: "Two", Cards: []Card{{Label: "a", Value: 1}}}}
 		db, err := NewMemoryDeckDB(in)
 		if err != nil {
 			t.Fatal(err)

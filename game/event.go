@@ -20,6 +20,10 @@ const (
 	RoundStarted                          // a new round began, votes cleared
 	Revealed                              // the votes were shown
 	RoomClosed                            // the room is gone
+	OptionsChanged                        // the facilitator changed the room's rules
+	FacilitatorChanged                    // the facilitator role passed to another player
+	PlayerRemoved                         // the facilitator took a player out of the room
+	EstimateSet                           // the facilitator recorded a round's agreed estimate
 
 	// Snapshot is not part of the room's history: it carries the whole state to one
 	// subscriber (on connect or on request) and is never applied.
@@ -29,8 +33,20 @@ const (
 var eventKindNames = [...]string{
 	RoomCreated: "RoomCreated", PlayerJoined: "PlayerJoined", SocketOpened: "SocketOpened",
 	SocketClosed: "SocketClosed", VoteCast: "VoteCast", ObservingToggled: "ObservingToggled",
-	RoundStarted: "RoundStarted", Revealed: "Revealed", RoomClosed: "RoomClosed", Snapshot: "Snapshot",
+	RoundStarted: "RoundStarted", Revealed: "Revealed", RoomClosed: "RoomClosed",
+	OptionsChanged: "OptionsChanged", FacilitatorChanged: "FacilitatorChanged",
+	PlayerRemoved: "PlayerRemoved", EstimateSet: "EstimateSet", Snapshot: "Snapshot",
 }
+
+// Cause says why a reveal or a change of facilitator happened.
+type Cause int
+
+const (
+	ByHand      Cause = iota // a player asked for it
+	AllVoted                 // Revealed: every connected voter had voted
+	TimerRanOut              // Revealed: the round timer ran out
+	AwayTimeout              // FacilitatorChanged: the facilitator was away too long
+)
 
 func (k EventKind) String() string {
 	if k > 0 && int(k) < len(eventKindNames) {
@@ -47,18 +63,22 @@ type Event struct {
 	Kind EventKind
 	At   time.Time
 
-	Game       *GameInfo // RoomCreated
-	Player     Player    // the subject of PlayerJoined, Socket*, VoteCast, ObservingToggled
-	Admin      bool      // PlayerJoined: the player became the facilitator
-	Value      float64   // VoteCast
-	TicketURL  *string   // RoundStarted: the ticket link, nil when none
-	LastSocket bool      // SocketClosed: the player has no connection left and is offline
+	Game       *GameInfo   // RoomCreated
+	Player     Player      // the subject of PlayerJoined, Socket*, VoteCast, ObservingToggled, FacilitatorChanged (the new one), PlayerRemoved
+	Admin      bool        // PlayerJoined: the player became the facilitator
+	Value      float64     // VoteCast
+	TicketURL  *string     // RoundStarted: the ticket link, nil when none
+	LastSocket bool        // SocketClosed: the player has no connection left and is offline
+	Options    RoomOptions // OptionsChanged
+	Cause      Cause       // Revealed, FacilitatorChanged
+	Round      int         // EstimateSet: the round's number
+	Estimate   string      // EstimateSet
 
 	// Views of the state right after the change, filled in for subscribers; apply never
 	// reads them, so replaying history does not depend on them.
 	PlayerState PlayerState // SocketOpened: the player's state once connected
 	Votes       []Vote      // Revealed, and a Snapshot of a revealed round
-	State       *State      // Snapshot
+	State       *State      // Snapshot, and the changes every client redraws from a whole state: OptionsChanged, FacilitatorChanged, PlayerRemoved
 
 	memo memo
 }
@@ -133,10 +153,34 @@ type GameInfo struct {
 
 // State is a copy of a room's whole public state.
 type State struct {
-	Game       GameInfo
-	Players    []PlayerState // in join order
-	TicketURL  *string
-	Round      RoundState
-	RoundStart *time.Time
-	Votes      []Vote // only once revealed, in join order
+	Game        GameInfo // its Settings.Options are the rules in force now
+	Players     []PlayerState // in join order
+	TicketURL   *string
+	Round       RoundState
+	RoundStart  *time.Time
+	RoundNumber int    // rounds started so far
+	Votes       []Vote // only once revealed, in join order
+	// EveryoneVoted: the round is open and every connected, non-observing player has voted.
+	EveryoneVoted bool
+	// RoundDeadline is when the round timer runs out, for a round with a timer.
+	RoundDeadline *time.Time
+	// Records are the revealed rounds, oldest first; they are shared and must not be changed.
+	Records []*RoundRecord
+	// HandVersion changes whenever a player's own controls may have to change: a new
+	// round, a reveal, a new facilitator, new rules, a player removed.
+	HandVersion uint64
+}
+
+// CanRun reports whether the player may start rounds and reveal.
+func (st *State) CanRun(p PlayerState) bool { return p.Admin || st.Game.Settings.Options.FacilitatorFree }
+
+// Current is the record of the round on show, once it is revealed.
+func (st *State) Current() *RoundRecord {
+	if st.Round != RoundRevealed || len(st.Records) == 0 {
+		return nil
+	}
+	if last := st.Records[len(st.Records)-1]; last.Number == st.RoundNumber {
+		return last
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package game
 
 import (
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,13 +20,18 @@ type roomState struct {
 	roundStart *time.Time
 	sockets    int // open connections over all players
 	closed     bool
+
+	roundNumber int            // rounds started so far
+	records     []*RoundRecord // revealed rounds, oldest first
+	handVersion uint64         // the seq of the last change to anyone's own controls
 }
 
 type seat struct {
-	player    Player
-	sockets   int
-	vote      *float64
-	observing bool
+	player         Player
+	sockets        int
+	connectedSince time.Time // when the player's current visit began, while connected
+	vote           *float64
+	observing      bool
 }
 
 func newRoomState() roomState {
@@ -47,7 +53,11 @@ func (s *roomState) apply(ev *Event) {
 			s.adminID, s.hasAdmin = ev.Player.ID, true
 		}
 	case SocketOpened:
-		s.byID[ev.Player.ID].sockets++
+		st := s.byID[ev.Player.ID]
+		if st.sockets == 0 {
+			st.connectedSince = ev.At
+		}
+		st.sockets++
 		s.sockets++
 	case SocketClosed:
 		st := s.byID[ev.Player.ID]
@@ -69,14 +79,67 @@ func (s *roomState) apply(ev *Event) {
 		s.ticketURL = ev.TicketURL
 		at := ev.At
 		s.roundStart = &at
+		s.roundNumber++
 		for _, st := range s.seats {
 			st.vote = nil
 		}
+		s.handVersion = ev.Seq
 	case Revealed:
 		s.round = RoundRevealed
+		if s.roundNumber > 0 {
+			s.putRecord(s.recordRound(ev.At))
+		}
+		s.handVersion = ev.Seq
 	case RoomClosed:
 		s.closed = true
+	case OptionsChanged:
+		s.game.Settings.Options = ev.Options
+		s.handVersion = ev.Seq
+	case FacilitatorChanged:
+		s.adminID, s.hasAdmin = ev.Player.ID, true
+		s.handVersion = ev.Seq
+	case PlayerRemoved:
+		st := s.byID[ev.Player.ID]
+		s.sockets -= st.sockets
+		delete(s.byID, ev.Player.ID)
+		s.seats = slices.DeleteFunc(s.seats, func(x *seat) bool { return x == st })
+		s.handVersion = ev.Seq
+	case EstimateSet:
+		if old := s.record(ev.Round); old != nil {
+			rec := *old
+			rec.Estimate = ev.Estimate
+			s.putRecord(&rec)
+		}
 	}
+}
+
+// everyoneVoted reports whether the round is open and every connected, non-observing
+// player has voted (and there is at least one such player).
+func (s *roomState) everyoneVoted() bool {
+	if s.round != RoundVoting {
+		return false
+	}
+	voters := 0
+	for _, st := range s.seats {
+		if st.sockets == 0 || st.observing {
+			continue
+		}
+		if st.vote == nil {
+			return false
+		}
+		voters++
+	}
+	return voters > 0
+}
+
+// roundDeadline is when the current round's timer runs out, if it has one.
+func (s *roomState) roundDeadline() *time.Time {
+	t := s.game.Settings.RoundTimer
+	if t == nil || s.round != RoundVoting || s.roundStart == nil {
+		return nil
+	}
+	d := s.roundStart.Add(time.Duration(t.Maximum) * time.Minute)
+	return &d
 }
 
 func (s *roomState) playerState(st *seat) PlayerState {
@@ -103,9 +166,14 @@ func (s *roomState) votes() []Vote {
 
 func (s *roomState) snapshot() *State {
 	st := &State{
-		Game:    s.gameInfo(),
-		Players: make([]PlayerState, len(s.seats)),
-		Round:   s.round,
+		Game:          s.gameInfo(),
+		Players:       make([]PlayerState, len(s.seats)),
+		Round:         s.round,
+		RoundNumber:   s.roundNumber,
+		EveryoneVoted: s.everyoneVoted(),
+		RoundDeadline: s.roundDeadline(),
+		Records:       slices.Clone(s.records),
+		HandVersion:   s.handVersion,
 	}
 	for i, seat := range s.seats {
 		st.Players[i] = s.playerState(seat)

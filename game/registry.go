@@ -19,6 +19,9 @@ type RegistryConfig struct {
 	// UnusedRoomTTL is how long a room that nobody has connected to yet is kept, so that
 	// rooms created and never used do not fill the server. 0 keeps them forever.
 	UnusedRoomTTL time.Duration
+	// FacilitatorTimeout is how long a facilitator may be disconnected before the role
+	// passes to the player connected longest. 0 never passes it on.
+	FacilitatorTimeout time.Duration
 }
 
 // Registry holds the rooms by code. Its lock guards only the map: it is never held
@@ -27,7 +30,14 @@ type Registry struct {
 	cfg   RegistryConfig
 	mu    sync.RWMutex
 	rooms map[string]*Room
+	// Rooms with their own cards have a deck of their own, under an id no configured
+	// deck uses, so that GET /api/decks/{id} finds it as the Vue frontend expects.
+	customDecks  map[int]Deck
+	nextCustomID int
 }
+
+// firstCustomDeckID is where the ids of rooms' own decks start.
+const firstCustomDeckID = 1_000_000
 
 // NewRegistry returns an empty registry.
 func NewRegistry(cfg RegistryConfig) *Registry {
@@ -37,7 +47,7 @@ func NewRegistry(cfg RegistryConfig) *Registry {
 	if cfg.NewCode == nil {
 		cfg.NewCode = RandomCode
 	}
-	return &Registry{cfg: cfg, rooms: map[string]*Room{}}
+	return &Registry{cfg: cfg, rooms: map[string]*Room{}, customDecks: map[int]Deck{}, nextCustomID: firstCustomDeckID}
 }
 
 // maxCodeAttempts bounds the search for an unused code; with the room cap far below the
@@ -46,21 +56,58 @@ const maxCodeAttempts = 100
 
 // Create opens a room with the given name, deck and settings.
 func (g *Registry) Create(name string, deckID int, settings GameSettings) (*Room, error) {
-	if utf8.RuneCountInString(name) > MaxGameNameLength {
-		return nil, Errorf(EInvalid, "a game name has at most %d characters", MaxGameNameLength)
-	}
-	if settings.RoundTimer != nil {
-		if err := settings.RoundTimer.Check(); err != nil {
-			return nil, err
-		}
-		t := *settings.RoundTimer
-		settings.RoundTimer = &t
+	if err := checkNewRoom(name, &settings); err != nil {
+		return nil, err
 	}
 	deck, err := g.cfg.Decks.Deck(deckID)
 	if err != nil {
 		return nil, err
 	}
+	return g.open(name, deck, settings)
+}
 
+// CreateWithCards opens a room that plays with its own cards instead of a configured
+// deck (see ParseCustomCards).
+func (g *Registry) CreateWithCards(name string, cards []Card, settings GameSettings) (*Room, error) {
+	if err := checkNewRoom(name, &settings); err != nil {
+		return nil, err
+	}
+	if len(cards) > MaxCustomCards {
+		return nil, Errorf(EInvalid, "a room has at most %d cards", MaxCustomCards)
+	}
+	deck, err := CustomDeck(0, cards)
+	if err != nil {
+		return nil, err
+	}
+	return g.open(name, deck, settings)
+}
+
+func checkNewRoom(name string, settings *GameSettings) error {
+	if utf8.RuneCountInString(name) > MaxGameNameLength {
+		return Errorf(EInvalid, "a game name has at most %d characters", MaxGameNameLength)
+	}
+	if err := settings.Check(); err != nil {
+		return err
+	}
+	if settings.RoundTimer != nil {
+		t := *settings.RoundTimer
+		settings.RoundTimer = &t
+	}
+	return nil
+}
+
+// Deck finds a configured deck or a room's own deck by id.
+func (g *Registry) Deck(id int) (Deck, error) {
+	g.mu.RLock()
+	d, ok := g.customDecks[id]
+	g.mu.RUnlock()
+	if ok {
+		return cloneDeck(d), nil
+	}
+	return g.cfg.Decks.Deck(id)
+}
+
+func (g *Registry) open(name string, deck Deck, settings GameSettings) (*Room, error) {
 	room, err := g.add(name, deck, settings)
 	if err != nil {
 		return nil, err
@@ -84,8 +131,16 @@ func (g *Registry) add(name string, deck Deck, settings GameSettings) (*Room, er
 		if _, taken := g.rooms[code]; taken || !ValidCode(code) {
 			continue
 		}
-		room := newRoom(g.cfg.Clock, GameInfo{Code: code, Name: name, Deck: deck, Settings: settings},
-			g.cfg.MaxPlayersPerRoom, g.roomEmptied)
+		if deck.ID == 0 { // the room's own cards
+			deck.ID = g.freeCustomDeckIDLocked()
+			g.customDecks[deck.ID] = cloneDeck(deck)
+		}
+		room := newRoom(roomConfig{
+			clock:              g.cfg.Clock,
+			maxPlayers:         g.cfg.MaxPlayersPerRoom,
+			facilitatorTimeout: g.cfg.FacilitatorTimeout,
+			emptied:            g.roomEmptied,
+		}, GameInfo{Code: code, Name: name, Deck: deck, Settings: settings})
 		g.rooms[code] = room
 		return room, nil
 	}
@@ -127,5 +182,27 @@ func (g *Registry) deleteIfEmpty(room *Room, epoch uint64) {
 	defer g.mu.Unlock()
 	if g.rooms[room.Code()] == room {
 		delete(g.rooms, room.Code())
+	}
+	if id := room.Game().Deck.ID; id >= firstCustomDeckID {
+		delete(g.customDecks, id)
+	}
+}
+
+// freeCustomDeckIDLocked returns an id that neither a configured deck nor another
+// room's deck uses.
+func (g *Registry) freeCustomDeckIDLocked() int {
+	for {
+		id := g.nextCustomID
+		g.nextCustomID++
+		if g.nextCustomID < firstCustomDeckID {
+			g.nextCustomID = firstCustomDeckID // wrapped around
+		}
+		if _, used := g.customDecks[id]; used {
+			continue
+		}
+		if _, err := g.cfg.Decks.Deck(id); err == nil {
+			continue
+		}
+		return id
 	}
 }

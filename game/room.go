@@ -3,6 +3,7 @@ package game
 import (
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -22,16 +23,47 @@ type Room struct {
 	mu    sync.Mutex
 	clock Clock
 	state roomState
-	subs  []Subscriber
+	subs  []subscription
 
 	maxPlayers  int                 // 0: no cap
 	emptied     func(*Room, uint64) // told, outside the lock, when the last connection closes
 	emptyEpoch  uint64              // counts the times the room became empty
 	deleteTimer Timer               // the pending deletion of an empty room, if any
+
+	roundTimer Timer // reveals the round when its timer runs out, if the rules say so
+
+	// The facilitator's absence: after facilitatorTimeout (0: never) away, the role
+	// passes to the player connected longest.
+	facilitatorTimeout time.Duration
+	awayTimer          Timer
+	awayGen            uint64 // tells a stale away timer from the current one
+	awayExpired        bool   // the facilitator has been away too long, but nobody could take over
 }
 
-func newRoom(clock Clock, game GameInfo, maxPlayers int, emptied func(*Room, uint64)) *Room {
-	r := &Room{clock: clock, state: newRoomState(), maxPlayers: maxPlayers, emptied: emptied}
+// subscription is a subscriber and, for a connection, the player it belongs to.
+type subscription struct {
+	sub      Subscriber
+	playerID uuid.UUID
+	seated   bool // false for a room-wide view
+}
+
+// roomConfig is what a room takes from its registry.
+type roomConfig struct {
+	clock              Clock
+	maxPlayers         int
+	facilitatorTimeout time.Duration
+	emptied            func(*Room, uint64)
+}
+
+func newRoom(cfg roomConfig, game GameInfo) *Room {
+	maxPlayers := cfg.maxPlayers
+	if c := game.Settings.MaxPlayers; c > 0 && (maxPlayers == 0 || c < maxPlayers) {
+		maxPlayers = c
+	}
+	r := &Room{
+		clock: cfg.clock, state: newRoomState(), maxPlayers: maxPlayers, emptied: cfg.emptied,
+		facilitatorTimeout: cfg.facilitatorTimeout,
+	}
 	g := game
 	r.record(&Event{Kind: RoomCreated, Game: &g})
 	return r
@@ -68,6 +100,9 @@ func (r *Room) record(ev *Event) {
 		ev.PlayerState = r.state.playerState(r.state.byID[ev.Player.ID])
 	case Revealed:
 		ev.Votes = r.state.votes()
+	case OptionsChanged, FacilitatorChanged, PlayerRemoved:
+		ev.State = r.snapshotLocked()
+		ev.Votes = ev.State.Votes
 	}
 }
 
@@ -75,7 +110,7 @@ func (r *Room) record(ev *Event) {
 // subscriber's view in the room's order.
 func (r *Room) publish(ev *Event) {
 	for _, s := range r.subs {
-		s.Deliver(ev)
+		s.sub.Deliver(ev)
 	}
 }
 
@@ -113,6 +148,7 @@ func (r *Room) Join(p Player) error {
 	if r.maxPlayers > 0 && len(r.state.seats) >= r.maxPlayers {
 		return Errorf(EConflict, "Game '%s' is full: it has room for %d players", r.Code(), r.maxPlayers)
 	}
+
 	r.emit(&Event{Kind: PlayerJoined, Player: p, Admin: !r.state.hasAdmin})
 	return nil
 }
@@ -136,9 +172,10 @@ func (r *Room) Connect(id uuid.UUID, sub Subscriber) error {
 	r.record(ev)
 	if sub != nil {
 		sub.Deliver(r.snapshotEventLocked())
-		r.subs = append(r.subs, sub)
+		r.subs = append(r.subs, subscription{sub: sub, playerID: id, seated: true})
 	}
 	r.publish(ev)
+	r.checkFacilitatorLocked()
 	return nil
 }
 
@@ -153,8 +190,16 @@ func (r *Room) Disconnect(id uuid.UUID, sub Subscriber) {
 		return
 	}
 	r.emit(&Event{Kind: SocketClosed, Player: st.player, LastSocket: st.sockets == 1})
+	r.checkFacilitatorLocked()
+	r.autoRevealLocked()
+	r.unlockAndNoteEmpty()
+}
+
+// unlockAndNoteEmpty releases the lock and, when no connection is left, tells the
+// registry (outside the lock), which may delete the room.
+func (r *Room) unlockAndNoteEmpty() {
 	var epoch uint64
-	empty := r.state.sockets == 0
+	empty := r.state.sockets == 0 && !r.state.closed
 	if empty {
 		r.emptyEpoch++
 		epoch = r.emptyEpoch
@@ -175,7 +220,7 @@ func (r *Room) Subscribe(sub Subscriber) (unsubscribe func(), err error) {
 		return nil, r.goneError()
 	}
 	sub.Deliver(r.snapshotEventLocked())
-	r.subs = append(r.subs, sub)
+	r.subs = append(r.subs, subscription{sub: sub})
 	return func() {
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -185,7 +230,7 @@ func (r *Room) Subscribe(sub Subscriber) (unsubscribe func(), err error) {
 
 // removeSubLocked removes sub and reports whether it was there.
 func (r *Room) removeSubLocked(sub Subscriber) bool {
-	i := slices.Index(r.subs, sub)
+	i := slices.IndexFunc(r.subs, func(s subscription) bool { return s.sub == sub })
 	if i < 0 {
 		return false
 	}
@@ -221,6 +266,7 @@ func (r *Room) Vote(id uuid.UUID, value float64) error {
 		return Errorf(EInvalid, "%v is not a card of the deck %q", value, r.state.game.Deck.Name)
 	}
 	r.emit(&Event{Kind: VoteCast, Player: st.player, Value: value})
+	r.autoRevealLocked()
 	return nil
 }
 
@@ -233,15 +279,17 @@ func (r *Room) ToggleObserving(id uuid.UUID) error {
 		return err
 	}
 	r.emit(&Event{Kind: ObservingToggled, Player: st.player})
+	r.autoRevealLocked()
 	return nil
 }
 
 // StartRound clears the votes and starts a round for the given ticket link (nil: none).
-// Only the facilitator may; the link must be http(s) and is stored normalised.
+// Only the facilitator may (anyone, in a facilitator-free room); the link must be http(s)
+// and is stored normalised. A round timer starts on the server with the round.
 func (r *Room) StartRound(id uuid.UUID, ticketURL *string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := r.checkAdminLocked(id); err != nil {
+	if err := r.checkCanRunLocked(id); err != nil {
 		return err
 	}
 	var ticket *string
@@ -253,17 +301,19 @@ func (r *Room) StartRound(id uuid.UUID, ticketURL *string) error {
 		ticket = &u
 	}
 	r.emit(&Event{Kind: RoundStarted, TicketURL: ticket})
+	r.startRoundTimerLocked()
 	return nil
 }
 
-// Reveal shows every player's vote. Only the facilitator may, in any round state.
+// Reveal shows every player's vote. Only the facilitator may (anyone, in a
+// facilitator-free room), in any round state.
 func (r *Room) Reveal(id uuid.UUID) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := r.checkAdminLocked(id); err != nil {
+	if err := r.checkCanRunLocked(id); err != nil {
 		return err
 	}
-	r.emit(&Event{Kind: Revealed})
+	r.emit(&Event{Kind: Revealed, Cause: ByHand})
 	return nil
 }
 
@@ -275,6 +325,17 @@ func (r *Room) checkAdminLocked(id uuid.UUID) error {
 		return Errorf(EForbidden, "only the facilitator may do that")
 	}
 	return nil
+}
+
+// checkCanRunLocked lets the facilitator through, and everyone in a facilitator-free room.
+func (r *Room) checkCanRunLocked(id uuid.UUID) error {
+	if _, err := r.seatLocked(id); err != nil {
+		return err
+	}
+	if r.state.game.Settings.Options.FacilitatorFree {
+		return nil
+	}
+	return r.checkAdminLocked(id)
 }
 
 // scheduleDelete keeps t, the pending deletion for the epoch-th emptying, so that a
@@ -307,6 +368,12 @@ func (r *Room) closeIfEmpty(epoch uint64) bool {
 func (r *Room) closeLocked() {
 	r.emit(&Event{Kind: RoomClosed})
 	r.subs = nil
+	for _, t := range []Timer{r.roundTimer, r.awayTimer, r.deleteTimer} {
+		if t != nil {
+			t.Stop()
+		}
+	}
+	r.roundTimer, r.awayTimer, r.deleteTimer = nil, nil, nil
 }
 
 // Seat is what one player may know about themself: their public state and their own

@@ -3,6 +3,7 @@ package game
 import (
 	"net/url"
 	"strings"
+	"time"
 )
 
 // RoundTimerSettings sets the round timer, in whole minutes.
@@ -30,7 +31,52 @@ func (s RoundTimerSettings) Check() error {
 // GameSettings are the options a room is created with.
 type GameSettings struct {
 	RoundTimer *RoundTimerSettings // nil: no round timer
+	// MaxPlayers caps the seats of this room; 0 leaves only the server's cap.
+	MaxPlayers int
+	// Options are the room's rules; the facilitator may change them later.
+	Options RoomOptions
 }
+
+// RoomOptions are the rules of a room that its facilitator can change at any time.
+type RoomOptions struct {
+	// AutoReveal reveals the round as soon as every connected, non-observing player has
+	// voted.
+	AutoReveal bool
+	// RevealOnTimer reveals the round when its timer runs out; it needs a round timer.
+	RevealOnTimer bool
+	// FacilitatorFree lets every player start rounds and reveal, for teams whose
+	// facilitator is the one who is late.
+	FacilitatorFree bool
+	// HideNames keeps names out of the results (lowest and highest votes).
+	HideNames bool
+}
+
+// MaxPlayersLimit is the largest capacity a room can be created with.
+const MaxPlayersLimit = 1000
+
+// Check reports settings that cannot work together, with a user-safe message.
+func (s GameSettings) Check() error {
+	if s.RoundTimer != nil {
+		if err := s.RoundTimer.Check(); err != nil {
+			return err
+		}
+	}
+	if s.MaxPlayers < 0 || s.MaxPlayers > MaxPlayersLimit {
+		return Errorf(EInvalid, "a room holds between 1 and %d players", MaxPlayersLimit)
+	}
+	return s.checkOptions(s.Options)
+}
+
+func (s GameSettings) checkOptions(o RoomOptions) error {
+	if o.RevealOnTimer && s.RoundTimer == nil {
+		return Errorf(EInvalid, "revealing when the timer runs out needs a round timer")
+	}
+	return nil
+}
+
+// FacilitatorTimeoutDefault is how long a facilitator may be away before the role passes
+// on, unless the registry is told otherwise.
+const FacilitatorTimeoutDefault = 2 * time.Minute
 
 // MaxGameNameLength is the longest room name, in characters (not bytes).
 const MaxGameNameLength = 100

@@ -1,0 +1,96 @@
+package game
+
+import (
+	"time"
+	"unicode/utf8"
+)
+
+// RoundRecord is one revealed round as the session record keeps it. Records are never
+// changed once made: a later reveal or an agreed estimate replaces the record, so
+// snapshots can share them.
+type RoundRecord struct {
+	Number     int // the round's place in the session, from 1
+	TicketURL  *string
+	StartedAt  time.Time
+	RevealedAt time.Time // the last reveal of the round
+	Votes      []RecordedVote
+	Results    Results
+	Estimate   string // the estimate the team agreed on, set by the facilitator
+}
+
+// Duration is how long the round took, from its start to its last reveal.
+func (r *RoundRecord) Duration() time.Duration { return r.RevealedAt.Sub(r.StartedAt) }
+
+// RecordedVote is one seated player's part in a round; Card is nil when they did not vote.
+type RecordedVote struct {
+	Player    Player
+	Observing bool
+	Card      *Card
+}
+
+// MaxEstimateLength bounds an agreed estimate, in characters.
+const MaxEstimateLength = 20
+
+func checkEstimate(estimate string) error {
+	if utf8.RuneCountInString(estimate) > MaxEstimateLength {
+		return Errorf(EInvalid, "an estimate has at most %d characters", MaxEstimateLength)
+	}
+	return nil
+}
+
+// recordRound builds the record of the current round from the state as it is revealed.
+func (s *roomState) recordRound(at time.Time) *RoundRecord {
+	rec := &RoundRecord{Number: s.roundNumber, RevealedAt: at, Votes: make([]RecordedVote, len(s.seats))}
+	if s.ticketURL != nil {
+		u := *s.ticketURL
+		rec.TicketURL = &u
+	}
+	if s.roundStart != nil {
+		rec.StartedAt = *s.roundStart
+	}
+	var ballots []Ballot
+	for i, st := range s.seats {
+		rec.Votes[i] = RecordedVote{Player: st.player, Observing: st.observing}
+		if st.vote == nil {
+			continue
+		}
+		card, ok := s.game.Deck.CardByValue(*st.vote)
+		if !ok {
+			continue
+		}
+		rec.Votes[i].Card = &card
+		ballots = append(ballots, Ballot{Player: st.player, Card: card})
+	}
+	rec.Results = ComputeResults(s.game.Deck, ballots)
+	if prev := s.lastRecord(); prev != nil && prev.Number == rec.Number {
+		rec.Estimate = prev.Estimate
+	}
+	return rec
+}
+
+func (s *roomState) lastRecord() *RoundRecord {
+	if len(s.records) == 0 {
+		return nil
+	}
+	return s.records[len(s.records)-1]
+}
+
+// putRecord adds rec, or replaces the record of the same round.
+func (s *roomState) putRecord(rec *RoundRecord) {
+	for i, r := range s.records {
+		if r.Number == rec.Number {
+			s.records[i] = rec
+			return
+		}
+	}
+	s.records = append(s.records, rec)
+}
+
+func (s *roomState) record(number int) *RoundRecord {
+	for _, r := range s.records {
+		if r.Number == number {
+			return r
+		}
+	}
+	return nil
+}

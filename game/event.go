@@ -11,19 +11,19 @@ import (
 type EventKind int
 
 const (
-	RoomCreated      EventKind = iota + 1 // the room exists, with its game
-	PlayerJoined                          // a player took a seat (the first becomes facilitator)
-	SocketOpened                          // one of a player's connections opened
-	SocketClosed                          // one of a player's connections closed
-	VoteCast                              // a player picked a card
-	ObservingToggled                      // a player started or stopped observing
-	RoundStarted                          // a new round began, votes cleared
-	Revealed                              // the votes were shown
-	RoomClosed                            // the room is gone
-	OptionsChanged                        // the facilitator changed the room's rules
-	FacilitatorChanged                    // the facilitator role passed to another player
-	PlayerRemoved                         // the facilitator took a player out of the room
-	EstimateSet                           // the facilitator recorded a round's agreed estimate
+	RoomCreated        EventKind = iota + 1 // the room exists, with its game
+	PlayerJoined                            // a player took a seat (the first becomes facilitator)
+	SocketOpened                            // one of a player's connections opened
+	SocketClosed                            // one of a player's connections closed
+	VoteCast                                // a player picked a card
+	ObservingToggled                        // a player started or stopped observing
+	RoundStarted                            // a new round began, votes cleared
+	Revealed                                // the votes were shown
+	RoomClosed                              // the room is gone
+	OptionsChanged                          // the facilitator changed the room's rules
+	FacilitatorChanged                      // the facilitator role passed to another player
+	PlayerRemoved                           // the facilitator took a player out of the room
+	EstimateSet                             // the facilitator recorded a round's agreed estimate
 
 	// Snapshot is not part of the room's history: it carries the whole state to one
 	// subscriber (on connect or on request) and is never applied.
@@ -153,7 +153,7 @@ type GameInfo struct {
 
 // State is a copy of a room's whole public state.
 type State struct {
-	Game        GameInfo // its Settings.Options are the rules in force now
+	Game        GameInfo      // its Settings.Options are the rules in force now
 	Players     []PlayerState // in join order
 	TicketURL   *string
 	Round       RoundState
@@ -172,7 +172,9 @@ type State struct {
 }
 
 // CanRun reports whether the player may start rounds and reveal.
-func (st *State) CanRun(p PlayerState) bool { return p.Admin || st.Game.Settings.Options.FacilitatorFree }
+func (st *State) CanRun(p PlayerState) bool {
+	return p.Admin || st.Game.Settings.Options.FacilitatorFree
+}
 
 // Current is the record of the round on show, once it is revealed.
 func (st *State) Current() *RoundRecord {

@@ -56,8 +56,19 @@ func TestStateIsTheFoldOfEvents(t *testing.T) {
 			clock.Advance(time.Minute)
 			return room.StartRound(alice.ID, nil)
 		}},
-		{"alice leaves and the room closes", func() error {
+		{"carol connects", func() error { return room.Connect(carol.ID, nil) }},
+		{"the estimate of round 1 is set", func() error { return room.SetEstimate(alice.ID, 1, "13") }},
+		{"auto-reveal is switched on, and the last voter votes", func() error {
+			if err := room.SetOptions(alice.ID, RoomOptions{AutoReveal: true, HideNames: true}); err != nil {
+				return err
+			}
+			return room.Vote(alice.ID, 5)
+		}},
+		{"alice hands the role to carol", func() error { return room.HandOff(alice.ID, carol.ID) }},
+		{"carol removes bob", func() error { return room.Remove(carol.ID, bob.ID) }},
+		{"everyone leaves and the room closes", func() error {
 			room.Disconnect(alice.ID, nil)
+			room.Disconnect(carol.ID, nil)
 			clock.Advance(time.Minute)
 			return nil
 		}},

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pokerd/pokerd/game"
 	"github.com/pokerd/pokerd/handlers"
 )
 
@@ -18,6 +19,7 @@ type config struct {
 	decksFile       string
 	corsURLs        string
 	emptyRoomGrace  time.Duration
+	facilitatorAway time.Duration
 	unusedRoomTTL   time.Duration
 	maxRooms        int
 	maxPlayers      int
@@ -51,6 +53,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	bind("empty-room-grace", "PP_EMPTY_ROOM_GRACE")
 	fs.DurationVar(&cfg.unusedRoomTTL, "unused-room-ttl", time.Hour, "how long a game nobody has connected to is kept; 0 keeps it for ever, as the reference does (env PP_UNUSED_ROOM_TTL)")
 	bind("unused-room-ttl", "PP_UNUSED_ROOM_TTL")
+	fs.DurationVar(&cfg.facilitatorAway, "facilitator-timeout", game.FacilitatorTimeoutDefault, "how long a facilitator may be disconnected before the role passes to the player connected longest; 0 never passes it on (env PP_FACILITATOR_TIMEOUT)")
+	bind("facilitator-timeout", "PP_FACILITATOR_TIMEOUT")
 	fs.IntVar(&cfg.maxRooms, "max-rooms", 10000, "most games open at once; 0 for no cap (env PP_MAX_ROOMS)")
 	bind("max-rooms", "PP_MAX_ROOMS")
 	fs.IntVar(&cfg.maxPlayers, "max-players", 100, "most players in one game; 0 for no cap (env PP_MAX_PLAYERS)")
@@ -97,8 +101,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 
 func (c config) check() error {
 	switch {
-	case c.emptyRoomGrace < 0 || c.unusedRoomTTL < 0:
-		return fmt.Errorf("--empty-room-grace and --unused-room-ttl must not be negative")
+	case c.emptyRoomGrace < 0 || c.unusedRoomTTL < 0 || c.facilitatorAway < 0:
+		return fmt.Errorf("--empty-room-grace, --unused-room-ttl and --facilitator-timeout must not be negative")
 	case c.maxRooms < 0 || c.maxPlayers < 0:
 		return fmt.Errorf("--max-rooms and --max-players must not be negative")
 	case c.maxBody < 1:

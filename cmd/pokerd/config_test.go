@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDecksFile(t *testing.T) {
@@ -56,5 +57,33 @@ func TestVersionFlag(t *testing.T) {
 	}
 	if !strings.HasPrefix(out.String(), "pokerd ") {
 		t.Fatalf("got %q", out.String())
+	}
+}
+
+func TestFacilitatorTimeoutSetting(t *testing.T) {
+	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	cfg, err := parseConfig(nil, env(nil), nil)
+	if err != nil || cfg.facilitatorAway != 2*time.Minute {
+		t.Fatalf("default %v (%v), want 2m", cfg.facilitatorAway, err)
+	}
+	cfg, err = parseConfig(nil, env(map[string]string{"PP_FACILITATOR_TIMEOUT": "30s"}), nil)
+	if err != nil || cfg.facilitatorAway != 30*time.Second {
+		t.Fatalf("from the environment %v (%v), want 30s", cfg.facilitatorAway, err)
+	}
+	if _, err := parseConfig([]string{"--facilitator-timeout", "-1s"}, env(nil), nil); err == nil || !strings.Contains(err.Error(), "--facilitator-timeout") {
+		t.Fatalf("a negative timeout must be refused, got %v", err)
+	}
+}
+
+func TestDecksFileMarksSpecialCards(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "decks.json")
+	if err := os.WriteFile(path, []byte(`[{"id":7,"name":"Hours","cards":[{"label":"1h","value":1},{"label":"☕","value":99,"special":true}]}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, map[string]string{"PP_DECKS": path})
+	res := s.do(t, "GET", "/api/decks/7", "", nil)
+	// The API keeps the reference's card shape; the mark only changes our own results.
+	if want := `{"id":7,"name":"Hours","cards":[{"label":"1h","value":1.0},{"label":"☕","value":99.0}]}`; string(res.body) != want {
+		t.Fatalf("got %s", res.body)
 	}
 }

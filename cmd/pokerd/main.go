@@ -57,11 +57,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	rooms := game.NewRegistry(game.RegistryConfig{
-		Decks:             decks,
-		MaxRooms:          cfg.maxRooms,
-		MaxPlayersPerRoom: cfg.maxPlayers,
-		EmptyRoomGrace:    cfg.emptyRoomGrace,
-		UnusedRoomTTL:     cfg.unusedRoomTTL,
+		Decks:              decks,
+		MaxRooms:           cfg.maxRooms,
+		MaxPlayersPerRoom:  cfg.maxPlayers,
+		EmptyRoomGrace:     cfg.emptyRoomGrace,
+		UnusedRoomTTL:      cfg.unusedRoomTTL,
+		FacilitatorTimeout: cfg.facilitatorAway,
 	})
 	origins := slices.Concat(handlers.DefaultCORSOrigins, handlers.ParseOrigins(cfg.corsURLs))
 	server := handlers.New(handlers.Config{

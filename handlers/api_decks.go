@@ -7,12 +7,12 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// listDecks is GET /api/decks.
+// listDecks is GET /api/decks: the configured decks only (rooms' own cards are theirs).
 func (s *Server) listDecks(c echo.Context) error {
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendDecks(nil, s.decks.Decks()))
 }
 
-// getDeck is GET /api/decks/{id}.
+// getDeck is GET /api/decks/{id}: a configured deck, or a room's own cards.
 func (s *Server) getDeck(c echo.Context) error {
 	var p problems
 	raw := c.Param("id")
@@ -30,7 +30,9 @@ func (s *Server) getDeck(c echo.Context) error {
 	if !id.IsInt64() || fitInt(id) != int(id.Int64()) {
 		return noSuchDeck(id.String())
 	}
-	deck, err := s.decks.Deck(int(id.Int64()))
+	// The registry finds rooms' own decks too: the Vue frontend asks for the deck of
+	// every game it shows.
+	deck, err := s.rooms.Deck(int(id.Int64()))
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"math/big"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -8,7 +9,9 @@ import (
 	"github.com/pokerd/pokerd/game"
 )
 
-// createGame is POST /api/game: {"name", "deck_id", "game_settings"} → the Game.
+// createGame is POST /api/game: {"name", "deck_id", "game_settings", "cards"?} → the
+// Game. A room with its own cards (a string such as "XS, S, M" or a list of cards) needs
+// no deck_id; when both are sent, the cards win.
 func (s *Server) createGame(c echo.Context) error {
 	var p problems
 	body, ok, err := readObject(c, &p)
@@ -18,16 +21,28 @@ func (s *Server) createGame(c echo.Context) error {
 	if !ok {
 		return p.err()
 	}
-	name, _ := body.requiredString("name", game.MaxGameNameLength, []any{"body"}, &p)
-	deckID, _ := body.requiredInt("deck_id", []any{"body"}, &p)
+	loc := []any{"body"}
+	name, _ := body.requiredString("name", game.MaxGameNameLength, loc, &p)
+	cards, hasCards := readCustomCards(body, &p)
+	var deckID *big.Int
+	if hasCards {
+		deckID, _ = body.optionalInt("deck_id", loc, &p)
+	} else {
+		deckID, _ = body.requiredInt("deck_id", loc, &p)
+	}
 	settings := readGameSettings(body, &p)
 	if err := p.err(); err != nil {
 		return err
 	}
-	if !deckID.IsInt64() || fitInt(deckID) != int(deckID.Int64()) {
+	var room *game.Room
+	switch {
+	case hasCards:
+		room, err = s.rooms.CreateWithCards(name, cards, settings)
+	case !deckID.IsInt64() || fitInt(deckID) != int(deckID.Int64()):
 		return noSuchDeck(deckID.String())
+	default:
+		room, err = s.rooms.Create(name, int(deckID.Int64()), settings)
 	}
-	room, err := s.rooms.Create(name, int(deckID.Int64()), settings)
 	if err != nil {
 		return err
 	}
@@ -41,29 +56,51 @@ func readGameSettings(body jsonObject, p *problems) game.GameSettings {
 	var settings game.GameSettings
 	loc := []any{"body"}
 	if !body.has("game_settings") {
-		p.add("missing", append(loc, "game_settings"), "Field required", body.input)
+		p.add("missing", at(loc, "game_settings"), "Field required", body.input)
 		return settings
 	}
 	gs, ok := body.object("game_settings", loc, p)
-	if !ok || gs.value("round_timer_settings") == nil {
-		return settings
-	}
-	loc = append(loc, "game_settings")
-	timer, ok := gs.object("round_timer_settings", loc, p)
 	if !ok {
 		return settings
 	}
-	loc = append(loc, "round_timer_settings")
+	loc = at(loc, "game_settings")
+	before := len(*p)
+	settings.RoundTimer = readRoundTimer(gs, loc, p)
+	settings.MaxPlayers, _ = gs.optionalIntBetween("max_players", 1, game.MaxPlayersLimit, loc, p)
+	settings.Options = game.RoomOptions{
+		AutoReveal:      gs.optionalBool("auto_reveal", loc, p),
+		RevealOnTimer:   gs.optionalBool("reveal_on_timer", loc, p),
+		FacilitatorFree: gs.optionalBool("facilitator_free", loc, p),
+		HideNames:       gs.optionalBool("hide_names", loc, p),
+	}
+	if len(*p) == before {
+		// Rules that cannot work together, such as a reveal on a timer the room lacks.
+		if err := settings.Check(); err != nil {
+			p.add("value_error", loc, "Value error, "+err.Error(), gs.input)
+		}
+	}
+	return settings
+}
+
+// readRoundTimer reads the optional round_timer_settings of game_settings.
+func readRoundTimer(gs jsonObject, loc []any, p *problems) *game.RoundTimerSettings {
+	if gs.value("round_timer_settings") == nil {
+		return nil
+	}
+	timer, ok := gs.object("round_timer_settings", loc, p)
+	if !ok {
+		return nil
+	}
+	loc = at(loc, "round_timer_settings")
 	maximum, okMax := timer.intAtLeast("maximum", game.DefaultRoundTimer.Maximum, 2, loc, p)
 	warning, okWarn := timer.intAtLeast("warning", game.DefaultRoundTimer.Warning, 1, loc, p)
 	if !okMax || !okWarn {
-		return settings
+		return nil
 	}
 	t := game.RoundTimerSettings{Maximum: maximum, Warning: warning}
 	if err := t.Check(); err != nil {
 		p.add("value_error", loc, "Value error, "+err.Error(), timer.input)
-		return settings
+		return nil
 	}
-	settings.RoundTimer = &t
-	return settings
+	return &t
 }

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -110,7 +111,7 @@ func (o jsonObject) has(name string) bool { _, ok := o.fields[name]; return ok }
 
 // requiredString reads a required string field, at most maxLen characters (0: any).
 func (o jsonObject) requiredString(name string, maxLen int, loc []any, p *problems) (string, bool) {
-	loc = append(loc, name)
+	loc = at(loc, name)
 	if !o.has(name) {
 		p.add("missing", loc, "Field required", o.input)
 		return "", false
@@ -164,7 +165,7 @@ func fitInt(n *big.Int) int {
 
 // requiredInt reads a required whole-number field; null counts as missing a value.
 func (o jsonObject) requiredInt(name string, loc []any, p *problems) (*big.Int, bool) {
-	loc = append(loc, name)
+	loc = at(loc, name)
 	if !o.has(name) {
 		p.add("missing", loc, "Field required", o.input)
 		return nil, false
@@ -174,7 +175,7 @@ func (o jsonObject) requiredInt(name string, loc []any, p *problems) (*big.Int, 
 
 // intAtLeast reads an optional whole-number field with a default and a lower bound.
 func (o jsonObject) intAtLeast(name string, def, min int, loc []any, p *problems) (int, bool) {
-	loc = append(loc, name)
+	loc = at(loc, name)
 	if !o.has(name) {
 		return def, true
 	}
@@ -191,7 +192,7 @@ func (o jsonObject) intAtLeast(name string, def, min int, loc []any, p *problems
 
 // object reads a field that must be a JSON object.
 func (o jsonObject) object(name string, loc []any, p *problems) (jsonObject, bool) {
-	loc = append(loc, name)
+	loc = at(loc, name)
 	v, isObject := o.value(name).(map[string]any)
 	if !isObject {
 		p.add("model_type", loc, "Input should be a valid dictionary", o.value(name))
@@ -204,7 +205,7 @@ func (o jsonObject) object(name string, loc []any, p *problems) (jsonObject, boo
 
 // optionalUUID reads a field that, when present, must be a UUID in any common form.
 func (o jsonObject) optionalUUID(name string, loc []any, p *problems) (uuid.UUID, bool) {
-	loc = append(loc, name)
+	loc = at(loc, name)
 	if !o.has(name) {
 		return uuid.New(), true
 	}
@@ -226,4 +227,65 @@ func checkCodeParam(code string, p *problems) {
 	if !game.ValidCode(code) {
 		p.add("string_pattern_mismatch", []any{"path", "code"}, "String should match pattern '"+game.CodePattern.String()+"'", code)
 	}
+}
+
+// at extends loc with more, always into a new slice: problems keep their loc, so two
+// fields must never share one backing array.
+func at(loc []any, more ...any) []any { return append(slices.Clip(loc), more...) }
+
+// optionalInt reads a whole-number field that may be missing or null (nil then).
+func (o jsonObject) optionalInt(name string, loc []any, p *problems) (*big.Int, bool) {
+	if o.value(name) == nil {
+		return nil, true
+	}
+	return wholeNumber(o.value(name), at(loc, name), p)
+}
+
+// optionalIntBetween reads a whole-number field within [min, max]; missing or null gives 0.
+func (o jsonObject) optionalIntBetween(name string, min, max int, loc []any, p *problems) (int, bool) {
+	n, ok := o.optionalInt(name, loc, p)
+	if !ok || n == nil {
+		return 0, ok
+	}
+	loc = at(loc, name)
+	switch {
+	case n.Cmp(big.NewInt(int64(min))) < 0:
+		p.add("greater_than_equal", loc, "Input should be greater than or equal to "+strconv.Itoa(min), o.value(name))
+		return 0, false
+	case n.Cmp(big.NewInt(int64(max))) > 0:
+		p.add("less_than_equal", loc, "Input should be less than or equal to "+strconv.Itoa(max), o.value(name))
+		return 0, false
+	}
+	return int(n.Int64()), true
+}
+
+// laxBooleans are the spellings pydantic's lax mode reads as booleans, besides true and
+// false themselves.
+var laxBooleans = map[string]bool{
+	"0": false, "off": false, "f": false, "false": false, "n": false, "no": false,
+	"1": true, "on": true, "t": true, "true": true, "y": true, "yes": true,
+}
+
+// optionalBool reads a boolean field; missing or null is false. Like pydantic's lax mode
+// it also takes 0 and 1 and the usual words ("yes", "off", ...).
+func (o jsonObject) optionalBool(name string, loc []any, p *problems) bool {
+	switch v := o.value(name).(type) {
+	case nil:
+		return false
+	case bool:
+		return v
+	case json.Number:
+		if b, ok := laxBooleans[v.String()]; ok {
+			return b
+		}
+		p.add("bool_parsing", at(loc, name), "Input should be a valid boolean, unable to interpret input", v)
+	case string:
+		if b, ok := laxBooleans[strings.ToLower(strings.TrimSpace(v))]; ok {
+			return b
+		}
+		p.add("bool_parsing", at(loc, name), "Input should be a valid boolean, unable to interpret input", v)
+	default:
+		p.add("bool_type", at(loc, name), "Input should be a valid boolean", v)
+	}
+	return false
 }

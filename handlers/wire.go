@@ -162,9 +162,44 @@ func appendGame(b []byte, g game.GameInfo) []byte {
 		b = strconv.AppendInt(b, int64(t.Warning), 10)
 		b = append(b, '}')
 	}
+	b = appendRoomRules(b, g.Settings, g.Settings.RoundTimer != nil)
 	b = append(b, `},"code":`...)
 	b = appendString(b, g.Code)
 	return append(b, '}')
+}
+
+// appendRoomRules writes the settings the reference does not have, each only when it is
+// not the default, so that a room created as the reference creates them is written with
+// the reference's bytes. comma says whether a field was written before.
+func appendRoomRules(b []byte, s game.GameSettings, comma bool) []byte {
+	field := func(name string) {
+		if comma {
+			b = append(b, ',')
+		}
+		comma = true
+		b = append(b, '"')
+		b = append(b, name...)
+		b = append(b, `":`...)
+	}
+	if s.MaxPlayers > 0 {
+		field("max_players")
+		b = strconv.AppendInt(b, int64(s.MaxPlayers), 10)
+	}
+	for _, o := range []struct {
+		name string
+		on   bool
+	}{
+		{"auto_reveal", s.Options.AutoReveal},
+		{"reveal_on_timer", s.Options.RevealOnTimer},
+		{"facilitator_free", s.Options.FacilitatorFree},
+		{"hide_names", s.Options.HideNames},
+	} {
+		if o.on {
+			field(o.name)
+			b = append(b, "true"...)
+		}
+	}
+	return b
 }
 
 func appendPlayer(b []byte, p game.Player) []byte {
@@ -189,6 +224,17 @@ func appendPlayerState(b []byte, ps game.PlayerState) []byte {
 	return append(b, '}')
 }
 
+// asShownToClients is ps as the JSON API writes it. In a facilitator-free room every
+// player is written as an admin: the existing frontend shows its Start and Reveal
+// buttons only to admins, and there anyone may use them. The room itself keeps its real
+// facilitator (ps.Admin) for everything else.
+func asShownToClients(rules game.RoomOptions, ps game.PlayerState) game.PlayerState {
+	if rules.FacilitatorFree {
+		ps.Admin = true
+	}
+	return ps
+}
+
 func appendGameState(b []byte, st *game.State) []byte {
 	b = append(b, `{"game":`...)
 	b = appendGame(b, st.Game)
@@ -200,7 +246,7 @@ func appendGameState(b []byte, st *game.State) []byte {
 		b = append(b, '"')
 		b = appendUUID(b, ps.Player.ID)
 		b = append(b, `":`...)
-		b = appendPlayerState(b, ps)
+		b = appendPlayerState(b, asShownToClients(st.Game.Settings.Options, ps))
 	}
 	b = append(b, `},"ticket_url":`...)
 	b = appendOptionalString(b, st.TicketURL)

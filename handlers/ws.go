@@ -137,7 +137,7 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		conn.Close(closeNoGame, "No game with code '"+code+"' exists!")
 		return nil
 	}
-	sess := newWSSession(conn, s.ws, s.log.With("code", code, "player", playerID))
+	sess := newWSSession(conn, s.ws, s.log.With("code", code, "player", playerID), code, playerID)
 	defer sess.cancel()
 	go sess.writeLoop()
 	if err := room.Connect(playerID, sess); err != nil {
@@ -170,6 +170,8 @@ type wsSession struct {
 	conn       *websocket.Conn
 	cfg        WSConfig
 	log        *slog.Logger
+	code       string    // the room's
+	playerID   uuid.UUID // the player this connection belongs to
 	outbox     chan *game.Event
 	ctx        context.Context // bounds every read, write and ping; ends with the handler
 	cancel     context.CancelFunc
@@ -180,12 +182,16 @@ type wsSession struct {
 	failed      chan struct{} // closed when the session gives up on its client
 	closeCode   websocket.StatusCode
 	closeReason string
+
+	// rules are the room's rules as the events so far told them; only the writer reads
+	// and writes them.
+	rules game.RoomOptions
 }
 
-func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger) *wsSession {
+func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger, code string, playerID uuid.UUID) *wsSession {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &wsSession{
-		conn: conn, cfg: cfg, log: log,
+		conn: conn, cfg: cfg, log: log, code: code, playerID: playerID,
 		outbox: make(chan *game.Event, cfg.OutboxSize),
 		ctx:    ctx, cancel: cancel,
 		done:       make(chan struct{}),
@@ -242,7 +248,14 @@ func (s *wsSession) writeLoop() {
 		case <-s.failed:
 			return
 		case ev := <-s.outbox:
-			for _, frame := range wsFrames(ev) {
+			if ev.Kind == game.PlayerRemoved && ev.Player.ID == s.playerID {
+				// The room has let go of this connection already: closing it is all
+				// that is left, with the code that sends the frontend to its join page.
+				s.fail(closeNoPlayer, removedReason(s.playerID, s.code))
+				return
+			}
+			s.learnRules(ev)
+			for _, frame := range wsFramesUnder(ev, s.rules) {
 				if err := s.write(frame); err != nil {
 					s.log.Debug("websocket write failed", "err", err)
 					s.fail(websocket.StatusInternalError, "write failed")
@@ -250,6 +263,16 @@ func (s *wsSession) writeLoop() {
 				}
 			}
 		}
+	}
+}
+
+// learnRules follows the room's rules through the events, in the room's order.
+func (s *wsSession) learnRules(ev *game.Event) {
+	switch {
+	case ev.State != nil:
+		s.rules = ev.State.Game.Settings.Options
+	case ev.Kind == game.OptionsChanged:
+		s.rules = ev.Options
 	}
 }
 
@@ -329,5 +352,5 @@ func (s *wsSession) apply(room *game.Room, playerID uuid.UUID, msg clientMessage
 	case msgReveal:
 		return room.Reveal(playerID)
 	}
-	return nil
+	return s.applyFacilitation(room, playerID, msg)
 }

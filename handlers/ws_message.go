@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/google/uuid"
+
 	"github.com/pokerd/pokerd/game"
 )
 
@@ -18,13 +20,24 @@ const (
 	msgSync       = "SYNC"
 	msgReset      = "RESET"
 	msgReveal     = "REVEAL"
+
+	// Facilitation, beyond the reference's protocol.
+	msgOptions  = "OPTIONS"
+	msgHandOff  = "HANDOFF"
+	msgRemove   = "REMOVE"
+	msgEstimate = "ESTIMATE"
 )
 
-// clientMessage is a decoded, well-formed client frame.
+// clientMessage is a decoded, well-formed client frame. It stays comparable (no maps or
+// slices), so that tests can compare messages whole.
 type clientMessage struct {
-	Type   string
-	Vote   float64 // SUBMITVOTE
-	Ticket *string // RESET: nil for no ticket link
+	Type     string
+	Vote     float64        // SUBMITVOTE
+	Ticket   *string        // RESET: nil for no ticket link
+	Options  *optionsChange // OPTIONS
+	Player   uuid.UUID      // HANDOFF, REMOVE: the player it is about
+	Round    int            // ESTIMATE
+	Estimate string         // ESTIMATE
 }
 
 var errNotAMessage = errors.New("not a protocol message")
@@ -66,6 +79,24 @@ func decodeClientMessage(data []byte) (clientMessage, error) {
 		}
 	case msgObserve, msgSync, msgReveal:
 		// The payload carries nothing these need.
+	case msgOptions:
+		change, err := decodeOptionsChange(payload)
+		if err != nil {
+			return clientMessage{}, err
+		}
+		msg.Options = change
+	case msgHandOff, msgRemove:
+		player, err := decodePlayerID(payload)
+		if err != nil {
+			return clientMessage{}, err
+		}
+		msg.Player = player
+	case msgEstimate:
+		round, estimate, err := decodeEstimate(payload)
+		if err != nil {
+			return clientMessage{}, err
+		}
+		msg.Round, msg.Estimate = round, estimate
 	default:
 		return clientMessage{}, fmt.Errorf("%w: unknown type %q", errNotAMessage, msg.Type)
 	}
@@ -73,15 +104,26 @@ func decodeClientMessage(data []byte) (clientMessage, error) {
 }
 
 // wsFormat is the memo key under which an event's WebSocket frames are kept, so that
-// each event is encoded once however many sockets carry it.
-type wsFormat struct{}
+// each event is encoded once however many sockets carry it. Besides the event, the
+// frames depend only on whether the room is facilitator-free (is_admin in CONNECTED),
+// which every socket of a room knows alike at any event.
+type wsFormat struct{ facilitatorFree bool }
 
-// wsFrames returns the frames the protocol sends for ev, none when it sends nothing.
-func wsFrames(ev *game.Event) [][]byte {
-	return ev.Memo(wsFormat{}, func() any { return renderWSFrames(ev) }).([][]byte)
+// wsFrames returns the frames the protocol sends for ev in a room with a facilitator,
+// none when it sends nothing.
+func wsFrames(ev *game.Event) [][]byte { return wsFramesUnder(ev, game.RoomOptions{}) }
+
+// wsFramesUnder returns the frames for ev in a room with the given rules.
+func wsFramesUnder(ev *game.Event, rules game.RoomOptions) [][]byte {
+	key := wsFormat{facilitatorFree: rules.FacilitatorFree}
+	return ev.Memo(key, func() any { return renderWSFramesUnder(ev, rules) }).([][]byte)
 }
 
-func renderWSFrames(ev *game.Event) [][]byte {
+func renderWSFrames(ev *game.Event) [][]byte { return renderWSFramesUnder(ev, game.RoomOptions{}) }
+
+// renderWSFramesUnder encodes ev. Events that carry a whole state use its rules; the
+// others take the rules the socket last learned.
+func renderWSFramesUnder(ev *game.Event, rules game.RoomOptions) [][]byte {
 	switch ev.Kind {
 	case game.Snapshot, game.OptionsChanged, game.FacilitatorChanged, game.PlayerRemoved:
 		// A new facilitator, new rules or a player gone: the protocol has no message for
@@ -92,7 +134,7 @@ func renderWSFrames(ev *game.Event) [][]byte {
 		}
 		return frames
 	case game.SocketOpened:
-		return [][]byte{envelope("CONNECTED", func(b []byte) []byte { return appendPlayerState(b, ev.PlayerState) })}
+		return [][]byte{envelope("CONNECTED", func(b []byte) []byte { return appendPlayerState(b, asShownToClients(rules, ev.PlayerState)) })}
 	case game.SocketClosed:
 		if !ev.LastSocket {
 			return nil // the player still has another tab open

@@ -69,6 +69,8 @@ func New(cfg Config) *Server {
 	getOrHead := []string{http.MethodGet, http.MethodHead}
 	e.Match(getOrHead, "/api/decks", s.listDecks)
 	e.Match(getOrHead, "/api/decks/:id", s.getDeck)
+	e.Match(getOrHead, "/api/game/:code/record", s.getRecordJSON)
+	e.Match(getOrHead, "/api/game/:code/record.csv", s.getRecordCSV)
 	e.GET("/api/ws/:player_id/:code", s.serveWebSocket)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })

@@ -1,0 +1,74 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/pokerd/pokerd/game"
+)
+
+// The session record over the JSON API, for the facilitator (anyone, in a
+// facilitator-free room), who proves it with their player id:
+// GET /api/game/{code}/record?player_id=<uuid> (JSON) and
+// GET /api/game/{code}/record.csv?player_id=<uuid> (a CSV download).
+
+func (s *Server) getRecordJSON(c echo.Context) error {
+	st, err := s.sessionFor(c)
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendRecordJSON(nil, st))
+}
+
+func (s *Server) getRecordCSV(c echo.Context) error {
+	st, err := s.sessionFor(c)
+	if err != nil {
+		return err
+	}
+	// Written whole into a buffer first, so that a failure is still an error answer.
+	var buf bytes.Buffer
+	if err := writeRecordCSV(&buf, st); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="pokerd-`+st.Game.Code+`-record.csv"`)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// sessionFor checks the code and the player_id query parameter (422 before any lookup),
+// then asks the room for its record on the player's behalf.
+func (s *Server) sessionFor(c echo.Context) (*game.State, error) {
+	var p problems
+	code := c.Param("code")
+	checkCodeParam(code, &p)
+	loc := []any{"query", "player_id"}
+	raw, given := c.QueryParams()["player_id"]
+	var playerID uuid.UUID
+	switch {
+	case !given:
+		p.add("missing", loc, "Field required", nil)
+	default:
+		id, err := uuid.Parse(raw[0])
+		if err != nil {
+			p.add("uuid_parsing", loc, "Input should be a valid UUID", raw[0])
+		}
+		playerID = id
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	room, err := s.rooms.Room(code)
+	if err != nil {
+		return nil, err
+	}
+	st, err := room.Session(playerID)
+	switch game.CodeOf(err) {
+	case game.ENotSeated, game.EForbidden:
+		// The id is the caller's credential here: a stranger is refused like a player
+		// who may not, rather than told who is not at the table.
+		return nil, &apiError{status: http.StatusForbidden, detail: "Only the facilitator may download the session record"}
+	}
+	return st, err
+}

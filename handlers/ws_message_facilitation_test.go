@@ -1,0 +1,246 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/pokerd/pokerd/game"
+)
+
+const facBob = "0b000000-0000-4000-8000-00000000000b"
+
+// facDescribe writes a message with its facilitation fields, for failure messages.
+func facDescribe(m clientMessage) string {
+	opts := "<nil>"
+	if o := m.Options; o != nil {
+		show := func(b *bool) string {
+			if b == nil {
+				return "-"
+			}
+			return fmt.Sprint(*b)
+		}
+		opts = fmt.Sprintf("{auto:%s timer:%s free:%s hide:%s}", show(o.AutoReveal), show(o.RevealOnTimer), show(o.FacilitatorFree), show(o.HideNames))
+	}
+	return fmt.Sprintf("{Type:%s Options:%s Player:%s Round:%d Estimate:%q}", m.Type, opts, m.Player, m.Round, m.Estimate)
+}
+
+func TestDecodeFacilitationMessages(t *testing.T) {
+	bob := uuid.MustParse(facBob)
+	yes, no := new(true), new(false)
+	cases := []struct {
+		name string
+		in   string
+		want clientMessage
+	}{
+		{"options, one rule", `{"type":"OPTIONS","payload":{"auto_reveal":true}}`,
+			clientMessage{Type: msgOptions, Options: &optionsChange{AutoReveal: yes}}},
+		{"options, every rule", `{"type":"OPTIONS","payload":{"auto_reveal":false,"reveal_on_timer":true,"facilitator_free":true,"hide_names":false}}`,
+			clientMessage{Type: msgOptions, Options: &optionsChange{AutoReveal: no, RevealOnTimer: yes, FacilitatorFree: yes, HideNames: no}}},
+		{"options, none (changes nothing)", `{"type":"OPTIONS","payload":{}}`,
+			clientMessage{Type: msgOptions, Options: &optionsChange{}}},
+		{"options, unknown keys ignored", `{"type":"OPTIONS","payload":{"hide_names":true,"max_players":3}}`,
+			clientMessage{Type: msgOptions, Options: &optionsChange{HideNames: yes}}},
+		{"options, spaces", `{"type":"OPTIONS","payload": { "hide_names" : true } }`,
+			clientMessage{Type: msgOptions, Options: &optionsChange{HideNames: yes}}},
+		{"handoff", `{"type":"HANDOFF","payload":"` + facBob + `"}`, clientMessage{Type: msgHandOff, Player: bob}},
+		{"handoff, upper case", `{"type":"HANDOFF","payload":"` + strings.ToUpper(facBob) + `"}`, clientMessage{Type: msgHandOff, Player: bob}},
+		{"handoff, urn form", `{"type":"HANDOFF","payload":"urn:uuid:` + facBob + `"}`, clientMessage{Type: msgHandOff, Player: bob}},
+		{"remove", `{"type":"REMOVE","payload":"` + facBob + `"}`, clientMessage{Type: msgRemove, Player: bob}},
+		{"remove, no hyphens", `{"type":"REMOVE","payload":"` + strings.ReplaceAll(facBob, "-", "") + `"}`, clientMessage{Type: msgRemove, Player: bob}},
+		{"estimate", `{"type":"ESTIMATE","payload":{"round":2,"estimate":"5"}}`, clientMessage{Type: msgEstimate, Round: 2, Estimate: "5"}},
+		{"estimate, empty (clears it; the room decides)", `{"type":"ESTIMATE","payload":{"estimate":"","round":1}}`, clientMessage{Type: msgEstimate, Round: 1}},
+		{"estimate, a negative round (the room decides)", `{"type":"ESTIMATE","payload":{"round":-1,"estimate":"M"}}`, clientMessage{Type: msgEstimate, Round: -1, Estimate: "M"}},
+		{"estimate, escaped text", `{"type":"ESTIMATE","payload":{"round":1,"estimate":"\u00bd <b>"}}`, clientMessage{Type: msgEstimate, Round: 1, Estimate: "½ <b>"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := decodeClientMessage([]byte(c.in))
+			if err != nil {
+				t.Fatalf("decodeClientMessage(%s): %v", c.in, err)
+			}
+			if facDescribe(got) != facDescribe(c.want) {
+				t.Errorf("decodeClientMessage(%s)\n got %s\nwant %s", c.in, facDescribe(got), facDescribe(c.want))
+			}
+		})
+	}
+}
+
+func TestDecodeFacilitationMessagesRefused(t *testing.T) {
+	cases := []struct{ name, in string }{
+		{"options without payload", `{"type":"OPTIONS"}`},
+		{"options null", `{"type":"OPTIONS","payload":null}`},
+		{"options a list", `{"type":"OPTIONS","payload":[{"auto_reveal":true}]}`},
+		{"options a string", `{"type":"OPTIONS","payload":"auto_reveal"}`},
+		{"options, a rule null", `{"type":"OPTIONS","payload":{"auto_reveal":null}}`},
+		{"options, a rule a string", `{"type":"OPTIONS","payload":{"auto_reveal":"true"}}`},
+		{"options, a rule a number", `{"type":"OPTIONS","payload":{"hide_names":1}}`},
+		{"options, lower-case type", `{"type":"options","payload":{}}`},
+		{"handoff null", `{"type":"HANDOFF","payload":null}`},
+		{"handoff a number", `{"type":"HANDOFF","payload":42}`},
+		{"handoff an object", `{"type":"HANDOFF","payload":{"id":"` + facBob + `"}}`},
+		{"handoff not a UUID", `{"type":"HANDOFF","payload":"Bob"}`},
+		{"handoff empty", `{"type":"HANDOFF","payload":""}`},
+		{"remove a list", `{"type":"REMOVE","payload":["` + facBob + `"]}`},
+		{"remove a UUID too long", `{"type":"REMOVE","payload":"` + facBob + `0"}`},
+		{"estimate null", `{"type":"ESTIMATE","payload":null}`},
+		{"estimate a string", `{"type":"ESTIMATE","payload":"5"}`},
+		{"estimate without round", `{"type":"ESTIMATE","payload":{"estimate":"5"}}`},
+		{"estimate without estimate", `{"type":"ESTIMATE","payload":{"round":1}}`},
+		{"estimate, round a string", `{"type":"ESTIMATE","payload":{"round":"1","estimate":"5"}}`},
+		{"estimate, round a fraction", `{"type":"ESTIMATE","payload":{"round":1.5,"estimate":"5"}}`},
+		{"estimate, round 1.0", `{"type":"ESTIMATE","payload":{"round":1.0,"estimate":"5"}}`},
+		{"estimate, round too big", `{"type":"ESTIMATE","payload":{"round":1e30,"estimate":"5"}}`},
+		{"estimate, round null", `{"type":"ESTIMATE","payload":{"round":null,"estimate":"5"}}`},
+		{"estimate, estimate a number", `{"type":"ESTIMATE","payload":{"round":1,"estimate":5}}`},
+		{"estimate, estimate null", `{"type":"ESTIMATE","payload":{"round":1,"estimate":null}}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := decodeClientMessage([]byte(c.in))
+			if !errors.Is(err, errNotAMessage) {
+				t.Fatalf("decodeClientMessage(%s) = %s, %v; want an errNotAMessage", c.in, facDescribe(got), err)
+			}
+			if got != (clientMessage{}) {
+				t.Errorf("decodeClientMessage(%s) returned %s with its error", c.in, facDescribe(got))
+			}
+		})
+	}
+}
+
+func TestOptionsChangeApply(t *testing.T) {
+	current := game.RoomOptions{AutoReveal: true, HideNames: true}
+	cases := []struct {
+		name   string
+		change optionsChange
+		want   game.RoomOptions
+	}{
+		{"nothing named keeps everything", optionsChange{}, current},
+		{"one switched off", optionsChange{AutoReveal: new(false)}, game.RoomOptions{HideNames: true}},
+		{"one switched on", optionsChange{FacilitatorFree: new(true)}, game.RoomOptions{AutoReveal: true, FacilitatorFree: true, HideNames: true}},
+		{"all named", optionsChange{AutoReveal: new(false), RevealOnTimer: new(true), FacilitatorFree: new(false), HideNames: new(false)}, game.RoomOptions{RevealOnTimer: true}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := c.change.applyTo(current); got != c.want {
+				t.Errorf("got %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestAppendGameRules(t *testing.T) {
+	timer := &game.RoundTimerSettings{Maximum: 5, Warning: 4}
+	cases := []struct {
+		name     string
+		settings game.GameSettings
+		want     string
+	}{
+		{"defaults: the reference's bytes", game.GameSettings{}, `{}`},
+		{"a timer alone", game.GameSettings{RoundTimer: timer}, `{"round_timer_settings":{"maximum":5,"warning":4}}`},
+		{"capacity", game.GameSettings{MaxPlayers: 8}, `{"max_players":8}`},
+		{"one option", game.GameSettings{Options: game.RoomOptions{HideNames: true}}, `{"hide_names":true}`},
+		{"everything, timer first", game.GameSettings{RoundTimer: timer, MaxPlayers: 2, Options: game.RoomOptions{AutoReveal: true, RevealOnTimer: true, FacilitatorFree: true, HideNames: true}},
+			`{"round_timer_settings":{"maximum":5,"warning":4},"max_players":2,"auto_reveal":true,"reveal_on_timer":true,"facilitator_free":true,"hide_names":true}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := string(appendGame(nil, game.GameInfo{Code: "ab12", Name: "G", Deck: game.FibonacciDeck(), Settings: c.settings}))
+			want := `{"name":"G","deck_id":1,"game_settings":` + c.want + `,"code":"ab12"}`
+			if got != want {
+				t.Errorf("\n got %s\nwant %s", got, want)
+			}
+			if !json.Valid([]byte(got)) {
+				t.Errorf("not JSON: %s", got)
+			}
+		})
+	}
+}
+
+// TestFacilitatorFreeFrames checks that in a facilitator-free room every player is
+// written as an admin, in STATE and in CONNECTED, and nowhere else.
+func TestFacilitatorFreeFrames(t *testing.T) {
+	free := game.RoomOptions{FacilitatorFree: true}
+	st := wsmsgState(game.RoundVoting)
+	st.Game.Settings.Options = free
+	state := strings.Join(wsmsgFrames(renderWSFrames(&game.Event{Kind: game.Snapshot, State: st})), "")
+	if strings.Contains(state, `"is_admin":false`) || strings.Count(state, `"is_admin":true`) != 2 {
+		t.Errorf("STATE of a facilitator-free room: %s", state)
+	}
+
+	bob := game.PlayerState{Player: wsmsgBob, Connected: true}
+	opened := func() *game.Event { return &game.Event{Kind: game.SocketOpened, Player: wsmsgBob, PlayerState: bob} }
+	if got := string(wsFramesUnder(opened(), free)[0]); !strings.Contains(got, `"is_admin":true`) {
+		t.Errorf("CONNECTED in a facilitator-free room: %s", got)
+	}
+	if got := string(wsFramesUnder(opened(), game.RoomOptions{})[0]); !strings.Contains(got, `"is_admin":false`) {
+		t.Errorf("CONNECTED in a room with a facilitator: %s", got)
+	}
+}
+
+// TestSessionLearnsRules checks that a socket follows the rules through the events it
+// carries, so that its CONNECTED frames are right after a change.
+func TestSessionLearnsRules(t *testing.T) {
+	s := &wsSession{}
+	free := wsmsgState(game.RoundInit)
+	free.Game.Settings.Options.FacilitatorFree = true
+	steps := []struct {
+		ev   *game.Event
+		want bool
+	}{
+		{&game.Event{Kind: game.Snapshot, State: free}, true},
+		{&game.Event{Kind: game.VoteCast}, true},
+		{&game.Event{Kind: game.OptionsChanged, Options: game.RoomOptions{}}, false},
+		{&game.Event{Kind: game.OptionsChanged, Options: game.RoomOptions{FacilitatorFree: true}, State: free}, true},
+		{&game.Event{Kind: game.FacilitatorChanged, State: wsmsgState(game.RoundInit)}, false},
+	}
+	for i, step := range steps {
+		s.learnRules(step.ev)
+		if s.rules.FacilitatorFree != step.want {
+			t.Errorf("after step %d (%v): facilitator-free %v, want %v", i, step.ev.Kind, s.rules.FacilitatorFree, step.want)
+		}
+	}
+}
+
+// FuzzDecodeFacilitationMessage checks that the facilitation messages decode only from
+// well-formed frames, and carry only their own fields.
+func FuzzDecodeFacilitationMessage(f *testing.F) {
+	for _, s := range []string{
+		`{"type":"OPTIONS","payload":{"auto_reveal":true,"hide_names":false}}`,
+		`{"type":"OPTIONS","payload":{}}`,
+		`{"type":"OPTIONS","payload":{"auto_reveal":null}}`,
+		`{"type":"HANDOFF","payload":"` + facBob + `"}`,
+		`{"type":"REMOVE","payload":"{` + facBob + `}"}`,
+		`{"type":"REMOVE","payload":null}`,
+		`{"type":"ESTIMATE","payload":{"round":1,"estimate":"5"}}`,
+		`{"type":"ESTIMATE","payload":{"round":1.5,"estimate":"5"}}`,
+		`{"type":"ESTIMATE","payload":{"round":-0,"estimate":"\ud800"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		msg, err := decodeClientMessage(data)
+		if err != nil {
+			if !errors.Is(err, errNotAMessage) {
+				t.Fatalf("error %v does not wrap errNotAMessage", err)
+			}
+			return
+		}
+		if !json.Valid(data) {
+			t.Fatalf("accepted a frame that is not JSON: %q", data)
+		}
+		if (msg.Options != nil) != (msg.Type == msgOptions) {
+			t.Fatalf("%s with options %v", msg.Type, msg.Options)
+		}
+		if msg.Player != uuid.Nil && msg.Type != msgHandOff && msg.Type != msgRemove {
+			t.Fatalf("%s names player %s", msg.Type, msg.Player)
+		}
+		if msg.Type != msgEstimate && (msg.Round != 0 || msg.Estimate != "") {
+			t.Fatalf("%s carries an estimate %d %q", msg.Type, msg.Round, msg.Estimate)
+		}
+	})
+}

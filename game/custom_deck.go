@@ -159,5 +159,13 @@ func CustomDeck(id int, cards []Card) (Deck, error) {
 	if err := checkCards(d.Name, d.Cards); err != nil {
 		return Deck{}, Errorf(EInvalid, "%s", err.Error())
 	}
+	// Two cards with one label could not be told apart on the table.
+	labels := map[string]bool{}
+	for _, c := range d.Cards {
+		if err := checkCustomLabel(c.Label, labels); err != nil {
+			return Deck{}, err
+		}
+		labels[strings.ToLower(c.Label)] = true
+	}
 	return d, nil
 }

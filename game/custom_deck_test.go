@@ -86,6 +86,17 @@ func TestRoomWithItsOwnCards(t *testing.T) {
 		mustOK(t, room.Vote(alice.ID, 2))
 		wantCode(t, room.Vote(alice.ID, 5), EInvalid)
 	})
+	t.Run("cards given one by one are checked too", func(t *testing.T) {
+		for _, bad := range [][]Card{
+			{{Label: "S", Value: 1}, {Label: "s", Value: 2}},
+			{{Label: "S", Value: 1}, {Label: "M", Value: 1}},
+			{{Label: "", Value: 1}, {Label: "M", Value: 2}},
+			{{Label: "averyveryverylonglabel", Value: 1}, {Label: "M", Value: 2}},
+		} {
+			_, err := reg.CreateWithCards("", bad, GameSettings{})
+			wantCode(t, err, EInvalid)
+		}
+	})
 	t.Run("two rooms get two decks", func(t *testing.T) {
 		other, err := reg.CreateWithCards("", cards, GameSettings{})
 		mustOK(t, err)

@@ -17,11 +17,18 @@ import (
 // takes effect at once: a round where everyone has voted, or whose time is up, is
 // revealed.
 func (r *Room) SetOptions(id uuid.UUID, o RoomOptions) error {
+	return r.UpdateOptions(id, func(RoomOptions) RoomOptions { return o })
+}
+
+// UpdateOptions changes the room's rules with change, which is given the rules in force:
+// a client that changes one rule cannot undo another's change made at the same moment.
+func (r *Room) UpdateOptions(id uuid.UUID, change func(RoomOptions) RoomOptions) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.checkAdminLocked(id); err != nil {
 		return err
 	}
+	o := change(r.state.game.Settings.Options)
 	if err := r.state.game.Settings.checkOptions(o); err != nil {
 		return err
 	}

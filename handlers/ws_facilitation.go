@@ -121,7 +121,7 @@ func (s *wsSession) applyFacilitation(room *game.Room, playerID uuid.UUID, msg c
 	switch msg.Type {
 	case msgOptions:
 		// The room takes whole rule sets; the message names only the rules to change.
-		return room.SetOptions(playerID, msg.Options.applyTo(room.Game().Settings.Options))
+		return room.UpdateOptions(playerID, msg.Options.applyTo)
 	case msgHandOff:
 		return room.HandOff(playerID, msg.Player)
 	case msgRemove:

@@ -434,12 +434,17 @@ func FuzzDecodeClientMessage(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	clientTypes := map[string]bool{msgSubmitVote: true, msgObserve: true, msgSync: true, msgReset: true, msgReveal: true}
+	// The facilitation messages are decoded too; FuzzDecodeFacilitationMessage checks them.
+	facilitationTypes := map[string]bool{msgOptions: true, msgHandOff: true, msgRemove: true, msgEstimate: true}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		msg, err := decodeClientMessage(data)
 		if err != nil {
 			if !errors.Is(err, errNotAMessage) {
 				t.Fatalf("error %v does not wrap errNotAMessage", err)
 			}
+			return
+		}
+		if facilitationTypes[msg.Type] {
 			return
 		}
 		if !clientTypes[msg.Type] {

@@ -5,6 +5,7 @@ package views
 import (
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -135,10 +136,21 @@ func roundStart(st *game.State) string {
 
 func playerTestID(p game.Player) string { return "player-" + p.ID.String() }
 
-// HandKey changes exactly when every viewer's own hand must be fetched again: a new
-// round (votes cleared) or a change of round state (cards enabled or not).
+// HandKey changes exactly when every viewer's own hand must be fetched again: the room
+// says their controls may have changed (HandVersion: a new round, a reveal, a new
+// facilitator, new rules, a removal), everyone has now voted (the reveal button is
+// highlighted), or someone came, went or was removed (the facilitator's list of
+// players; a removed viewer learns it by fetching their hand).
 func HandKey(st *game.State) string {
-	return string(st.Round) + "|" + roundStart(st)
+	var b strings.Builder
+	b.WriteString(string(st.Round) + "|" + roundStart(st) + "|" + strconv.FormatUint(st.HandVersion, 10) + "|" + strconv.FormatBool(st.EveryoneVoted))
+	for _, p := range st.Players {
+		b.WriteString("|" + p.Player.ID.String())
+		if p.Connected {
+			b.WriteString("+")
+		}
+	}
+	return b.String()
 }
 
 // oobAttrs marks a fragment of a stream message to be swapped in by its id.

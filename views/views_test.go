@@ -124,7 +124,7 @@ func TestHandFollowsTheRoundAndTheViewer(t *testing.T) {
 
 func TestLiveAsksForHandsOnlyWhenTold(t *testing.T) {
 	st := fixedState(game.RoundVoting, 3)
-	if html := renderString(t, Live(st, false)); strings.Contains(html, "hand-sync") || strings.Count(html, `hx-swap-oob="true"`) != 2 {
+	if html := renderString(t, Live(st, false)); strings.Contains(html, "hand-sync") || strings.Count(html, `hx-swap-oob="true"`) != 4 {
 		t.Errorf("got %s", html)
 	}
 	if html := renderString(t, Live(st, true)); !strings.Contains(html, `id="hand-sync" hx-swap-oob="true"`) || !strings.Contains(html, `hx-get="/room/ab12/hand"`) {
@@ -137,8 +137,13 @@ func TestHandKeyChangesWithTheRound(t *testing.T) {
 	next := fixedState(game.RoundVoting, 1)
 	later := next.RoundStart.Add(time.Minute)
 	next.RoundStart = &later
-	if HandKey(voting) == HandKey(revealed) || HandKey(voting) == HandKey(next) || HandKey(voting) != HandKey(fixedState(game.RoundVoting, 4)) {
-		t.Error("the hand key must change with the round state and start, not with the players")
+	if HandKey(voting) == HandKey(revealed) || HandKey(voting) == HandKey(next) || HandKey(voting) != HandKey(fixedState(game.RoundVoting, 1)) {
+		t.Error("the hand key must change with the round state and start, and only then")
+	}
+	// The facilitator's list of players is part of their hand; a removed viewer learns
+	// it by fetching theirs.
+	if HandKey(voting) == HandKey(fixedState(game.RoundVoting, 4)) {
+		t.Error("the hand key must change with the players at the table")
 	}
 }
 

@@ -1,0 +1,179 @@
+package views
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/pokerd/pokerd/game"
+)
+
+// runControlsTestID keeps "facilitator" for the facilitator's panel; a player running
+// rounds in a facilitator-free room gets the same controls under another name.
+func runControlsTestID(d RoomData) string {
+	if d.Me.Admin {
+		return "facilitator"
+	}
+	return "round-controls"
+}
+
+// cardShortcut is the key that picks the i-th card: 1…9, then 0 for the tenth.
+func cardShortcut(i int) string {
+	switch {
+	case i < 9:
+		return strconv.Itoa(i + 1)
+	case i == 9:
+		return "0"
+	}
+	return ""
+}
+
+// startShortcut: "n" starts the first or the next round, never restarts one under way.
+func startShortcut(st *game.State) string {
+	if st.Round == game.RoundVoting {
+		return ""
+	}
+	return "n"
+}
+
+func revealShortcut(st *game.State) string {
+	if st.Round != game.RoundVoting {
+		return ""
+	}
+	return "r"
+}
+
+// estimateInputID differs per round, so that a typed estimate survives hand refreshes
+// (hx-preserve) but not into the next round.
+func estimateInputID(rec *game.RoundRecord) string {
+	return "estimate-" + strconv.Itoa(rec.Number)
+}
+
+// estimateValue is the agreed estimate, or the suggestion until there is one.
+func estimateValue(rec *game.RoundRecord) string {
+	if rec.Estimate != "" || rec.Results.Suggestion == nil {
+		return rec.Estimate
+	}
+	return rec.Results.Suggestion.Label
+}
+
+func otherPlayers(d RoomData) []game.PlayerState {
+	var others []game.PlayerState
+	for _, p := range d.State.Players {
+		if p.Player.ID != d.Me.Player.ID {
+			others = append(others, p)
+		}
+	}
+	return others
+}
+
+// rulesSummary writes the room's rules that differ from a plain room, for everyone.
+func rulesSummary(s game.GameSettings) string {
+	var rules []string
+	if s.Options.AutoReveal {
+		rules = append(rules, "cards are revealed when everyone has voted")
+	}
+	if s.Options.RevealOnTimer && s.RoundTimer != nil {
+		rules = append(rules, "cards are revealed when time is up")
+	}
+	if s.Options.FacilitatorFree {
+		rules = append(rules, "anyone may start rounds and reveal")
+	}
+	if s.Options.HideNames {
+		rules = append(rules, "names are left out of the results")
+	}
+	if s.MaxPlayers > 0 {
+		rules = append(rules, "room for "+strconv.Itoa(s.MaxPlayers)+" players")
+	}
+	if len(rules) == 0 {
+		return ""
+	}
+	return "Rules: " + strings.Join(rules, "; ")
+}
+
+func roundDeadline(st *game.State) string {
+	if st.RoundDeadline == nil {
+		return ""
+	}
+	return st.RoundDeadline.UTC().Format(time.RFC3339Nano)
+}
+
+// roundAverage is the revealed round's average of the counted cards; a state without a
+// record (built by hand) falls back to every vote.
+func roundAverage(st *game.State) (string, bool) {
+	rec := st.Current()
+	if rec == nil {
+		return average(st)
+	}
+	if rec.Results.Average == nil {
+		return "", false
+	}
+	return number(*rec.Results.Average), true
+}
+
+func newestFirst(records []*game.RoundRecord) []*game.RoundRecord {
+	out := slices.Clone(records)
+	slices.Reverse(out)
+	return out
+}
+
+// recordResult is a round's outcome in a few words.
+func recordResult(r game.Results) string {
+	switch {
+	case r.Votes == 0:
+		return "no votes"
+	case r.Consensus:
+		return "consensus on " + r.Modes[0].Label
+	case r.Average != nil:
+		return "average " + number(*r.Average) + ", " + consensusText(r)
+	default:
+		return consensusText(r)
+	}
+}
+
+// duration writes how long a round took: "42s", "3m 05s", "1h 02m".
+func duration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return strconv.Itoa(int(d.Seconds())) + "s"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + "m " + twoDigits(int(d.Seconds())%60) + "s"
+	default:
+		return strconv.Itoa(int(d.Hours())) + "h " + twoDigits(int(d.Minutes())%60) + "m"
+	}
+}
+
+func twoDigits(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+// recordVotes is each seated player's card in a round ("Ann 5, Bob –").
+func recordVotes(rec *game.RoundRecord) string {
+	parts := make([]string, 0, len(rec.Votes))
+	for _, v := range rec.Votes {
+		card := "–"
+		switch {
+		case v.Card != nil:
+			card = v.Card.Label
+		case v.Observing:
+			card = "observing"
+		}
+		parts = append(parts, displayName(v.Player)+" "+card)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// shortcutAttrs marks a button as the one a key presses (see pokerd.js).
+func shortcutAttrs(key string) templ.Attributes {
+	if key == "" {
+		return nil
+	}
+	return templ.Attributes{"data-shortcut": key, "aria-keyshortcuts": key}
+}

@@ -1,0 +1,31 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pokerd/pokerd/views"
+)
+
+// roomQR is GET /room/{code}/qr.svg: the room's join link as a QR code, for phones. The
+// code is public (it is in the link), so no seat is needed.
+func (s *Server) roomQR(c echo.Context) error {
+	code := c.Param("code")
+	if _, ok := s.lookupRoom(code); !ok {
+		return &apiError{status: http.StatusNotFound, detail: "No existing game found with code '" + code + "'"}
+	}
+	svg, err := views.QRCodeSVG(shareURL(c, code))
+	if err != nil {
+		return err
+	}
+	// The link depends only on the host and the code, which the URL carries.
+	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+	c.Response().Header().Set("Vary", "Host")
+	return c.Blob(http.StatusOK, "image/svg+xml", svg)
+}
+
+// shareURL is the link that seats a new player in the room.
+func shareURL(c echo.Context, code string) string {
+	return c.Scheme() + "://" + c.Request().Host + "/join/" + code
+}

@@ -46,6 +46,13 @@ func (s *Server) routePages(e *echo.Echo) {
 	e.POST("/room/:code/start", s.startRound, csrf)
 	e.POST("/room/:code/reveal", s.reveal, csrf)
 	e.POST("/room/:code/leave", s.leave, csrf)
+	e.POST("/room/:code/options", s.setOptions, csrf)
+	e.POST("/room/:code/handoff", s.handOff, csrf)
+	e.POST("/room/:code/remove", s.removePlayer, csrf)
+	e.POST("/room/:code/estimate", s.setEstimate, csrf)
+	e.GET("/room/:code/record.csv", s.recordDownload("csv"), csrf)
+	e.GET("/room/:code/record.json", s.recordDownload("json"), csrf)
+	e.GET("/room/:code/qr.svg", s.roomQR)
 	e.GET(static.Prefix+"*", serveAsset)
 }
 
@@ -113,16 +120,23 @@ func (s *Server) createRoom(c echo.Context) error {
 	f.Timer = c.FormValue("timer") == "on"
 	f.Maximum, _ = strconv.Atoi(c.FormValue("timer_max"))
 	f.Warning, _ = strconv.Atoi(c.FormValue("timer_warn"))
+	f.Custom = c.FormValue("deck_id") == "custom"
+	f.CustomCards = c.FormValue("custom_cards")
+	f.MaxPlayers = strings.TrimSpace(c.FormValue("max_players"))
+	f.Options = optionsForm(c)
 
-	var settings game.GameSettings
+	settings := game.GameSettings{Options: f.Options}
 	if f.Timer {
 		settings.RoundTimer = &game.RoundTimerSettings{Maximum: f.Maximum, Warning: f.Warning}
 	}
-	if err := checkUsername(f.YourName); err != nil {
-		d.Error = err.Error()
-		return render(c, http.StatusUnprocessableEntity, views.Home(d))
+	err := checkUsername(f.YourName)
+	if err == nil {
+		settings.MaxPlayers, err = maxPlayersForm(f.MaxPlayers)
 	}
-	room, err := s.rooms.Create(f.RoomName, f.DeckID, settings)
+	var room *game.Room
+	if err == nil {
+		room, err = s.createFromForm(f, settings)
+	}
 	if err == nil {
 		err = room.Join(game.Player{ID: seatID(browserIdentity(c), room.Code()), Username: f.YourName})
 	}
@@ -134,8 +148,32 @@ func (s *Server) createRoom(c echo.Context) error {
 		d.Error = dom.Message
 		return render(c, statusOf[dom.Code], views.Home(d))
 	}
-	s.log.Info("game created", "code", room.Code(), "deck", f.DeckID, "from", "browser")
+	s.log.Info("game created", "code", room.Code(), "deck", room.Game().Deck.ID, "from", "browser")
 	return c.Redirect(http.StatusSeeOther, "/room/"+room.Code())
+}
+
+// maxPlayersForm reads the room's capacity; empty means none but the server's.
+func maxPlayersForm(text string) (int, error) {
+	if text == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil || n < 1 {
+		return 0, game.Errorf(game.EInvalid, "The most players is a whole number from 1 to %d, or empty", game.MaxPlayersLimit)
+	}
+	return n, nil
+}
+
+// createFromForm opens the room with a configured deck or the cards the creator typed.
+func (s *Server) createFromForm(f *views.CreateForm, settings game.GameSettings) (*game.Room, error) {
+	if !f.Custom {
+		return s.rooms.Create(f.RoomName, f.DeckID, settings)
+	}
+	cards, err := game.ParseCustomCards(f.CustomCards)
+	if err != nil {
+		return nil, err
+	}
+	return s.rooms.CreateWithCards(f.RoomName, cards, settings)
 }
 
 func checkUsername(name string) error {
@@ -171,7 +209,9 @@ func (s *Server) joinPage(c echo.Context) error {
 	if _, err := room.Seat(seatID(browserIdentity(c), code)); err == nil {
 		return c.Redirect(http.StatusSeeOther, "/room/"+code)
 	}
-	return render(c, http.StatusOK, views.Join(joinData(c, room)))
+	d := joinData(c, room)
+	d.Removed = c.QueryParam("removed") == "1"
+	return render(c, http.StatusOK, views.Join(d))
 }
 
 func joinData(c echo.Context, room *game.Room) views.JoinData {
@@ -197,7 +237,7 @@ func (s *Server) joinRoom(c echo.Context) error {
 			return err
 		}
 		d := joinData(c, room)
-		d.Name, d.Error = name, dom.Message
+		d.Name, d.Error, d.Full = name, dom.Message, dom.Code == game.EConflict
 		return render(c, statusOf[dom.Code], views.Join(d))
 	}
 	return c.Redirect(http.StatusSeeOther, "/room/"+code)
@@ -228,7 +268,9 @@ func (s *Server) seated(c echo.Context) (*game.Room, game.Seat, error) {
 	seat, err := room.Seat(seatID(browserIdentity(c), code))
 	if err != nil {
 		if isHTMX(c) {
-			c.Response().Header().Set("HX-Redirect", "/join/"+code)
+			// Only a seated browser has the room page open: losing the seat since
+			// means the facilitator removed this player.
+			c.Response().Header().Set("HX-Redirect", "/join/"+code+"?removed=1")
 			return nil, game.Seat{}, c.NoContent(http.StatusForbidden)
 		}
 		return nil, game.Seat{}, c.Redirect(http.StatusSeeOther, "/join/"+code)
@@ -242,7 +284,7 @@ func (s *Server) roomData(c echo.Context, room *game.Room, seat game.Seat) views
 		Page:     page(c, views.RoomTitle(st)+" — pokerd"),
 		State:    st,
 		Me:       seat,
-		ShareURL: c.Scheme() + "://" + c.Request().Host + "/join/" + st.Game.Code,
+		ShareURL: shareURL(c, st.Game.Code),
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/r3labs/sse/v2"
 
@@ -217,14 +218,18 @@ func (s *Server) roomEvents(c echo.Context) error {
 	if _, err := s.streams.open(room); err != nil {
 		return err
 	}
-	if err := room.Connect(seat.Player.ID, nil); err != nil {
+	// The connection is its own subscriber to the room, so that a removal ends it and a
+	// later Disconnect cannot take away the presence of the same player seated again.
+	presence := &streamPresence{player: seat.Player.ID, removed: make(chan struct{})}
+	if err := room.Connect(seat.Player.ID, presence); err != nil {
 		return err
 	}
-	defer room.Disconnect(seat.Player.ID, nil)
+	defer room.Disconnect(seat.Player.ID, presence)
 
 	// The stream id is the room's code, chosen here: never the client's ?stream=.
 	ctx, cancel := context.WithCancel(c.Request().Context())
 	defer cancel()
+	go presence.endAfterRemoval(ctx, cancel)
 	req := c.Request().WithContext(ctx)
 	q := req.URL.Query()
 	q.Set("stream", code)
@@ -233,6 +238,41 @@ func (s *Server) roomEvents(c echo.Context) error {
 	w := &deadlineWriter{ResponseWriter: c.Response(), timeout: s.streams.writeTimeout, fail: cancel}
 	s.streams.sse.ServeHTTP(w, req)
 	return nil
+}
+
+// removedStreamGrace is how long the stream of a removed player stays open: long enough
+// to carry the message that sends their page to the join page.
+const removedStreamGrace = 5 * time.Second
+
+// streamPresence is a browser's stream as a seated connection of the room.
+type streamPresence struct {
+	player  uuid.UUID
+	once    sync.Once
+	removed chan struct{} // closed when the facilitator removes the player
+}
+
+// Deliver is called under the room's lock: it only notes the player's removal.
+func (p *streamPresence) Deliver(ev *game.Event) {
+	if ev.Kind == game.PlayerRemoved && ev.Player.ID == p.player {
+		p.once.Do(func() { close(p.removed) })
+	}
+}
+
+// endAfterRemoval ends the stream a little after the player is removed, and returns
+// when the stream ends.
+func (p *streamPresence) endAfterRemoval(ctx context.Context, end context.CancelFunc) {
+	select {
+	case <-ctx.Done():
+		return
+	case <-p.removed:
+	}
+	grace := time.NewTimer(removedStreamGrace)
+	defer grace.Stop()
+	select {
+	case <-ctx.Done():
+	case <-grace.C:
+		end()
+	}
 }
 
 // deadlineWriter gives every write to a stream a deadline. A reader that stops

@@ -28,6 +28,11 @@ type CreateForm struct {
 	Timer    bool
 	Maximum  int
 	Warning  int
+	// Custom: the room plays with the cards typed in CustomCards instead of a deck.
+	Custom      bool
+	CustomCards string
+	MaxPlayers  string // as typed; empty for no cap but the server's
+	Options     game.RoomOptions
 }
 
 // HomeData is the home page.
@@ -48,6 +53,8 @@ type JoinData struct {
 	Found    bool // false: no such room
 	Name     string
 	Error    string
+	Full     bool // the room has no seat left
+	Removed  bool // the facilitator took this browser's player out of the room
 }
 
 // RoomData is the room as one viewer sees it.

@@ -1,0 +1,53 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/views"
+)
+
+// recordDownload is GET /room/{code}/record.csv and /record.json: the session record as
+// a file, for the facilitator (or anyone in a facilitator-free room). Others get the
+// room page with the reason, as a 403.
+func (s *Server) recordDownload(format string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		room, seat, err := s.seated(c)
+		if room == nil {
+			return err
+		}
+		st, err := room.Session(seat.Player.ID)
+		if err != nil {
+			var dom *game.Error
+			if !asDomain(err, &dom) {
+				return err
+			}
+			d := s.roomData(c, room, seat)
+			d.Error = dom.Message
+			if dom.Code == game.EForbidden {
+				d.Error = "Only the facilitator may download the session record"
+			}
+			c.Response().Header().Set("Cache-Control", "no-store")
+			return render(c, statusOf[dom.Code], views.RoomPage(d))
+		}
+		var body []byte
+		contentType := "application/json"
+		switch format {
+		case "csv":
+			var buf bytes.Buffer
+			if err := writeRecordCSV(&buf, st); err != nil {
+				return err
+			}
+			body, contentType = buf.Bytes(), "text/csv; charset=utf-8"
+		default:
+			body = appendRecordJSON(nil, st)
+		}
+		h := c.Response().Header()
+		h.Set("Content-Disposition", `attachment; filename="pokerd-`+st.Game.Code+`-record.`+format+`"`)
+		h.Set("Cache-Control", "no-store")
+		return c.Blob(http.StatusOK, contentType, body)
+	}
+}

@@ -45,14 +45,16 @@
     }
   });
 
-  // Round timer: the server sends the round's start and its limits; the bar moves here.
+  // Round timer: the server sends the round's start, its deadline and its limits; the
+  // bar moves here. The deadline is the server's, so it holds through reloads.
   function tickTimers() {
     var timers = document.querySelectorAll(".timer[data-start]");
     for (var i = 0; i < timers.length; i++) {
       var t = timers[i];
       var start = Date.parse(t.getAttribute("data-start"));
-      var max = Number(t.getAttribute("data-max")) * 60000;
-      var warn = Number(t.getAttribute("data-warn")) * 60000;
+      var deadline = Date.parse(t.getAttribute("data-deadline") || "");
+      var max = deadline && start ? deadline - start : Number(t.getAttribute("data-max")) * 60000;
+      var warn = max - (Number(t.getAttribute("data-max")) - Number(t.getAttribute("data-warn"))) * 60000;
       if (!start || !max) continue;
       var elapsed = Math.max(0, Date.now() - start);
       var phase = elapsed >= max ? "over" : elapsed >= warn ? "warning" : "ok";
@@ -61,14 +63,32 @@
       if (fill) fill.style.width = Math.min(100, (elapsed / max) * 100) + "%";
       var label = t.querySelector(".timer-label");
       if (label) {
-        var secs = Math.floor(elapsed / 1000);
-        var text = Math.floor(secs / 60) + ":" + String(secs % 60).padStart(2, "0") + " of " + (max / 60000) + ":00";
+        var text = clock(elapsed) + " of " + clock(max);
         if (phase === "warning") text += " (time is nearly up)";
         if (phase === "over") text += " (over time)";
         label.textContent = text;
       }
     }
   }
+  function clock(ms) {
+    var secs = Math.floor(ms / 1000);
+    return Math.floor(secs / 60) + ":" + String(secs % 60).padStart(2, "0");
+  }
+
+  // Keyboard shortcuts: a key presses the button of the viewer's hand that carries it
+  // (data-shortcut: 1…9 and 0 for the cards, r to reveal, n for the next round), so a
+  // key does exactly what a click would, and only when that button is there.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey || ev.altKey || ev.metaKey || ev.repeat || ev.defaultPrevented) return;
+    var el = ev.target;
+    if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) return;
+    var key = ev.key && ev.key.length === 1 ? ev.key.toLowerCase() : "";
+    if (!/^[0-9rn]$/.test(key)) return;
+    var button = document.querySelector('#hand [data-shortcut="' + key + '"]');
+    if (!button || button.disabled) return;
+    ev.preventDefault();
+    button.click();
+  });
 
   function labelAll() {
     var toggles = document.querySelectorAll("[data-theme-toggle]");

@@ -744,17 +744,22 @@ func shortcutsHelp(d RoomData) templ.Component {
 			templ_7745c5c3_Var33 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "<p class=\"note shortcuts\" data-testid=\"shortcuts-help\">Keys: <kbd>1</kbd>…<kbd>9</kbd>, <kbd>0</kbd> pick a card ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "<p class=\"note shortcuts\" data-testid=\"shortcuts-help\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		if d.State.CanRun(d.Me.PlayerState) {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, ", <kbd>r</kbd> reveals, <kbd>n</kbd> starts the next round")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, "Keys: <kbd>1</kbd>…<kbd>9</kbd>, <kbd>0</kbd> pick a card; <kbd>r</kbd> reveals; <kbd>n</kbd> starts the next round.")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+		} else {
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, "Keys: <kbd>1</kbd>…<kbd>9</kbd>, <kbd>0</kbd> pick a card.")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, "</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 73, "</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

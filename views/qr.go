@@ -19,7 +19,7 @@ func QRCodeSVG(text string) ([]byte, error) {
 	}
 	side := strconv.Itoa(code.Size + 2*qrQuietZone)
 	var b strings.Builder
-	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ` + side + ` ` + side + `" shape-rendering="crispEdges" role="img" aria-label="QR code">`)
+	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ` + side + ` ` + side + `" shape-rendering="crispEdges" role="img" aria-label="QR code of the join link">`)
 	b.WriteString(`<rect width="` + side + `" height="` + side + `" fill="#fff"/><path fill="#000" d="`)
 	for y := range code.Size {
 		for x := 0; x < code.Size; {
@@ -38,4 +38,14 @@ func QRCodeSVG(text string) ([]byte, error) {
 	}
 	b.WriteString(`"/></svg>`)
 	return []byte(b.String()), nil
+}
+
+// shareQR is the room's link as an inline QR code (inline, so the page needs no image
+// request); empty if the link cannot be encoded.
+func shareQR(link string) string {
+	svg, err := QRCodeSVG(link)
+	if err != nil {
+		return ""
+	}
+	return string(svg)
 }

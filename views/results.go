@@ -57,8 +57,16 @@ func consensusText(r game.Results) string {
 	case r.Consensus:
 		return "Consensus: everyone chose " + r.Modes[0].Label
 	default:
-		return strconv.Itoa(r.ModeCount) + " of " + strconv.Itoa(r.Votes) + " chose " + strings.Join(cardLabels(r.Modes), " or ")
+		return strconv.Itoa(r.ModeCount) + " of " + strconv.Itoa(r.Votes) + " chose " + orList(cardLabels(r.Modes))
 	}
+}
+
+// orList writes "3", "3 or 8", "3, 8 or ?".
+func orList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 // extremeText is the lowest or highest card, with who played it unless names are hidden.

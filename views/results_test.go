@@ -198,3 +198,13 @@ func TestQRCodeSVG(t *testing.T) {
 		t.Errorf("no finder pattern inside the quiet zone: %.200s", s)
 	}
 }
+
+func TestConsensusTextNamesEveryMostCommonCard(t *testing.T) {
+	html := renderString(t, ResultsPanel(revealedWith(t, "3", "8", "?"), false))
+	if got := testIDText(t, html, "result-consensus"); got != "1 of 3 chose 3, 8 or ?" {
+		t.Errorf("consensus: %q", got)
+	}
+	if got := testIDText(t, html, "result-mode"); got != "3, 8, ? (1 vote each)" {
+		t.Errorf("mode: %q", got)
+	}
+}

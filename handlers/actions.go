@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
@@ -19,6 +20,23 @@ func asDomain(err error, target **game.Error) bool { return errors.As(err, targe
 // (everyone else learns of the change from the room's stream); a plain form post is
 // sent back to the room. A refused command is shown to the viewer with its reason.
 func (s *Server) act(c echo.Context, command func(room *game.Room, me uuid.UUID) error) error {
+	return s.actOn(c, handPart, command)
+}
+
+// part is a piece of the room page that answers an htmx action, and where it shows a
+// refusal.
+type part struct {
+	render   func(views.RoomData) templ.Component
+	setError func(*views.RoomData, string)
+}
+
+var (
+	handPart   = part{views.Hand, func(d *views.RoomData, msg string) { d.Error = msg }}
+	peoplePart = part{views.People, func(d *views.RoomData, msg string) { d.PeopleError = msg }}
+)
+
+// actOn is act for an action whose answer is the given part of the page.
+func (s *Server) actOn(c echo.Context, answer part, command func(room *game.Room, me uuid.UUID) error) error {
 	room, seat, err := s.seated(c)
 	if room == nil {
 		return err
@@ -39,12 +57,12 @@ func (s *Server) act(c echo.Context, command func(room *game.Room, me uuid.UUID)
 		return err
 	}
 	d := s.roomData(c, room, seat)
-	d.Error = problem
+	answer.setError(&d, problem)
 	if !isHTMX(c) {
 		return render(c, status, views.RoomPage(d))
 	}
-	// htmx swaps only 2xx answers; the reason is shown inside the hand either way.
-	return render(c, http.StatusOK, views.Hand(d))
+	// htmx swaps only 2xx answers; the reason is shown inside the part either way.
+	return render(c, http.StatusOK, answer.render(d))
 }
 
 // vote is POST /room/{code}/vote with value=<card value>.

@@ -32,7 +32,7 @@ func optionsForm(c echo.Context) game.RoomOptions {
 
 // handOff is POST /room/{code}/handoff with player=<player id>.
 func (s *Server) handOff(c echo.Context) error {
-	return s.act(c, func(room *game.Room, me uuid.UUID) error {
+	return s.actOn(c, peoplePart, func(room *game.Room, me uuid.UUID) error {
 		to, err := playerForm(c)
 		if err != nil {
 			return err
@@ -43,7 +43,7 @@ func (s *Server) handOff(c echo.Context) error {
 
 // removePlayer is POST /room/{code}/remove with player=<player id>.
 func (s *Server) removePlayer(c echo.Context) error {
-	return s.act(c, func(room *game.Room, me uuid.UUID) error {
+	return s.actOn(c, peoplePart, func(room *game.Room, me uuid.UUID) error {
 		who, err := playerForm(c)
 		if err != nil {
 			return err

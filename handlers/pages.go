@@ -40,6 +40,7 @@ func (s *Server) routePages(e *echo.Echo) {
 	e.POST("/join/:code", s.joinRoom, csrf)
 	e.GET("/room/:code", s.roomPage, csrf)
 	e.GET("/room/:code/hand", s.hand, csrf)
+	e.GET("/room/:code/people", s.people, csrf)
 	e.GET("/room/:code/events", s.roomEvents)
 	e.POST("/room/:code/vote", s.vote, csrf)
 	e.POST("/room/:code/observe", s.observe, csrf)
@@ -297,6 +298,16 @@ func (s *Server) roomPage(c echo.Context) error {
 	// Kept out of the back/forward cache, where its event stream would stay open.
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return render(c, http.StatusOK, views.RoomPage(s.roomData(c, room, seat)))
+}
+
+// people is GET /room/{code}/people: the facilitator's list of players, fetched when
+// players come, go or change role (empty for everyone else).
+func (s *Server) people(c echo.Context) error {
+	room, seat, err := s.seated(c)
+	if room == nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.People(s.roomData(c, room, seat)))
 }
 
 // hand is GET /room/{code}/hand: the viewer's own part, fetched when the round changes.

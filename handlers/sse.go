@@ -133,9 +133,9 @@ func (r *roomStream) run(unsubscribe func()) {
 	defer close(r.stopped)
 	keepalive := time.NewTicker(sseKeepalive)
 	defer keepalive.Stop()
-	lastHandKey := ""
+	lastHandKey, lastPeopleKey := "", ""
 	for {
-		refreshHands := false
+		refreshHands, refreshPeople := false, false
 		select {
 		case <-r.gone:
 			unsubscribe()
@@ -145,15 +145,18 @@ func (r *roomStream) run(unsubscribe func()) {
 			r.streams.sse.Publish(r.code, &sse.Event{Comment: []byte("keepalive")})
 			continue
 		case <-r.resync:
-			refreshHands = true
+			refreshHands, refreshPeople = true, true
 		case <-r.dirty:
 		}
 		st := r.room.State()
 		key := views.HandKey(st)
 		refreshHands = refreshHands || (lastHandKey != "" && key != lastHandKey)
 		lastHandKey = key
+		people := views.PeopleKey(st)
+		refreshPeople = refreshPeople || (lastPeopleKey != "" && people != lastPeopleKey)
+		lastPeopleKey = people
 		var buf bytes.Buffer
-		if err := views.Live(st, refreshHands).Render(context.Background(), &buf); err != nil {
+		if err := views.Live(st, refreshHands, refreshPeople).Render(context.Background(), &buf); err != nil {
 			r.streams.log.Error("rendering the room failed", "code", r.code, "err", err)
 			continue
 		}

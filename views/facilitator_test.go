@@ -17,23 +17,38 @@ func TestFacilitatorHand(t *testing.T) {
 		`data-testid="option-reveal-on-timer"`, `data-testid="option-facilitator-free"`, `data-testid="option-hide-names"`,
 		`data-testid="options-save"`, `class="btn btn-primary btn-ready"`, "all votes are in",
 		`data-shortcut="r"`, `data-shortcut="1"`, `data-testid="shortcuts-help"`,
-		`data-testid="handoff-` + st.Players[1].Player.ID.String() + `"`,
-		`data-testid="remove-` + st.Players[2].Player.ID.String() + `"`,
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the facilitator's hand lacks %s", want)
 		}
 	}
-	for _, unwanted := range []string{
-		`data-testid="handoff-` + st.Players[0].Player.ID.String() + `"`, // themself
-		`data-testid="remove-` + st.Players[0].Player.ID.String() + `"`,
-		`data-testid="handoff-` + st.Players[2].Player.ID.String() + `"`, // offline
-		`data-shortcut="n"`, // no restart by key during a round
-	} {
-		if strings.Contains(html, unwanted) {
-			t.Errorf("the facilitator's hand has %s", unwanted)
-		}
+	if strings.Contains(html, `data-shortcut="n"`) {
+		t.Error("the facilitator's hand restarts a round under way by key")
 	}
+
+	t.Run("the facilitator's list of players hands the role to those online and removes anyone", func(t *testing.T) {
+		html := renderString(t, People(RoomData{State: st, Me: me}))
+		for _, want := range []string{
+			`data-testid="handoff-` + st.Players[1].Player.ID.String() + `"`,
+			`data-testid="remove-` + st.Players[2].Player.ID.String() + `"`,
+		} {
+			if !strings.Contains(html, want) {
+				t.Errorf("the list lacks %s", want)
+			}
+		}
+		for _, unwanted := range []string{
+			`data-testid="handoff-` + st.Players[0].Player.ID.String() + `"`, // themself
+			`data-testid="remove-` + st.Players[0].Player.ID.String() + `"`,
+			`data-testid="handoff-` + st.Players[2].Player.ID.String() + `"`, // offline
+		} {
+			if strings.Contains(html, unwanted) {
+				t.Errorf("the list has %s", unwanted)
+			}
+		}
+		if other := renderString(t, People(RoomData{State: st, Me: game.Seat{PlayerState: st.Players[1]}})); strings.Contains(other, "remove-") || !strings.Contains(other, `id="people" hidden`) {
+			t.Errorf("a player gets the facilitator's list: %s", other)
+		}
+	})
 
 	t.Run("reveal on timer is offered only with a timer", func(t *testing.T) {
 		st := fixedState(game.RoundInit, 1)

@@ -64,6 +64,8 @@ type RoomData struct {
 	Me       game.Seat
 	ShareURL string
 	Error    string // why the viewer's last action was refused
+	// PeopleError is why the facilitator's last hand-off or removal was refused.
+	PeopleError string
 }
 
 func (d RoomData) code() string { return d.State.Game.Code }
@@ -145,17 +147,25 @@ func playerTestID(p game.Player) string { return "player-" + p.ID.String() }
 
 // HandKey changes exactly when every viewer's own hand must be fetched again: the room
 // says their controls may have changed (HandVersion: a new round, a reveal, a new
-// facilitator, new rules, a removal), everyone has now voted (the reveal button is
-// highlighted), or someone came, went or was removed (the facilitator's list of
-// players; a removed viewer learns it by fetching their hand).
+// facilitator, new rules, a removal; a removed viewer learns it by fetching their hand),
+// or everyone has now voted (the reveal button is highlighted).
 func HandKey(st *game.State) string {
+	return string(st.Round) + "|" + roundStart(st) + "|" + strconv.FormatUint(st.HandVersion, 10) + "|" + strconv.FormatBool(st.EveryoneVoted)
+}
+
+// PeopleKey changes when the facilitator's list of players must be fetched again:
+// someone came, went, was removed or took the role.
+func PeopleKey(st *game.State) string {
 	var b strings.Builder
-	b.WriteString(string(st.Round) + "|" + roundStart(st) + "|" + strconv.FormatUint(st.HandVersion, 10) + "|" + strconv.FormatBool(st.EveryoneVoted))
 	for _, p := range st.Players {
-		b.WriteString("|" + p.Player.ID.String())
+		b.WriteString(p.Player.ID.String())
 		if p.Connected {
-			b.WriteString("+")
+			b.WriteByte('+')
 		}
+		if p.Admin {
+			b.WriteByte('*')
+		}
+		b.WriteByte('|')
 	}
 	return b.String()
 }

@@ -124,10 +124,13 @@ func TestHandFollowsTheRoundAndTheViewer(t *testing.T) {
 
 func TestLiveAsksForHandsOnlyWhenTold(t *testing.T) {
 	st := fixedState(game.RoundVoting, 3)
-	if html := renderString(t, Live(st, false)); strings.Contains(html, "hand-sync") || strings.Count(html, `hx-swap-oob="true"`) != 4 {
+	if html := renderString(t, Live(st, false, false)); strings.Contains(html, "-sync") || strings.Count(html, `hx-swap-oob="true"`) != 4 {
 		t.Errorf("got %s", html)
 	}
-	if html := renderString(t, Live(st, true)); !strings.Contains(html, `id="hand-sync" hx-swap-oob="true"`) || !strings.Contains(html, `hx-get="/room/ab12/hand"`) {
+	if html := renderString(t, Live(st, true, false)); !strings.Contains(html, `id="hand-sync" hx-swap-oob="true"`) || !strings.Contains(html, `hx-get="/room/ab12/hand"`) || strings.Contains(html, "people-sync") {
+		t.Errorf("got %s", html)
+	}
+	if html := renderString(t, Live(st, false, true)); !strings.Contains(html, `id="people-sync" hx-swap-oob="true"`) || !strings.Contains(html, `hx-get="/room/ab12/people"`) || strings.Contains(html, "hand-sync") {
 		t.Errorf("got %s", html)
 	}
 }
@@ -140,10 +143,13 @@ func TestHandKeyChangesWithTheRound(t *testing.T) {
 	if HandKey(voting) == HandKey(revealed) || HandKey(voting) == HandKey(next) || HandKey(voting) != HandKey(fixedState(game.RoundVoting, 1)) {
 		t.Error("the hand key must change with the round state and start, and only then")
 	}
-	// The facilitator's list of players is part of their hand; a removed viewer learns
-	// it by fetching theirs.
-	if HandKey(voting) == HandKey(fixedState(game.RoundVoting, 4)) {
-		t.Error("the hand key must change with the players at the table")
+	// A join must not redraw hands (someone may be typing a ticket link): the
+	// facilitator's list of players has a key of its own.
+	if HandKey(voting) != HandKey(fixedState(game.RoundVoting, 4)) {
+		t.Error("the hand key changed with the players at the table")
+	}
+	if PeopleKey(voting) == PeopleKey(fixedState(game.RoundVoting, 4)) {
+		t.Error("the people key must change with the players at the table")
 	}
 }
 
@@ -155,7 +161,7 @@ func BenchmarkRenderLive50(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf.Reset()
-		if err := Live(st, true).Render(context.Background(), &buf); err != nil {
+		if err := Live(st, true, true).Render(context.Background(), &buf); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -196,20 +196,24 @@ func TestFacilitatorInTheBrowser(t *testing.T) {
 		carol := s.newFormClient(t)
 		carol.joinRoom(code, "Carol")
 		carolID := playerIDOf(t, ann.page(code), "Carol")
-		hand := string(ann.get("/room/" + code + "/hand").body)
-		if strings.Contains(hand, "handoff-"+carolID) || !strings.Contains(hand, "remove-"+carolID) || !strings.Contains(hand, "handoff-"+bobID) || strings.Contains(hand, "remove-"+annID) {
-			t.Fatalf("handoff offered to an offline player, or removal missing:\n%s", hand)
+		people := string(ann.get("/room/" + code + "/people").body)
+		if strings.Contains(people, "handoff-"+carolID) || !strings.Contains(people, "remove-"+carolID) || !strings.Contains(people, "handoff-"+bobID) || strings.Contains(people, "remove-"+annID) {
+			t.Fatalf("handoff offered to an offline player, or removal missing:\n%s", people)
 		}
-		hand = string(ann.post("/room/"+code+"/handoff", url.Values{"player": {carolID}}, true).body)
-		mustContain(t, "Ann's hand", hand, "Carol is offline")
+		people = string(ann.post("/room/"+code+"/handoff", url.Values{"player": {carolID}}, true).body)
+		mustContain(t, "Ann's list of players", people, "Carol is offline", `data-testid="people-error"`)
 	})
 	t.Run("the facilitator hands the role to Bob, whose hand gets the controls", func(t *testing.T) {
-		hand := string(ann.post("/room/"+code+"/handoff", url.Values{"player": {bobID}}, true).body)
-		if strings.Contains(hand, `data-testid="facilitator"`) {
+		people := string(ann.post("/room/"+code+"/handoff", url.Values{"player": {bobID}}, true).body)
+		if !strings.Contains(people, `id="people" hidden`) {
+			t.Fatalf("Ann kept the list of players:\n%s", people)
+		}
+		if strings.Contains(string(ann.get("/room/"+code+"/hand").body), `data-testid="facilitator"`) {
 			t.Fatal("Ann kept the controls")
 		}
 		bobStream.until(`id="hand-sync" hx-swap-oob="true"`)
-		mustContain(t, "Bob's hand", string(bob.get("/room/"+code+"/hand").body), `data-testid="facilitator"`, `data-testid="options-form"`, "remove-"+annID)
+		mustContain(t, "Bob's hand", string(bob.get("/room/"+code+"/hand").body), `data-testid="facilitator"`, `data-testid="options-form"`)
+		mustContain(t, "Bob's list of players", string(bob.get("/room/"+code+"/people").body), "remove-"+annID)
 		if res := ann.get("/room/" + code + "/record.json"); res.status != http.StatusForbidden {
 			t.Fatalf("Ann still downloads the record: %d", res.status)
 		}

@@ -48,25 +48,25 @@ func modeText(r game.Results) string {
 	return strings.Join(cardLabels(r.Modes), ", ") + " (" + plural(r.ModeCount, "vote", "votes") + each + ")"
 }
 
-// consensusText says how far the team agrees: "Consensus: everyone chose 5" or
-// "3 of 5 chose 8".
+// consensusText says how far the team agrees: "Consensus: everyone chose 5",
+// "3 of 5 chose 8", "Split: 2 of 4 chose 3, 2 chose 5", or "No agreement: every vote
+// is on a different card".
 func consensusText(r game.Results) string {
 	switch {
 	case r.Votes == 0:
 		return "Nobody voted"
+	case r.Votes == 1:
+		return "One vote: " + r.Modes[0].Label
 	case r.Consensus:
 		return "Consensus: everyone chose " + r.Modes[0].Label
+	case r.ModeCount == 1:
+		return "No agreement: every vote is on a different card"
+	case len(r.Modes) == 1:
+		return strconv.Itoa(r.ModeCount) + " of " + strconv.Itoa(r.Votes) + " chose " + r.Modes[0].Label
 	default:
-		return strconv.Itoa(r.ModeCount) + " of " + strconv.Itoa(r.Votes) + " chose " + orList(cardLabels(r.Modes))
+		return "Split: " + strconv.Itoa(r.ModeCount) + " of " + strconv.Itoa(r.Votes) + " chose " +
+			strings.Join(cardLabels(r.Modes), ", "+strconv.Itoa(r.ModeCount)+" chose ")
 	}
-}
-
-// orList writes "3", "3 or 8", "3, 8 or ?".
-func orList(items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 // extremeText is the lowest or highest card, with who played it unless names are hidden.

@@ -199,11 +199,23 @@ func TestQRCodeSVG(t *testing.T) {
 	}
 }
 
-func TestConsensusTextNamesEveryMostCommonCard(t *testing.T) {
-	html := renderString(t, ResultsPanel(revealedWith(t, "3", "8", "?"), false))
-	if got := testIDText(t, html, "result-consensus"); got != "1 of 3 chose 3, 8 or ?" {
-		t.Errorf("consensus: %q", got)
+func TestConsensusText(t *testing.T) {
+	for _, tc := range []struct {
+		votes []string
+		want  string
+	}{
+		{[]string{"5"}, "One vote: 5"},
+		{[]string{"5", "5"}, "Consensus: everyone chose 5"},
+		{[]string{"3", "8", "?"}, "No agreement: every vote is on a different card"},
+		{[]string{"3", "8", "8"}, "2 of 3 chose 8"},
+		{[]string{"3", "3", "8", "8", "?"}, "Split: 2 of 5 chose 3, 2 chose 8"},
+	} {
+		html := renderString(t, ResultsPanel(revealedWith(t, tc.votes...), false))
+		if got := testIDText(t, html, "result-consensus"); got != tc.want {
+			t.Errorf("votes %v: consensus %q, want %q", tc.votes, got, tc.want)
+		}
 	}
+	html := renderString(t, ResultsPanel(revealedWith(t, "3", "8", "?"), false))
 	if got := testIDText(t, html, "result-mode"); got != "3, 8, ? (1 vote each)" {
 		t.Errorf("mode: %q", got)
 	}

@@ -159,7 +159,7 @@ func TestFacilitatorInTheBrowser(t *testing.T) {
 		ann.page(code)
 		ann.post("/room/"+code+"/reveal", nil, true)
 		d := bobStream.until(`data-testid="results"`)
-		mustContain(t, "the update", d, `data-testid="result-average">5.5</dd>`, `data-testid="result-consensus" data-consensus="false">1 of 2 chose 3 or 8`,
+		mustContain(t, "the update", d, `data-testid="result-average">5.5</dd>`, `data-testid="result-consensus" data-consensus="false">No agreement: every vote is on a different card`,
 			`data-testid="chart-bar" data-card="8" data-count="1"`, `data-testid="record-round" data-round="1"`)
 		hand := string(ann.get("/room/" + code + "/hand").body)
 		mustContain(t, "the facilitator's hand", hand, `data-testid="estimate-form"`, `value="5" hx-preserve="true" data-testid="estimate-input"`, `data-testid="record-download-csv"`)

@@ -1,0 +1,820 @@
+package main
+
+// Real-browser tests of what a facilitator gets (issue 5): the results after a reveal,
+// "everyone has voted" and auto-reveal, the session record and its CSV, handing the
+// role on in both front ends, removing a player, keyboard shortcuts and the QR code.
+//
+// They reuse the harness of browser_test.go: one Chromium per test, a browser context
+// per person, a WebSocket API player where the Vue frontend matters, and no sleeps.
+//
+//	go test -race -count=1 -timeout 300s -run Browser ./cmd/pokerd/
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/coder/websocket"
+)
+
+// table is a room with two people in browsers and one player of the WebSocket API:
+// Ann opened the room from the home page (she is the facilitator), Bob took a seat
+// through the share link, Carol joined over the API.
+type table struct {
+	s                     *testServer
+	code                  string
+	ann, bob              *browserTab
+	carol                 *wsClient
+	annID, bobID, carolID string
+}
+
+// roomChoices are what Ann ticks on the create form besides the name and the deck.
+type roomChoices struct {
+	autoReveal bool
+}
+
+// seatTable starts the server and a browser, and seats Ann, Bob and Carol.
+func seatTable(t *testing.T, roomName string, choices roomChoices) *table {
+	t.Helper()
+	s := startServer(t, nil)
+	br := startChromium(t)
+	tb := &table{s: s}
+	tb.ann = br.openTab(t, "Ann", true)
+	tb.bob = br.openTab(t, "Bob", true)
+	t.Cleanup(func() {
+		tb.ann.checkNoDialogs(t)
+		tb.bob.checkNoDialogs(t)
+	})
+
+	tb.code = openRoomFromHome(t, s, tb.ann, roomName, "Ann", choices)
+	tb.ann.waitHandRefreshed(t, 0)
+
+	annLoads := tb.ann.handLoads(t)
+	takeSeat(t, s, tb.bob, tb.code, "Bob")
+	tb.bob.waitHandRefreshed(t, 0)
+	// Bob's subscription makes Ann's page fetch her hand again: wait for it, or it
+	// could replace her hand under a later click.
+	tb.ann.waitHandRefreshed(t, annLoads)
+
+	tb.carolID = s.join(t, tb.code, "Carol")
+	tb.carol = s.connect(t, tb.carolID, tb.code)
+	st := wsState(t, tb.carol)
+	tb.annID = playerIDByName(t, st, "Ann")
+	tb.bobID = playerIDByName(t, st, "Bob")
+	if !st.PlayerStates[tb.annID].IsAdmin {
+		t.Fatalf("Ann opened the room but is not its facilitator: %+v", st.PlayerStates)
+	}
+	for _, tab := range tb.browsers() {
+		tab.waitFor(t, "Ann, Bob and Carol online", jsAll(
+			jsAttrIs(playerSel(tb.annID), "data-connected", "true"),
+			jsAttrIs(playerSel(tb.bobID), "data-connected", "true"),
+			jsAttrIs(playerSel(tb.carolID), "data-connected", "true")))
+	}
+	return tb
+}
+
+func (tb *table) browsers() []*browserTab { return []*browserTab{tb.ann, tb.bob} }
+
+// openRoomFromHome fills in the home page's create form (Fibonacci deck) and returns
+// the code of the room the browser lands in.
+func openRoomFromHome(t *testing.T, s *testServer, tab *browserTab, roomName, you string, choices roomChoices) string {
+	t.Helper()
+	if status := tab.navigate(t, s.base+"/"); status != 200 {
+		t.Fatalf("home page: %d", status)
+	}
+	fibonacci := `//label[contains(@class, "deck-choice")][.//strong[normalize-space()="Fibonacci"]]//input[@name="deck_id"]`
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.SendKeys(chromedp.ID("room-name"), roomName),
+		chromedp.SendKeys(chromedp.ID("your-name"), you),
+		chromedp.Click(chromedp.Search(fibonacci)),
+	}
+	if choices.autoReveal {
+		steps = append(steps, chromedp.Click(chromedp.CSS(`[data-testid=create-auto-reveal]`)))
+	}
+	tab.do(t, "fill in the create form", steps...)
+	if choices.autoReveal && !tabEval[bool](t, tab, `document.querySelector("[data-testid=create-auto-reveal]").checked`) {
+		t.Fatal("the auto-reveal box is not ticked after clicking it")
+	}
+	path := tab.submit(t, "open the room", `[data-testid=create-form] button[type=submit]`)
+	m := roomURLPath.FindStringSubmatch(path)
+	if m == nil {
+		t.Fatalf("after opening the room the browser is at %q, want /room/{code}", path)
+	}
+	return m[1]
+}
+
+// takeSeat opens the share link and takes a seat under name.
+func takeSeat(t *testing.T, s *testServer, tab *browserTab, code, name string) {
+	t.Helper()
+	if status := tab.navigate(t, s.base+"/join/"+code); status != 200 {
+		t.Fatalf("share link: %d", status)
+	}
+	tab.do(t, "type the name", chromedp.SendKeys(chromedp.ID("join-name"), name))
+	if path := tab.submit(t, "take a seat", `[data-testid=join-form] button[type=submit]`); path != "/room/"+code {
+		t.Fatalf("after taking a seat %s is at %q, want /room/%s", name, path, code)
+	}
+}
+
+// startRound has Ann start a round (with a ticket link unless it is empty) and waits
+// until every browser shows it, with its hand fetched again and its cards open.
+func (tb *table) startRound(t *testing.T, ticket string) {
+	t.Helper()
+	annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+	if ticket != "" {
+		tb.ann.do(t, "type the ticket link", chromedp.SendKeys(chromedp.CSS("[data-testid=ticket-input]"), ticket))
+	}
+	tb.ann.click(t, "[data-testid=start]")
+	tb.waitRoundStarted(t, annLoads, bobLoads)
+}
+
+// waitRoundStarted waits until a new round shows everywhere: both browsers voting with
+// their hands fetched again, Carol told by RESETGAME.
+func (tb *table) waitRoundStarted(t *testing.T, annLoads, bobLoads int) {
+	t.Helper()
+	for _, tab := range tb.browsers() {
+		tab.waitFor(t, "a round voting, nobody voted", jsAll(
+			jsTextIs("#round [data-testid=round-state]", "Voting"),
+			jsCount(`#players li[data-voted="true"]`)+" === 0"))
+	}
+	wsAwait(t, tb.carol, "RESETGAME", nil)
+	tb.ann.waitHandRefreshed(t, annLoads)
+	tb.bob.waitHandRefreshed(t, bobLoads)
+	for _, tab := range tb.browsers() {
+		tab.waitFor(t, "no card pressed", jsAll(
+			jsPresent("#hand button.card"),
+			jsCount(`#hand button.card[aria-pressed="true"]`)+" === 0"))
+	}
+}
+
+// cardSel selects a card of the viewer's hand by its label (labels such as 1/2 and ?
+// need the quotes).
+func cardSel(label string) string { return `#hand [data-testid="card-` + label + `"]` }
+
+// pick has a browser player pick a card and waits until it shows pressed, and until
+// the others see that the player voted.
+func (tb *table) pick(t *testing.T, tab *browserTab, playerID, label string) {
+	t.Helper()
+	tab.click(t, cardSel(label))
+	tab.waitFor(t, "card "+label+" pressed", jsAll(
+		jsAttrIs(cardSel(label), "aria-pressed", "true"),
+		jsCount(`#hand button.card[aria-pressed="true"]`)+" === 1"))
+	wsAwait(t, tb.carol, "PLAYERVOTED", aboutPlayer(playerID))
+}
+
+// carolVotes sends Carol's vote over the WebSocket API and waits until the browsers
+// see that she voted.
+func (tb *table) carolVotes(t *testing.T, value float64) {
+	t.Helper()
+	wsSendMsg(t, tb.carol, "SUBMITVOTE", value)
+	wsAwait(t, tb.carol, "PLAYERVOTED", aboutPlayer(tb.carolID))
+}
+
+// waitRevealed waits until every browser shows the round revealed, with the hands
+// fetched again (the facilitator's controls change with a reveal), and returns Carol's
+// REVEALGAME.
+func (tb *table) waitRevealed(t *testing.T, annLoads, bobLoads int) map[string]*float64 {
+	t.Helper()
+	for _, tab := range tb.browsers() {
+		tab.waitFor(t, "the round revealed with its results", jsAll(
+			jsTextIs("#round [data-testid=round-state]", "Revealed"),
+			jsPresent("[data-testid=results]")))
+	}
+	raw := wsAwait(t, tb.carol, "REVEALGAME", nil)
+	var votes map[string]*float64
+	if err := json.Unmarshal(raw, &votes); err != nil {
+		t.Fatalf("REVEALGAME payload: %v: %s", err, raw)
+	}
+	tb.ann.waitHandRefreshed(t, annLoads)
+	tb.bob.waitHandRefreshed(t, bobLoads)
+	return votes
+}
+
+// reveal has Ann press reveal and waits until it shows everywhere.
+func (tb *table) reveal(t *testing.T) map[string]*float64 {
+	t.Helper()
+	annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+	tb.ann.click(t, "[data-testid=reveal]")
+	return tb.waitRevealed(t, annLoads, bobLoads)
+}
+
+// checkVotes compares a REVEALGAME's votes with want (player id → value).
+func checkVotes(t *testing.T, got map[string]*float64, want map[string]float64) {
+	t.Helper()
+	for id, w := range want {
+		if v := got[id]; v == nil || *v != w {
+			t.Errorf("REVEALGAME: %s voted %v, want %v (all: %s)", id, v, w, fmtVotes(got))
+		}
+	}
+}
+
+func fmtVotes(votes map[string]*float64) string {
+	var parts []string
+	for id, v := range votes {
+		if v == nil {
+			parts = append(parts, id+"=null")
+		} else {
+			parts = append(parts, id+"="+strconv.FormatFloat(*v, 'g', -1, 64))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// JavaScript conditions about the results panel.
+
+// jsHasNumber holds when the text of sel shows the number n on its own (4 is in
+// "Average 4" and "4 (Ann)", not in "14" or "4.5").
+func jsHasNumber(sel, n string) string {
+	pattern := `(^|[^0-9.])` + strings.ReplaceAll(n, ".", `\.`) + `(?![0-9]|\.[0-9])`
+	return fmt.Sprintf(`new RegExp(%s).test(%s)`, jsString(pattern), jsText(sel))
+}
+
+func jsHasText(sel, s string) string { return fmt.Sprintf(`%s.includes(%s)`, jsText(sel), jsString(s)) }
+
+// jsChartBars lists the chart's bars as "label=count", in the order drawn.
+const jsChartBars = `Array.from(document.querySelectorAll("[data-testid=results] svg[data-testid=chart] g[data-testid=chart-bar]"),
+  g => g.getAttribute("data-card") + "=" + g.getAttribute("data-count")).join(" ")`
+
+// jsVisible holds when sel is rendered with an area (not hidden, not zero-sized).
+func jsVisible(sel string) string {
+	return fmt.Sprintf(`(function () {
+  var e = document.querySelector(%s);
+  if (!e) return false;
+  var r = e.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== "hidden";
+})()`, jsString(sel))
+}
+
+// TestBrowserRevealShowsResults: Ann votes 3, Bob 5 and Carol (over the API) ?; every
+// browser learns that everyone has voted, and after the reveal shows the numbers (the
+// ? left out of them), who voted lowest and highest, and the chart of the votes.
+func TestBrowserRevealShowsResults(t *testing.T) {
+	tb := seatTable(t, "Results", roomChoices{})
+	shots := screenshotDir(t)
+
+	scenarioStep(t, "a round: Ann picks 3, Bob 5, Carol ? over the API", func(t *testing.T) {
+		tb.startRound(t, "")
+		tb.pick(t, tb.ann, tb.annID, "3")
+		for _, tab := range tb.browsers() {
+			if n := tabEval[int](t, tab, jsCount("[data-testid=everyone-voted]")); n != 0 {
+				t.Errorf("%s's screen says everyone has voted after one vote of three", tab.name)
+			}
+		}
+		tb.pick(t, tb.bob, tb.bobID, "5")
+		tb.carolVotes(t, 100) // the ? card of the Fibonacci deck
+	})
+
+	scenarioStep(t, "everyone has voted: every browser says so, Ann's reveal button is ready", func(t *testing.T) {
+		for _, tab := range tb.browsers() {
+			tab.waitFor(t, "everyone has voted", jsAll(
+				jsTextIs("#round [data-testid=voted-count]", "3 of 3 voted"),
+				jsTextIs("[data-testid=everyone-voted]", "Everyone has voted"),
+				jsTextIs("#round [data-testid=round-state]", "Voting")))
+		}
+		tb.ann.waitFor(t, "the reveal button highlighted", `document.querySelector("[data-testid=reveal]")?.classList.contains("btn-ready") === true`)
+	})
+
+	scenarioStep(t, "Ann reveals: every browser shows the numbers, the extremes and the chart", func(t *testing.T) {
+		votes := tb.reveal(t)
+		checkVotes(t, votes, map[string]float64{tb.annID: 3, tb.bobID: 5, tb.carolID: 100})
+		for _, tab := range tb.browsers() {
+			tab.waitFor(t, "average 4, median 4, lowest 3 by Ann, highest 5 by Bob, ? not counted", jsAll(
+				jsHasNumber("[data-testid=result-average]", "4"),
+				jsHasNumber("[data-testid=result-median]", "4"),
+				jsHasNumber("[data-testid=result-lowest]", "3"),
+				jsHasText("[data-testid=result-lowest]", "Ann"),
+				jsHasNumber("[data-testid=result-highest]", "5"),
+				jsHasText("[data-testid=result-highest]", "Bob"),
+				jsHasText("[data-testid=result-uncounted]", "?")))
+			if got := tabEval[string](t, tab, jsChartBars); !sameWords(got, "3=1 5=1 ?=1") {
+				t.Errorf("%s's chart has the bars %q, want 3=1 5=1 ?=1", tab.name, got)
+			}
+			labelled := tabEval[bool](t, tab, `Array.from(document.querySelectorAll("[data-testid=chart] [data-testid=chart-bar]")).every(
+  g => g.querySelector("text") && g.querySelector("text").textContent.includes(g.getAttribute("data-card")))`)
+			if !labelled {
+				t.Errorf("%s's chart: a bar has no text label with its card", tab.name)
+			}
+			if got := tabEval[string](t, tab, jsText("[data-testid=result-average]")); strings.Contains(got, "36") {
+				t.Errorf("%s's average %q counts the ? as 100", tab.name, got)
+			}
+		}
+	})
+
+	scenarioStep(t, "screenshots of the results, light and dark", func(t *testing.T) {
+		tb.ann.shoot(t, shots, "results", desktopSize, "light")
+		// pokerd.js labels the theme button when the page loads: load the room again
+		// in the dark scheme, as someone whose system is dark does.
+		bobLoads := tb.bob.handLoads(t)
+		tb.ann.do(t, "load the room in the dark scheme", emulateScreen(desktopSize, "dark"), chromedp.Reload())
+		tb.ann.waitHandRefreshed(t, 0)
+		tb.bob.waitHandRefreshed(t, bobLoads)
+		tb.ann.waitFor(t, "the results again", jsAll(
+			jsPresent("[data-testid=results] [data-testid=chart]"),
+			jsTextIs("[data-theme-toggle]", "Light theme")))
+		tb.ann.shoot(t, shots, "results", desktopSize, "dark")
+	})
+}
+
+// sameWords compares two space-separated lists regardless of order.
+func sameWords(a, b string) bool {
+	fa, fb := strings.Fields(a), strings.Fields(b)
+	if len(fa) != len(fb) {
+		return false
+	}
+	seen := map[string]int{}
+	for _, w := range fa {
+		seen[w]++
+	}
+	for _, w := range fb {
+		seen[w]--
+	}
+	for _, n := range seen {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// TestBrowserAutoReveal: in a room opened with auto-reveal, the last vote reveals the
+// round everywhere without anyone pressing reveal; an observer is not waited for; the
+// facilitator can switch the rule off and on again from the options form.
+func TestBrowserAutoReveal(t *testing.T) {
+	tb := seatTable(t, "Auto", roomChoices{autoReveal: true})
+
+	scenarioStep(t, "the facilitator's options show auto-reveal on", func(t *testing.T) {
+		tb.ann.waitFor(t, "the options form with auto-reveal ticked", jsAll(
+			jsPresent("#hand [data-testid=options-form]"),
+			`document.querySelector("[data-testid=option-auto-reveal]")?.checked === true`))
+		if n := tabEval[int](t, tb.bob, jsCount("[data-testid=options-form]")); n != 0 {
+			t.Error("Bob, not the facilitator, sees the options form")
+		}
+	})
+
+	scenarioStep(t, "Ann and Carol vote: still voting, nobody is told everyone has voted", func(t *testing.T) {
+		tb.startRound(t, "")
+		tb.pick(t, tb.ann, tb.annID, "3")
+		tb.carolVotes(t, 8)
+		for _, tab := range tb.browsers() {
+			tab.waitFor(t, "two of three voted, the round still voting", jsAll(
+				jsTextIs("#round [data-testid=voted-count]", "2 of 3 voted"),
+				jsTextIs("#round [data-testid=round-state]", "Voting"),
+				jsCount("[data-testid=everyone-voted]")+" === 0",
+				jsCount("[data-testid=results]")+" === 0"))
+		}
+	})
+
+	scenarioStep(t, "Bob votes last: every browser shows the round revealed, Carol gets REVEALGAME", func(t *testing.T) {
+		annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+		tb.bob.click(t, cardSel("5"))
+		// Nobody pressed reveal and Carol sent no REVEAL.
+		votes := tb.waitRevealed(t, annLoads, bobLoads)
+		checkVotes(t, votes, map[string]float64{tb.annID: 3, tb.bobID: 5, tb.carolID: 8})
+		for _, tab := range tb.browsers() {
+			tab.waitFor(t, "the votes shown", jsAll(
+				jsTextIs(playerSel(tb.annID)+" [data-testid=vote]", "3"),
+				jsTextIs(playerSel(tb.bobID)+" [data-testid=vote]", "5"),
+				jsTextIs(playerSel(tb.carolID)+" [data-testid=vote]", "8")))
+		}
+	})
+
+	scenarioStep(t, "Bob observes: Ann's and Carol's votes are enough, Carol's vote over the API reveals", func(t *testing.T) {
+		tb.startRound(t, "")
+		tb.bob.click(t, "[data-testid=observe]")
+		tb.bob.waitFor(t, "Bob observing", jsAttrIs("#hand [data-testid=observe]", "aria-pressed", "true"))
+		wsAwait(t, tb.carol, "OBSERVING", aboutPlayer(tb.bobID))
+		tb.pick(t, tb.ann, tb.annID, "2")
+		tb.ann.waitFor(t, "one of two voted, still voting", jsAll(
+			jsTextIs("#round [data-testid=voted-count]", "1 of 2 voted"),
+			jsTextIs("#round [data-testid=round-state]", "Voting")))
+		annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+		wsSendMsg(t, tb.carol, "SUBMITVOTE", 13)
+		votes := tb.waitRevealed(t, annLoads, bobLoads)
+		checkVotes(t, votes, map[string]float64{tb.annID: 2, tb.carolID: 13})
+	})
+
+	scenarioStep(t, "Ann switches auto-reveal off: a full round waits for her", func(t *testing.T) {
+		tb.startRound(t, "")
+		tb.setAutoReveal(t, false)
+		tb.pick(t, tb.ann, tb.annID, "1")
+		tb.carolVotes(t, 1)
+		for _, tab := range tb.browsers() {
+			tab.waitFor(t, "everyone has voted, the round still voting", jsAll(
+				jsTextIs("#round [data-testid=voted-count]", "2 of 2 voted"),
+				jsTextIs("[data-testid=everyone-voted]", "Everyone has voted"),
+				jsTextIs("#round [data-testid=round-state]", "Voting")))
+		}
+	})
+
+	scenarioStep(t, "Ann switches auto-reveal on again: the full round is revealed at once", func(t *testing.T) {
+		annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+		tb.setAutoReveal(t, true)
+		votes := tb.waitRevealed(t, annLoads, bobLoads)
+		checkVotes(t, votes, map[string]float64{tb.annID: 1, tb.carolID: 1})
+	})
+}
+
+// setAutoReveal has Ann tick or untick auto-reveal in her options form and save it;
+// Carol's client learns the new rules from a fresh STATE.
+func (tb *table) setAutoReveal(t *testing.T, on bool) {
+	t.Helper()
+	box := "#hand [data-testid=option-auto-reveal]"
+	tb.ann.waitFor(t, "htmx settled", "window.__ppTest?.idle()")
+	if tabEval[bool](t, tb.ann, `document.querySelector(`+jsString(box)+`).checked`) != on {
+		tb.ann.click(t, box)
+	}
+	annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+	tb.ann.click(t, "#hand [data-testid=options-save]")
+	wsAwait(t, tb.carol, "STATE", nil)
+	// New rules may change everyone's controls: every browser fetches its hand.
+	tb.ann.waitHandRefreshed(t, annLoads)
+	tb.bob.waitHandRefreshed(t, bobLoads)
+	tb.ann.waitFor(t, fmt.Sprintf("auto-reveal saved as %v", on), jsAll(
+		fmt.Sprintf(`document.querySelector(%s)?.checked === %v`, jsString(box), on),
+		"window.__ppTest.idle()"))
+}
+
+// fetched is what a fetch() made inside a page got back.
+type fetched struct {
+	Status      int    `json:"status"`
+	Type        string `json:"type"`
+	Disposition string `json:"disposition"`
+	Body        string `json:"body"`
+}
+
+// fetchInPage fetches url from inside the page, with the page's cookies, as a click on
+// a download link would.
+func fetchInPage(t *testing.T, tab *browserTab, url string) fetched {
+	t.Helper()
+	expr := fmt.Sprintf(`fetch(%s, {credentials: "same-origin"}).then(async r => ({
+  status: r.status, type: r.headers.get("content-type") || "", disposition: r.headers.get("content-disposition") || "", body: await r.text()}))`, jsString(url))
+	return tabRun(t, tab, "fetch "+url, chromedp.Evaluate[fetched](expr, chromedp.EvalAwaitPromise))
+}
+
+// TestBrowserSessionRecordCSV: three rounds with two browsers and an API player; Ann
+// records the agreed estimate of the second; the CSV she downloads holds a row per
+// player per round with their votes, the estimate and the results.
+func TestBrowserSessionRecordCSV(t *testing.T) {
+	tb := seatTable(t, "Record", roomChoices{})
+	const ticket = "https://tracker.example.com/PP-1"
+	type vote struct {
+		label string
+		value float64
+	}
+	// The votes of each round; ? is special: shown, not counted.
+	rounds := []map[string]vote{
+		{tb.annID: {"1", 1}, tb.bobID: {"2", 2}, tb.carolID: {"3", 3}},
+		{tb.annID: {"5", 5}, tb.bobID: {"8", 8}, tb.carolID: {"?", 100}},
+		{tb.annID: {"13", 13}, tb.bobID: {"13", 13}, tb.carolID: {"13", 13}},
+	}
+	playRound := func(t *testing.T, n int, ticket string) {
+		votes := rounds[n-1]
+		tb.startRound(t, ticket)
+		tb.pick(t, tb.ann, tb.annID, votes[tb.annID].label)
+		tb.pick(t, tb.bob, tb.bobID, votes[tb.bobID].label)
+		tb.carolVotes(t, votes[tb.carolID].value)
+		got := tb.reveal(t)
+		want := map[string]float64{}
+		for id, v := range votes {
+			want[id] = v.value
+		}
+		checkVotes(t, got, want)
+		for _, tab := range tb.browsers() {
+			tab.waitFor(t, fmt.Sprintf("round %d in the record", n), jsAll(
+				jsCount("[data-testid=record] [data-testid=record-round]")+fmt.Sprintf(" === %d", n),
+				jsPresent(fmt.Sprintf(`[data-testid=record] [data-testid=record-round][data-round="%d"]`, n))))
+		}
+	}
+
+	scenarioStep(t, "round 1, with a ticket link", func(t *testing.T) { playRound(t, 1, ticket) })
+	scenarioStep(t, "round 2, with a ? from Carol", func(t *testing.T) { playRound(t, 2, "") })
+
+	scenarioStep(t, "Ann records 8 as the estimate of round 2: both browsers show it", func(t *testing.T) {
+		if n := tabEval[int](t, tb.bob, jsCount("[data-testid=estimate-form]")); n != 0 {
+			t.Error("Bob, not the facilitator, has the estimate form")
+		}
+		input := "#hand [data-testid=estimate-input], [data-testid=estimate-form] [data-testid=estimate-input]"
+		tb.ann.waitFor(t, "the estimate form, htmx settled", jsAll(jsPresent("[data-testid=estimate-form]"), "window.__ppTest.idle()"))
+		tb.ann.do(t, "type the estimate",
+			chromedp.Clear(chromedp.CSS(input)),
+			chromedp.SendKeys(chromedp.CSS(input), "8"))
+		tb.ann.click(t, "[data-testid=estimate-form] [data-testid=estimate-save]")
+		for _, tab := range tb.browsers() {
+			tab.waitFor(t, "round 2's estimate 8 in the record", jsAll(
+				jsTextIs(`[data-testid=record-round][data-round="2"] [data-testid=record-estimate]`, "8"),
+				jsText(`[data-testid=record-round][data-round="1"] [data-testid=record-estimate]`)+` !== "8"`))
+		}
+	})
+
+	scenarioStep(t, "round 3, everyone on 13", func(t *testing.T) { playRound(t, 3, "") })
+
+	var csvURL string
+	scenarioStep(t, "only the facilitator may download the record", func(t *testing.T) {
+		csvURL = tabEval[string](t, tb.ann, `document.querySelector("[data-testid=record-download-csv]")?.href ?? ""`)
+		if csvURL == "" {
+			t.Fatalf("Ann has no CSV download link%s", tb.ann.diagnose())
+		}
+		if n := tabEval[int](t, tb.bob, jsCount("[data-testid=record-download-csv], [data-testid=record-download-json]")); n != 0 {
+			t.Error("Bob, not the facilitator, has the download links")
+		}
+		if got := fetchInPage(t, tb.bob, csvURL); got.Status != 403 {
+			t.Errorf("Bob fetched the CSV with status %d, want 403", got.Status)
+		}
+		jsonURL := tabEval[string](t, tb.ann, `document.querySelector("[data-testid=record-download-json]")?.href ?? ""`)
+		if jsonURL == "" {
+			t.Fatal("Ann has no JSON download link")
+		}
+		got := fetchInPage(t, tb.ann, jsonURL)
+		if got.Status != 200 || !json.Valid([]byte(got.Body)) || !strings.Contains(got.Disposition, "attachment") {
+			t.Errorf("the JSON record: status %d, Content-Disposition %q, body %s", got.Status, got.Disposition, lastChars(got.Body, 300))
+		}
+	})
+
+	scenarioStep(t, "the CSV holds a row per player per round, with the votes, the estimate and the results", func(t *testing.T) {
+		got := fetchInPage(t, tb.ann, csvURL)
+		if got.Status != 200 {
+			t.Fatalf("Ann fetched the CSV with status %d: %s", got.Status, got.Body)
+		}
+		if !strings.HasPrefix(got.Type, "text/csv") || !strings.Contains(got.Disposition, "attachment") {
+			t.Errorf("the CSV comes as %q with Content-Disposition %q", got.Type, got.Disposition)
+		}
+		rows, err := csv.NewReader(strings.NewReader(got.Body)).ReadAll()
+		if err != nil {
+			t.Fatalf("not CSV: %v\n%s", err, got.Body)
+		}
+		header := "round,ticket_url,started_at,revealed_at,duration_seconds,player_id,player,observing,vote,value,counted,estimate,average,median,consensus"
+		if len(rows) == 0 || strings.Join(rows[0], ",") != header {
+			t.Fatalf("the CSV's header is %q, want %q\n%s", rows[0], header, got.Body)
+		}
+		if len(rows) != 1+9 {
+			t.Fatalf("the CSV has %d rows after its header, want 9 (3 rounds × 3 players)\n%s", len(rows)-1, got.Body)
+		}
+		col := map[string]int{}
+		for i, name := range rows[0] {
+			col[name] = i
+		}
+		names := map[string]string{tb.annID: "Ann", tb.bobID: "Bob", tb.carolID: "Carol"}
+		type roundWant struct {
+			ticket, estimate, consensus string
+			average, median             float64
+		}
+		roundWants := []roundWant{
+			{ticket: ticket, average: 2, median: 2, consensus: "false"},
+			{estimate: "8", average: 6.5, median: 6.5, consensus: "false"},
+			{average: 13, median: 13, consensus: "true"},
+		}
+		seen := map[string]bool{}
+		for _, row := range rows[1:] {
+			cell := func(name string) string { return row[col[name]] }
+			n, err := strconv.Atoi(cell("round"))
+			if err != nil || n < 1 || n > 3 {
+				t.Errorf("a row of round %q: %q", cell("round"), row)
+				continue
+			}
+			id := cell("player_id")
+			key := fmt.Sprintf("%d/%s", n, id)
+			if seen[key] {
+				t.Errorf("two rows for %s in round %d", id, n)
+			}
+			seen[key] = true
+			want, ok := rounds[n-1][id]
+			if !ok {
+				t.Errorf("round %d: a row of an unknown player %q", n, row)
+				continue
+			}
+			rw := roundWants[n-1]
+			counted := strconv.FormatBool(want.label != "?")
+			if cell("player") != names[id] || cell("vote") != want.label || !numberIs(cell("value"), want.value) ||
+				cell("counted") != counted || cell("observing") != "false" {
+				t.Errorf("round %d, %s: player %q vote %q value %q counted %q observing %q; want %s, %s, %v, %s, false",
+					n, names[id], cell("player"), cell("vote"), cell("value"), cell("counted"), cell("observing"),
+					names[id], want.label, want.value, counted)
+			}
+			if cell("ticket_url") != rw.ticket || cell("estimate") != rw.estimate || !numberIs(cell("average"), rw.average) ||
+				!numberIs(cell("median"), rw.median) || cell("consensus") != rw.consensus {
+				t.Errorf("round %d: ticket %q estimate %q average %q median %q consensus %q; want %q %q %v %v %s",
+					n, cell("ticket_url"), cell("estimate"), cell("average"), cell("median"), cell("consensus"),
+					rw.ticket, rw.estimate, rw.average, rw.median, rw.consensus)
+			}
+			if cell("started_at") == "" || cell("revealed_at") == "" || cell("duration_seconds") == "" {
+				t.Errorf("round %d: the times are missing: %q", n, row)
+			}
+		}
+	})
+}
+
+// numberIs holds when s writes the number want.
+func numberIs(s string, want float64) bool {
+	v, err := strconv.ParseFloat(s, 64)
+	return err == nil && v == want
+}
+
+// TestBrowserHandoff: the facilitator's role moves between browsers, and to a player of
+// the WebSocket API, whose client learns it from a STATE; the controls follow the role.
+func TestBrowserHandoff(t *testing.T) {
+	tb := seatTable(t, "Handoff", roomChoices{})
+	controls := "#hand [data-testid=facilitator]"
+
+	// handOff has the browser `from` press the hand-off button of player `to`.
+	handOff := func(t *testing.T, from *browserTab, to string) {
+		t.Helper()
+		from.waitFor(t, "the hand-off button of "+to, jsPresent(`[data-testid="handoff-`+to+`"]`))
+		annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+		from.click(t, `[data-testid="handoff-`+to+`"]`)
+		// A new facilitator changes everyone's controls: every browser fetches its hand.
+		tb.ann.waitHandRefreshed(t, annLoads)
+		tb.bob.waitHandRefreshed(t, bobLoads)
+	}
+	// adminState waits for Carol's next STATE and checks who it says is the facilitator.
+	adminState := func(t *testing.T, admin string) {
+		t.Helper()
+		var st gameState
+		if err := json.Unmarshal(wsAwait(t, tb.carol, "STATE", nil), &st); err != nil {
+			t.Fatal(err)
+		}
+		for id, ps := range st.PlayerStates {
+			if ps.IsAdmin != (id == admin) {
+				t.Errorf("Carol's STATE after the handoff: %s (%s) is_admin %v", ps.Player.Username, id, ps.IsAdmin)
+			}
+		}
+	}
+
+	scenarioStep(t, "only Ann has the controls, with a hand-off button for Bob and Carol, none for herself", func(t *testing.T) {
+		tb.ann.waitFor(t, "Ann's controls", jsAll(
+			jsPresent(controls),
+			jsPresent(`[data-testid="handoff-`+tb.bobID+`"]`),
+			jsPresent(`[data-testid="handoff-`+tb.carolID+`"]`),
+			jsCount(`[data-testid="handoff-`+tb.annID+`"]`)+" === 0"))
+		if n := tabEval[int](t, tb.bob, jsCount(controls+`, [data-testid^="handoff-"]`)); n != 0 {
+			t.Errorf("Bob sees %d facilitator controls", n)
+		}
+	})
+
+	scenarioStep(t, "Ann hands the role to Bob: Bob gets the controls, Ann loses them", func(t *testing.T) {
+		handOff(t, tb.ann, tb.bobID)
+		tb.bob.waitFor(t, "Bob's controls", jsAll(jsPresent(controls), jsPresent("#hand [data-testid=start]")))
+		tb.ann.waitFor(t, "Ann without controls", jsCount(controls+`, [data-testid=start], [data-testid^="handoff-"]`)+" === 0")
+		adminState(t, tb.bobID)
+		for _, tab := range tb.browsers() {
+			tab.waitFor(t, "Bob tagged facilitator", jsPresent(playerSel(tb.bobID)+" .tag-admin"))
+		}
+	})
+
+	scenarioStep(t, "Bob runs a round from his browser", func(t *testing.T) {
+		annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+		tb.bob.click(t, "[data-testid=start]")
+		tb.waitRoundStarted(t, annLoads, bobLoads)
+	})
+
+	scenarioStep(t, "Bob hands the role back to Ann", func(t *testing.T) {
+		handOff(t, tb.bob, tb.annID)
+		tb.ann.waitFor(t, "Ann's controls", jsPresent(controls))
+		tb.bob.waitFor(t, "Bob without controls", jsCount(controls+`, [data-testid^="handoff-"]`)+" === 0")
+		adminState(t, tb.annID)
+	})
+
+	scenarioStep(t, "Ann hands the role to Carol over the API: Carol's STATE makes her the admin, the browsers lose the controls", func(t *testing.T) {
+		handOff(t, tb.ann, tb.carolID)
+		adminState(t, tb.carolID)
+		for _, tab := range tb.browsers() {
+			tab.waitFor(t, "no facilitator controls, Carol tagged facilitator", jsAll(
+				jsCount(controls+`, [data-testid=start], [data-testid=reveal], [data-testid^="handoff-"]`)+" === 0",
+				jsPresent(playerSel(tb.carolID)+" .tag-admin")))
+		}
+	})
+
+	scenarioStep(t, "Carol, now the admin, reveals over the API: the browsers show it", func(t *testing.T) {
+		annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+		wsSendMsg(t, tb.carol, "REVEAL", nil)
+		tb.waitRevealed(t, annLoads, bobLoads)
+	})
+}
+
+// press presses a key in the page as someone who is not typing in a field: the focus is
+// taken off any field or button first, and htmx has settled.
+func (b *browserTab) press(t *testing.T, key string) {
+	t.Helper()
+	b.waitFor(t, "htmx settled before pressing "+key, "window.__ppTest?.idle()")
+	tabEval[bool](t, b, `(document.activeElement?.blur(), document.activeElement === document.body)`)
+	b.do(t, "press "+key, chromedp.KeyEvent(key))
+}
+
+// wsCloseStatus reads c until the server closes the connection, and returns the close
+// code and reason.
+func wsCloseStatus(t *testing.T, c *wsClient) (websocket.StatusCode, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), browserStepTimeout)
+	defer cancel()
+	for {
+		_, _, err := c.conn.Read(ctx)
+		if err == nil {
+			continue
+		}
+		var ce websocket.CloseError
+		if errors.As(err, &ce) {
+			return ce.Code, ce.Reason
+		}
+		t.Fatalf("WebSocket player %s: the connection ended without a close frame: %v", c.id, err)
+	}
+}
+
+// TestBrowserKeysQRAndRemoval: the QR code of the join link shows; keys pick cards,
+// start and reveal; the facilitator removes a browser player (sent to the join page,
+// told so) and an API player (socket closed with 4001); the removed browser player
+// comes back through the link.
+func TestBrowserKeysQRAndRemoval(t *testing.T) {
+	tb := seatTable(t, "Keys", roomChoices{})
+
+	scenarioStep(t, "the QR code of the join link shows", func(t *testing.T) {
+		for _, tab := range tb.browsers() {
+			tab.waitFor(t, "the QR code, drawn", jsAll(
+				jsVisible("[data-testid=share-qr]"),
+				// An <img> must have loaded; inline SVG is drawn as it comes.
+				`(function () { var q = document.querySelector("[data-testid=share-qr]"); return q.tagName !== "IMG" || (q.complete && q.naturalWidth > 0); })()`))
+		}
+		src := tabEval[string](t, tb.ann, `document.querySelector("[data-testid=share-qr]").getAttribute("src") ?? ""`)
+		if src != "" {
+			got := fetchInPage(t, tb.ann, src)
+			if got.Status != 200 || !strings.HasPrefix(got.Type, "image/svg+xml") {
+				t.Errorf("the QR code %s: status %d, type %q", src, got.Status, got.Type)
+			}
+		}
+	})
+
+	scenarioStep(t, "the shortcuts are explained; n starts a round for Ann", func(t *testing.T) {
+		tb.ann.waitFor(t, "the shortcuts help", jsVisible("[data-testid=shortcuts-help]"))
+		annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+		tb.ann.press(t, "n")
+		tb.waitRoundStarted(t, annLoads, bobLoads)
+	})
+
+	scenarioStep(t, "Bob presses 1: his first card is picked; Ann presses 2: her second", func(t *testing.T) {
+		tb.bob.press(t, "1")
+		tb.bob.waitFor(t, "the first card pressed", jsAll(
+			`document.querySelector("#hand button.card")?.getAttribute("aria-pressed") === "true"`,
+			jsCount(`#hand button.card[aria-pressed="true"]`)+" === 1"))
+		wsAwait(t, tb.carol, "PLAYERVOTED", aboutPlayer(tb.bobID))
+		tb.ann.press(t, "2")
+		tb.ann.waitFor(t, "the second card pressed", jsAll(
+			`document.querySelectorAll("#hand button.card")[1]?.getAttribute("aria-pressed") === "true"`,
+			jsCount(`#hand button.card[aria-pressed="true"]`)+" === 1"))
+		wsAwait(t, tb.carol, "PLAYERVOTED", aboutPlayer(tb.annID))
+	})
+
+	scenarioStep(t, "Bob's r does nothing; Ann presses r: the round is revealed", func(t *testing.T) {
+		// Bob may not reveal: his key is ignored. Whatever it sent is answered once his
+		// page is idle, so Carol's STATE after that shows whether it revealed.
+		tb.bob.press(t, "r")
+		tb.bob.waitFor(t, "htmx settled", "window.__ppTest.idle()")
+		if st := wsState(t, tb.carol); st.RoundState != "VOTING" {
+			t.Fatalf("after Bob's r the round is %s, want VOTING", st.RoundState)
+		}
+		annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+		tb.ann.press(t, "r")
+		votes := tb.waitRevealed(t, annLoads, bobLoads)
+		checkVotes(t, votes, map[string]float64{tb.bobID: 0.5, tb.annID: 1})
+	})
+
+	scenarioStep(t, "Ann removes Bob: he lands on the join page, told so; Ann's list drops him", func(t *testing.T) {
+		tb.ann.waitFor(t, "Bob's remove button", jsPresent(`[data-testid="remove-`+tb.bobID+`"]`))
+		annLoads := tb.ann.handLoads(t)
+		tb.ann.click(t, `[data-testid="remove-`+tb.bobID+`"]`)
+		tb.bob.waitFor(t, "Bob on the join page with the removed note", jsAll(
+			`location.pathname === `+jsString("/join/"+tb.code),
+			`new URLSearchParams(location.search).get("removed") === "1"`,
+			jsVisible("[data-testid=removed-note]")))
+		tb.ann.waitFor(t, "Bob gone from the list", jsCount(playerSel(tb.bobID))+" === 0")
+		tb.ann.waitHandRefreshed(t, annLoads)
+		var st gameState
+		for st.PlayerStates == nil || st.PlayerStates[tb.bobID].Player.ID != "" {
+			if err := json.Unmarshal(wsAwait(t, tb.carol, "STATE", nil), &st); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+
+	scenarioStep(t, "Bob takes a seat again through the link", func(t *testing.T) {
+		annLoads := tb.ann.handLoads(t)
+		tb.bob.do(t, "type his name", chromedp.SendKeys(chromedp.ID("join-name"), "Bob"))
+		if path := tb.bob.submit(t, "take a seat", `[data-testid=join-form] button[type=submit]`); path != "/room/"+tb.code {
+			t.Fatalf("Bob is at %q", path)
+		}
+		tb.ann.waitFor(t, "Bob listed again", fmt.Sprintf(`%s.includes("Bob")`, jsPlayerNames))
+		// His subscription makes Ann's page fetch her hand again: wait before she clicks.
+		tb.ann.waitHandRefreshed(t, annLoads)
+	})
+
+	scenarioStep(t, "Ann removes Carol: her socket is closed with 4001", func(t *testing.T) {
+		tb.ann.waitFor(t, "Carol's remove button", jsPresent(`[data-testid="remove-`+tb.carolID+`"]`))
+		tb.ann.click(t, `[data-testid="remove-`+tb.carolID+`"]`)
+		if code, reason := wsCloseStatus(t, tb.carol); code != 4001 {
+			t.Errorf("Carol's socket closed with %d %q, want 4001", code, reason)
+		}
+		tb.ann.waitFor(t, "Carol gone from the list", jsCount(playerSel(tb.carolID))+" === 0")
+	})
+}

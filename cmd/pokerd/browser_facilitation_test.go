@@ -295,7 +295,7 @@ func TestBrowserRevealShowsResults(t *testing.T) {
 				t.Errorf("%s's chart has the bars %q, want 3=1 5=1 ?=1", tab.name, got)
 			}
 			labelled := tabEval[bool](t, tab, `Array.from(document.querySelectorAll("[data-testid=chart] [data-testid=chart-bar]")).every(
-  g => g.querySelector("text") && g.querySelector("text").textContent.includes(g.getAttribute("data-card")))`)
+  g => Array.from(g.querySelectorAll("text")).some(e => e.textContent.trim() === g.getAttribute("data-card")))`)
 			if !labelled {
 				t.Errorf("%s's chart: a bar has no text label with its card", tab.name)
 			}

@@ -18,7 +18,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/coder/websocket"
 )
@@ -45,8 +48,8 @@ func seatTable(t *testing.T, roomName string, choices roomChoices) *table {
 	s := startServer(t, nil)
 	br := startChromium(t)
 	tb := &table{s: s}
-	tb.ann = br.openTab(t, "Ann", true)
-	tb.bob = br.openTab(t, "Bob", true)
+	tb.ann = openPlayerTab(t, br, "Ann")
+	tb.bob = openPlayerTab(t, br, "Bob")
 	t.Cleanup(func() {
 		tb.ann.checkNoDialogs(t)
 		tb.bob.checkNoDialogs(t)
@@ -63,7 +66,7 @@ func seatTable(t *testing.T, roomName string, choices roomChoices) *table {
 	tb.ann.waitHandRefreshed(t, annLoads)
 
 	tb.carolID = s.join(t, tb.code, "Carol")
-	tb.carol = s.connect(t, tb.carolID, tb.code)
+	tb.refreshing(t, func() { tb.carol = s.connect(t, tb.carolID, tb.code) })
 	st := wsState(t, tb.carol)
 	tb.annID = playerIDByName(t, st, "Ann")
 	tb.bobID = playerIDByName(t, st, "Bob")
@@ -77,6 +80,48 @@ func seatTable(t *testing.T, roomName string, choices roomChoices) *table {
 			jsAttrIs(playerSel(tb.carolID), "data-connected", "true")))
 	}
 	return tb
+}
+
+// requestEndJS tells the probe (probeJS) of the end of every htmx request, also of one
+// whose element left the page meanwhile. htmx announces a request's end
+// (htmx:afterRequest) on the element that sent it and on its nearest ancestor still in
+// the page when the answer comes. When the room's stream replaces #hand-sync while that
+// element's fetch of the hand is under way (two hand refreshes close together, as a
+// reveal and a reload bring), the old element has no such ancestor: the document never
+// hears of it, and the probe counts the request as under way for ever. This announces
+// such a request's end to the document once its XHR has ended; the probe ignores a
+// request it has already counted as finished.
+const requestEndJS = `document.addEventListener("htmx:beforeRequest", function (e) {
+  var d = e.detail;
+  d.xhr.addEventListener("loadend", function () {
+    if (d.elt && d.elt.isConnected) return;
+    document.dispatchEvent(new CustomEvent("htmx:afterRequest", {detail: {
+      xhr: d.xhr, pathInfo: d.pathInfo, requestConfig: d.requestConfig,
+      successful: d.xhr.status >= 200 && d.xhr.status < 300}}));
+  });
+});`
+
+// openPlayerTab opens a player's tab with JavaScript, in a browser context of its own,
+// with requestEndJS added to the probe.
+func openPlayerTab(t *testing.T, br *chromium, name string) *browserTab {
+	t.Helper()
+	tab := br.openTab(t, name, true)
+	tab.do(t, "add to the probe", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: requestEndJS})
+		return err
+	}))
+	return tab
+}
+
+// refreshing runs act, which changes what the hands show (the round, who is here,
+// whether everyone has voted, the rules, the facilitator), and waits until both browsers
+// have fetched their hand again: until then a hand may be replaced under a click.
+func (tb *table) refreshing(t *testing.T, act func()) {
+	t.Helper()
+	annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+	act()
+	tb.ann.waitHandRefreshed(t, annLoads)
+	tb.bob.waitHandRefreshed(t, bobLoads)
 }
 
 func (tb *table) browsers() []*browserTab { return []*browserTab{tb.ann, tb.bob} }
@@ -126,6 +171,8 @@ func takeSeat(t *testing.T, s *testServer, tab *browserTab, code, name string) {
 func (tb *table) startRound(t *testing.T, ticket string) {
 	t.Helper()
 	annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+	// The field keeps what was typed for the last round: empty it first.
+	emptyField(t, tb.ann, "[data-testid=ticket-input]")
 	if ticket != "" {
 		tb.ann.do(t, "type the ticket link", chromedp.SendKeys(chromedp.CSS("[data-testid=ticket-input]"), ticket))
 	}
@@ -149,6 +196,15 @@ func (tb *table) waitRoundStarted(t *testing.T, annLoads, bobLoads int) {
 		tab.waitFor(t, "no card pressed", jsAll(
 			jsPresent("#hand button.card"),
 			jsCount(`#hand button.card[aria-pressed="true"]`)+" === 0"))
+	}
+}
+
+// emptyField empties a text field, as selecting its text and deleting it does.
+// (chromedp's Clear empties the value attribute only, not what was typed.)
+func emptyField(t *testing.T, tab *browserTab, sel string) {
+	t.Helper()
+	if !tabEval[bool](t, tab, fmt.Sprintf(`(function () { var f = document.querySelector(%s); if (!f) return false; f.value = ""; return true; })()`, jsString(sel))) {
+		t.Fatalf("%s: no field %s to empty%s", tab.name, sel, tab.diagnose())
 	}
 }
 
@@ -240,13 +296,14 @@ func jsHasText(sel, s string) string { return fmt.Sprintf(`%s.includes(%s)`, jsT
 const jsChartBars = `Array.from(document.querySelectorAll("[data-testid=results] svg[data-testid=chart] g[data-testid=chart-bar]"),
   g => g.getAttribute("data-card") + "=" + g.getAttribute("data-count")).join(" ")`
 
-// jsVisible holds when sel is rendered with an area (not hidden, not zero-sized).
+// jsVisible holds when sel is drawn on the screen with an area: not hidden, not inside
+// a closed <details> (whose content still has a size for getBoundingClientRect).
 func jsVisible(sel string) string {
 	return fmt.Sprintf(`(function () {
   var e = document.querySelector(%s);
-  if (!e) return false;
+  if (!e || !e.checkVisibility({visibilityProperty: true, opacityProperty: true})) return false;
   var r = e.getBoundingClientRect();
-  return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== "hidden";
+  return r.width > 0 && r.height > 0;
 })()`, jsString(sel))
 }
 
@@ -266,7 +323,8 @@ func TestBrowserRevealShowsResults(t *testing.T) {
 			}
 		}
 		tb.pick(t, tb.bob, tb.bobID, "5")
-		tb.carolVotes(t, 100) // the ? card of the Fibonacci deck
+		// The last vote: everyone's hand changes (the reveal button gets ready).
+		tb.refreshing(t, func() { tb.carolVotes(t, 100) }) // the ? card of the Fibonacci deck
 	})
 
 	scenarioStep(t, "everyone has voted: every browser says so, Ann's reveal button is ready", func(t *testing.T) {
@@ -402,7 +460,7 @@ func TestBrowserAutoReveal(t *testing.T) {
 		tb.startRound(t, "")
 		tb.setAutoReveal(t, false)
 		tb.pick(t, tb.ann, tb.annID, "1")
-		tb.carolVotes(t, 1)
+		tb.refreshing(t, func() { tb.carolVotes(t, 1) }) // the last vote
 		for _, tab := range tb.browsers() {
 			tab.waitFor(t, "everyone has voted, the round still voting", jsAll(
 				jsTextIs("#round [data-testid=voted-count]", "2 of 2 voted"),
@@ -477,7 +535,7 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 		tb.startRound(t, ticket)
 		tb.pick(t, tb.ann, tb.annID, votes[tb.annID].label)
 		tb.pick(t, tb.bob, tb.bobID, votes[tb.bobID].label)
-		tb.carolVotes(t, votes[tb.carolID].value)
+		tb.refreshing(t, func() { tb.carolVotes(t, votes[tb.carolID].value) }) // the last vote
 		got := tb.reveal(t)
 		want := map[string]float64{}
 		for id, v := range votes {
@@ -500,9 +558,8 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 		}
 		input := "#hand [data-testid=estimate-input], [data-testid=estimate-form] [data-testid=estimate-input]"
 		tb.ann.waitFor(t, "the estimate form, htmx settled", jsAll(jsPresent("[data-testid=estimate-form]"), "window.__ppTest.idle()"))
-		tb.ann.do(t, "type the estimate",
-			chromedp.Clear(chromedp.CSS(input)),
-			chromedp.SendKeys(chromedp.CSS(input), "8"))
+		emptyField(t, tb.ann, input)
+		tb.ann.do(t, "type the estimate", chromedp.SendKeys(chromedp.CSS(input), "8"))
 		tb.ann.click(t, "[data-testid=estimate-form] [data-testid=estimate-save]")
 		for _, tab := range tb.browsers() {
 			tab.waitFor(t, "round 2's estimate 8 in the record", jsAll(
@@ -704,6 +761,30 @@ func (b *browserTab) press(t *testing.T, key string) {
 	b.do(t, "press "+key, chromedp.KeyEvent(key))
 }
 
+// waitThroughNavigation polls a condition in the page until it holds, as waitFor does,
+// while the page may navigate away meanwhile (a poll running in a page that is left
+// fails, and is started again in the next one).
+func (b *browserTab) waitThroughNavigation(t *testing.T, what, cond string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, browserStepTimeout)
+	defer cancel()
+	tick := time.NewTicker(browserPollEvery)
+	defer tick.Stop()
+	var last error
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
+		if err == nil && ok {
+			return
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s's screen: %s: not within %s (last error: %v)\n  condition: %s%s", b.name, what, browserStepTimeout, last, cond, b.diagnose())
+		case <-tick.C:
+		}
+	}
+}
+
 // wsCloseStatus reads c until the server closes the connection, and returns the close
 // code and reason.
 func wsCloseStatus(t *testing.T, c *wsClient) (websocket.StatusCode, string) {
@@ -730,19 +811,24 @@ func wsCloseStatus(t *testing.T, c *wsClient) (websocket.StatusCode, string) {
 func TestBrowserKeysQRAndRemoval(t *testing.T) {
 	tb := seatTable(t, "Keys", roomChoices{})
 
-	scenarioStep(t, "the QR code of the join link shows", func(t *testing.T) {
+	scenarioStep(t, "the QR code of the join link shows (opened where it is folded away)", func(t *testing.T) {
 		for _, tab := range tb.browsers() {
+			tab.waitFor(t, "the QR code in the page", jsPresent("[data-testid=share-qr]"))
+			if tabEval[bool](t, tab, `!!document.querySelector("[data-testid=share-qr]").closest("details:not([open])")`) {
+				tab.click(t, `details:has([data-testid=share-qr]) > summary`)
+			}
 			tab.waitFor(t, "the QR code, drawn", jsAll(
 				jsVisible("[data-testid=share-qr]"),
 				// An <img> must have loaded; inline SVG is drawn as it comes.
-				`(function () { var q = document.querySelector("[data-testid=share-qr]"); return q.tagName !== "IMG" || (q.complete && q.naturalWidth > 0); })()`))
+				`(function () {
+  var q = document.querySelector("[data-testid=share-qr]");
+  return q.tagName === "IMG" ? q.complete && q.naturalWidth > 0 : !!q.querySelector("svg");
+})()`))
 		}
-		src := tabEval[string](t, tb.ann, `document.querySelector("[data-testid=share-qr]").getAttribute("src") ?? ""`)
-		if src != "" {
-			got := fetchInPage(t, tb.ann, src)
-			if got.Status != 200 || !strings.HasPrefix(got.Type, "image/svg+xml") {
-				t.Errorf("the QR code %s: status %d, type %q", src, got.Status, got.Type)
-			}
+		// The SVG file behind it, for an <img> or a download.
+		got := fetchInPage(t, tb.ann, "/room/"+tb.code+"/qr.svg")
+		if got.Status != 200 || !strings.HasPrefix(got.Type, "image/svg+xml") || !strings.Contains(got.Body, "<svg") {
+			t.Errorf("the QR code's SVG: status %d, type %q, body %s", got.Status, got.Type, lastChars(got.Body, 200))
 		}
 	})
 
@@ -784,7 +870,7 @@ func TestBrowserKeysQRAndRemoval(t *testing.T) {
 		tb.ann.waitFor(t, "Bob's remove button", jsPresent(`[data-testid="remove-`+tb.bobID+`"]`))
 		annLoads := tb.ann.handLoads(t)
 		tb.ann.click(t, `[data-testid="remove-`+tb.bobID+`"]`)
-		tb.bob.waitFor(t, "Bob on the join page with the removed note", jsAll(
+		tb.bob.waitThroughNavigation(t, "Bob on the join page with the removed note", jsAll(
 			`location.pathname === `+jsString("/join/"+tb.code),
 			`new URLSearchParams(location.search).get("removed") === "1"`,
 			jsVisible("[data-testid=removed-note]")))

@@ -58,15 +58,17 @@ func seatTable(t *testing.T, roomName string, choices roomChoices) *table {
 	tb.code = openRoomFromHome(t, s, tb.ann, roomName, "Ann", choices)
 	tb.ann.waitHandRefreshed(t, 0)
 
-	annLoads := tb.ann.handLoads(t)
+	annLoads, annPeople := tb.ann.handLoads(t), tb.ann.peopleLoads(t)
 	takeSeat(t, s, tb.bob, tb.code, "Bob")
 	tb.bob.waitHandRefreshed(t, 0)
-	// Bob's subscription makes Ann's page fetch her hand again: wait for it, or it
-	// could replace her hand under a later click.
+	// Bob's subscription makes Ann's page fetch her hand and her list of players again:
+	// wait for them, or they could be replaced under a later click.
 	tb.ann.waitHandRefreshed(t, annLoads)
+	tb.ann.waitPeopleRefreshed(t, annPeople)
 
 	tb.carolID = s.join(t, tb.code, "Carol")
-	tb.refreshing(t, func() { tb.carol = s.connect(t, tb.carolID, tb.code) })
+	// Someone new is here: the facilitator's list of players is fetched again.
+	tb.refreshingPeople(t, func() { tb.carol = s.connect(t, tb.carolID, tb.code) })
 	st := wsState(t, tb.carol)
 	tb.annID = playerIDByName(t, st, "Ann")
 	tb.bobID = playerIDByName(t, st, "Bob")
@@ -83,7 +85,8 @@ func seatTable(t *testing.T, roomName string, choices roomChoices) *table {
 }
 
 // requestEndJS tells the probe (probeJS) of the end of every htmx request, also of one
-// whose element left the page meanwhile. htmx announces a request's end
+// whose element left the page meanwhile. (It belongs in probeJS itself, which would then
+// count the end from the XHR's loadend; kept here so that this file stands alone.) htmx announces a request's end
 // (htmx:afterRequest) on the element that sent it and on its nearest ancestor still in
 // the page when the answer comes. When the room's stream replaces #hand-sync while that
 // element's fetch of the hand is under way (two hand refreshes close together, as a
@@ -99,7 +102,39 @@ const requestEndJS = `document.addEventListener("htmx:beforeRequest", function (
       xhr: d.xhr, pathInfo: d.pathInfo, requestConfig: d.requestConfig,
       successful: d.xhr.status >= 200 && d.xhr.status < 300}}));
   });
-});`
+});
+// It also counts the fetches of the facilitator's list of players, as the probe counts
+// those of the hand (each request once: the probe's own events and the ones above may
+// both announce it).
+(function () {
+  var counted = new WeakSet();
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var d = e.detail || {};
+    if (!d.xhr || counted.has(d.xhr)) return;
+    counted.add(d.xhr);
+    var path = (d.pathInfo && d.pathInfo.requestPath) || "";
+    if (/\/people(\?|$)/.test(path) && d.successful && window.__ppTest) {
+      window.__ppTest.peopleLoads = (window.__ppTest.peopleLoads || 0) + 1;
+    }
+  });
+})();`
+
+// peopleLoads is how often this page has fetched the facilitator's list of players
+// (#people) again since it loaded.
+func (b *browserTab) peopleLoads(t *testing.T) int {
+	t.Helper()
+	return tabEval[int](t, b, "window.__ppTest.peopleLoads ?? 0")
+}
+
+// waitPeopleRefreshed waits until the page has fetched its list of players again (more
+// than since fetches in all) and htmx has settled. The stream tells every browser to
+// fetch it when someone comes, goes, is removed or takes the role; until it is back,
+// the hand-off and remove buttons may be replaced under a click.
+func (b *browserTab) waitPeopleRefreshed(t *testing.T, since int) {
+	t.Helper()
+	b.waitFor(t, fmt.Sprintf("the list of players fetched again (after %d fetches) and htmx settled", since),
+		fmt.Sprintf("window.__ppTest?.sseOpen > 0 && (window.__ppTest.peopleLoads ?? 0) > %d && window.__ppTest.idle()", since))
+}
 
 // openPlayerTab opens a player's tab with JavaScript, in a browser context of its own,
 // with requestEndJS added to the probe.
@@ -113,8 +148,8 @@ func openPlayerTab(t *testing.T, br *chromium, name string) *browserTab {
 	return tab
 }
 
-// refreshing runs act, which changes what the hands show (the round, who is here,
-// whether everyone has voted, the rules, the facilitator), and waits until both browsers
+// refreshing runs act, which changes what the hands show (the round, whether everyone
+// has voted, the rules, the facilitator, the players removed), and waits until both browsers
 // have fetched their hand again: until then a hand may be replaced under a click.
 func (tb *table) refreshing(t *testing.T, act func()) {
 	t.Helper()
@@ -122,6 +157,16 @@ func (tb *table) refreshing(t *testing.T, act func()) {
 	act()
 	tb.ann.waitHandRefreshed(t, annLoads)
 	tb.bob.waitHandRefreshed(t, bobLoads)
+}
+
+// refreshingPeople runs act, which changes who is here or who runs the room, and waits
+// until both browsers have fetched the facilitator's list of players again.
+func (tb *table) refreshingPeople(t *testing.T, act func()) {
+	t.Helper()
+	annPeople, bobPeople := tb.ann.peopleLoads(t), tb.bob.peopleLoads(t)
+	act()
+	tb.ann.waitPeopleRefreshed(t, annPeople)
+	tb.bob.waitPeopleRefreshed(t, bobPeople)
 }
 
 func (tb *table) browsers() []*browserTab { return []*browserTab{tb.ann, tb.bob} }
@@ -681,11 +726,11 @@ func TestBrowserHandoff(t *testing.T) {
 	handOff := func(t *testing.T, from *browserTab, to string) {
 		t.Helper()
 		from.waitFor(t, "the hand-off button of "+to, jsPresent(`[data-testid="handoff-`+to+`"]`))
-		annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
-		from.click(t, `[data-testid="handoff-`+to+`"]`)
-		// A new facilitator changes everyone's controls: every browser fetches its hand.
-		tb.ann.waitHandRefreshed(t, annLoads)
-		tb.bob.waitHandRefreshed(t, bobLoads)
+		// A new facilitator changes everyone's controls: every browser fetches its hand
+		// and its list of players again.
+		tb.refreshingPeople(t, func() {
+			tb.refreshing(t, func() { from.click(t, `[data-testid="handoff-`+to+`"]`) })
+		})
 	}
 	// adminState waits for Carol's next STATE and checks who it says is the facilitator.
 	adminState := func(t *testing.T, admin string) {
@@ -868,7 +913,7 @@ func TestBrowserKeysQRAndRemoval(t *testing.T) {
 
 	scenarioStep(t, "Ann removes Bob: he lands on the join page, told so; Ann's list drops him", func(t *testing.T) {
 		tb.ann.waitFor(t, "Bob's remove button", jsPresent(`[data-testid="remove-`+tb.bobID+`"]`))
-		annLoads := tb.ann.handLoads(t)
+		annLoads, annPeople := tb.ann.handLoads(t), tb.ann.peopleLoads(t)
 		tb.ann.click(t, `[data-testid="remove-`+tb.bobID+`"]`)
 		tb.bob.waitThroughNavigation(t, "Bob on the join page with the removed note", jsAll(
 			`location.pathname === `+jsString("/join/"+tb.code),
@@ -876,6 +921,7 @@ func TestBrowserKeysQRAndRemoval(t *testing.T) {
 			jsVisible("[data-testid=removed-note]")))
 		tb.ann.waitFor(t, "Bob gone from the list", jsCount(playerSel(tb.bobID))+" === 0")
 		tb.ann.waitHandRefreshed(t, annLoads)
+		tb.ann.waitPeopleRefreshed(t, annPeople)
 		var st gameState
 		for st.PlayerStates == nil || st.PlayerStates[tb.bobID].Player.ID != "" {
 			if err := json.Unmarshal(wsAwait(t, tb.carol, "STATE", nil), &st); err != nil {
@@ -885,14 +931,16 @@ func TestBrowserKeysQRAndRemoval(t *testing.T) {
 	})
 
 	scenarioStep(t, "Bob takes a seat again through the link", func(t *testing.T) {
-		annLoads := tb.ann.handLoads(t)
+		annLoads, annPeople := tb.ann.handLoads(t), tb.ann.peopleLoads(t)
 		tb.bob.do(t, "type his name", chromedp.SendKeys(chromedp.ID("join-name"), "Bob"))
 		if path := tb.bob.submit(t, "take a seat", `[data-testid=join-form] button[type=submit]`); path != "/room/"+tb.code {
 			t.Fatalf("Bob is at %q", path)
 		}
 		tb.ann.waitFor(t, "Bob listed again", fmt.Sprintf(`%s.includes("Bob")`, jsPlayerNames))
-		// His subscription makes Ann's page fetch her hand again: wait before she clicks.
+		// His subscription makes Ann's page fetch her hand and her list of players
+		// again: wait before she clicks.
 		tb.ann.waitHandRefreshed(t, annLoads)
+		tb.ann.waitPeopleRefreshed(t, annPeople)
 	})
 
 	scenarioStep(t, "Ann removes Carol: her socket is closed with 4001", func(t *testing.T) {

@@ -170,6 +170,13 @@ func PeopleKey(st *game.State) string {
 	return b.String()
 }
 
+// ticketInputID names the ticket field after the round it will start. The field is kept
+// across the hand's refreshes (hx-preserve, by id) so that a link being typed survives
+// them; once its round has started, the next hand has a new, empty field.
+func ticketInputID(st *game.State) string {
+	return "ticket-" + strconv.Itoa(st.RoundNumber+1)
+}
+
 // oobAttrs marks a fragment of a stream message to be swapped in by its id.
 func oobAttrs(oob bool) templ.Attributes {
 	if !oob {

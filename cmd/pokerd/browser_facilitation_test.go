@@ -20,8 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/coder/websocket"
 )
@@ -48,8 +46,8 @@ func seatTable(t *testing.T, roomName string, choices roomChoices) *table {
 	s := startServer(t, nil)
 	br := startChromium(t)
 	tb := &table{s: s}
-	tb.ann = openPlayerTab(t, br, "Ann")
-	tb.bob = openPlayerTab(t, br, "Bob")
+	tb.ann = br.openTab(t, "Ann", true)
+	tb.bob = br.openTab(t, "Bob", true)
 	t.Cleanup(func() {
 		tb.ann.checkNoDialogs(t)
 		tb.bob.checkNoDialogs(t)
@@ -84,46 +82,11 @@ func seatTable(t *testing.T, roomName string, choices roomChoices) *table {
 	return tb
 }
 
-// requestEndJS tells the probe (probeJS) of the end of every htmx request, also of one
-// whose element left the page meanwhile. (It belongs in probeJS itself, which would then
-// count the end from the XHR's loadend; kept here so that this file stands alone.) htmx announces a request's end
-// (htmx:afterRequest) on the element that sent it and on its nearest ancestor still in
-// the page when the answer comes. When the room's stream replaces #hand-sync while that
-// element's fetch of the hand is under way (two hand refreshes close together, as a
-// reveal and a reload bring), the old element has no such ancestor: the document never
-// hears of it, and the probe counts the request as under way for ever. This announces
-// such a request's end to the document once its XHR has ended; the probe ignores a
-// request it has already counted as finished.
-const requestEndJS = `document.addEventListener("htmx:beforeRequest", function (e) {
-  var d = e.detail;
-  d.xhr.addEventListener("loadend", function () {
-    if (d.elt && d.elt.isConnected) return;
-    document.dispatchEvent(new CustomEvent("htmx:afterRequest", {detail: {
-      xhr: d.xhr, pathInfo: d.pathInfo, requestConfig: d.requestConfig,
-      successful: d.xhr.status >= 200 && d.xhr.status < 300}}));
-  });
-});
-// It also counts the fetches of the facilitator's list of players, as the probe counts
-// those of the hand (each request once: the probe's own events and the ones above may
-// both announce it).
-(function () {
-  var counted = new WeakSet();
-  document.addEventListener("htmx:afterRequest", function (e) {
-    var d = e.detail || {};
-    if (!d.xhr || counted.has(d.xhr)) return;
-    counted.add(d.xhr);
-    var path = (d.pathInfo && d.pathInfo.requestPath) || "";
-    if (/\/people(\?|$)/.test(path) && d.successful && window.__ppTest) {
-      window.__ppTest.peopleLoads = (window.__ppTest.peopleLoads || 0) + 1;
-    }
-  });
-})();`
-
 // peopleLoads is how often this page has fetched the facilitator's list of players
 // (#people) again since it loaded.
 func (b *browserTab) peopleLoads(t *testing.T) int {
 	t.Helper()
-	return tabEval[int](t, b, "window.__ppTest.peopleLoads ?? 0")
+	return tabEval[int](t, b, "window.__ppTest.peopleLoads")
 }
 
 // waitPeopleRefreshed waits until the page has fetched its list of players again (more
@@ -133,19 +96,7 @@ func (b *browserTab) peopleLoads(t *testing.T) int {
 func (b *browserTab) waitPeopleRefreshed(t *testing.T, since int) {
 	t.Helper()
 	b.waitFor(t, fmt.Sprintf("the list of players fetched again (after %d fetches) and htmx settled", since),
-		fmt.Sprintf("window.__ppTest?.sseOpen > 0 && (window.__ppTest.peopleLoads ?? 0) > %d && window.__ppTest.idle()", since))
-}
-
-// openPlayerTab opens a player's tab with JavaScript, in a browser context of its own,
-// with requestEndJS added to the probe.
-func openPlayerTab(t *testing.T, br *chromium, name string) *browserTab {
-	t.Helper()
-	tab := br.openTab(t, name, true)
-	tab.do(t, "add to the probe", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: requestEndJS})
-		return err
-	}))
-	return tab
+		fmt.Sprintf("window.__ppTest?.sseOpen > 0 && (window.__ppTest.peopleLoads) > %d && window.__ppTest.idle()", since))
 }
 
 // refreshing runs act, which changes what the hands show (the round, whether everyone

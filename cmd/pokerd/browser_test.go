@@ -115,21 +115,28 @@ type browserTab struct {
 const probeJS = `(function () {
   var pending = new Set();
   var s = window.__ppTest = {
-    sseOpen: 0, messages: 0, handLoads: 0, pending: 0, errors: [],
+    sseOpen: 0, messages: 0, handLoads: 0, peopleLoads: 0, pending: 0, errors: [],
     idle: function () { return pending.size === 0 && !document.querySelector(".htmx-added, .htmx-settling, .htmx-swapping"); }
   };
   var on = function (name, f) { document.addEventListener(name, function (e) { f(e.detail || {}); }); };
   on("htmx:sseOpen", function () { s.sseOpen++; });
   on("htmx:sseMessage", function () { s.messages++; });
-  on("htmx:beforeRequest", function (d) { pending.add(d.xhr); s.pending = pending.size; });
-  // After the swap (htmx swaps before it fires this), also when the element that sent
-  // the request was swapped out meanwhile: htmx then fires it on an ancestor too.
-  on("htmx:afterRequest", function (d) {
+  var finish = function (d, successful) {
     if (!pending.delete(d.xhr)) return;
     s.pending = pending.size;
     var path = (d.pathInfo && d.pathInfo.requestPath) || (d.requestConfig && d.requestConfig.path) || "";
-    if (/\/hand(\?|$)/.test(path) && d.successful) s.handLoads++;
+    if (/\/hand(\?|$)/.test(path) && successful) s.handLoads++;
+    if (/\/people(\?|$)/.test(path) && successful) s.peopleLoads++;
+  };
+  on("htmx:beforeRequest", function (d) {
+    pending.add(d.xhr); s.pending = pending.size;
+    // htmx announces a request's end on the element that sent it, or on its nearest
+    // ancestor still in the page; when the room's stream replaced the element and its
+    // ancestors meanwhile (#hand-sync), nobody hears of it: the XHR's own end tells.
+    d.xhr.addEventListener("loadend", function () { finish(d, d.xhr.status >= 200 && d.xhr.status < 300); });
   });
+  // After the swap (htmx swaps before it fires this, and before the XHR's loadend).
+  on("htmx:afterRequest", function (d) { finish(d, d.successful); });
   ["htmx:sseError", "htmx:responseError", "htmx:sendError", "htmx:swapError", "htmx:oobErrorNoTarget"].forEach(function (name) {
     on(name, function () { s.errors.push(name); });
   });
@@ -690,6 +697,7 @@ func TestBrowserRoom(t *testing.T) {
 		ann.waitHandRefreshed(t, annLoads)
 		bob.waitHandRefreshed(t, bobLoads)
 		bob.waitFor(t, "Bob's cards open", jsAll(jsPresent("#hand [data-testid=card-5]"), jsCount("#hand button.card:disabled")+" === 0"))
+		ann.waitFor(t, "the ticket field emptied for the next round", `document.querySelector("[data-testid=ticket-input]").value === ""`)
 	})
 
 	scenarioStep(t, "Bob picks 5 and Carol 8: both browsers see who voted, not the value", func(t *testing.T) {

@@ -137,7 +137,7 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		conn.Close(closeNoGame, "No game with code '"+code+"' exists!")
 		return nil
 	}
-	sess := newWSSession(conn, s.ws, s.log.With("code", code, "player", playerID), code, playerID)
+	sess := newWSSession(conn, s.ws, s.log.With("code", code, "player", playerID), room, playerID)
 	defer sess.cancel()
 	go sess.writeLoop()
 	if err := room.Connect(playerID, sess); err != nil {
@@ -150,16 +150,12 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		}
 		return nil
 	}
-	closed := make(chan struct{})
-	go func() {
-		defer close(closed)
-		sess.closeOnFailure(room, playerID)
-	}()
-	go sess.pingLoop()
+	// This goroutine reads; the writer writes. Nothing else runs for an idle connection:
+	// pings and the closing of a failed session start a goroutine only while they work.
+	sess.startPinging()
 	sess.readLoop(room, playerID)
-	room.Disconnect(playerID, sess) // a no-op when closeOnFailure did it already
+	room.Disconnect(playerID, sess) // a no-op when the failure was handled already
 	sess.finish()
-	<-closed
 	conn.Close(websocket.StatusNormalClosure, "")
 	return nil
 }
@@ -170,6 +166,7 @@ type wsSession struct {
 	conn       *websocket.Conn
 	cfg        WSConfig
 	log        *slog.Logger
+	room       *game.Room
 	code       string    // the room's
 	playerID   uuid.UUID // the player this connection belongs to
 	outbox     chan *game.Event
@@ -180,23 +177,28 @@ type wsSession struct {
 
 	failOnce    sync.Once
 	failed      chan struct{} // closed when the session gives up on its client
+	failClosed  chan struct{} // closed once a failed session is out of the room and closed
 	closeCode   websocket.StatusCode
 	closeReason string
+
+	pingMu    sync.Mutex  // held while a ping is under way, and to arm or stop pingTimer
+	pingTimer *time.Timer // the next ping; nil when pings are off
 
 	// rules are the room's rules as the events so far told them; only the writer reads
 	// and writes them.
 	rules game.RoomOptions
 }
 
-func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger, code string, playerID uuid.UUID) *wsSession {
+func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger, room *game.Room, playerID uuid.UUID) *wsSession {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &wsSession{
-		conn: conn, cfg: cfg, log: log, code: code, playerID: playerID,
+		conn: conn, cfg: cfg, log: log, room: room, code: room.Code(), playerID: playerID,
 		outbox: make(chan *game.Event, cfg.OutboxSize),
 		ctx:    ctx, cancel: cancel,
 		done:       make(chan struct{}),
 		writerDone: make(chan struct{}),
 		failed:     make(chan struct{}),
+		failClosed: make(chan struct{}),
 	}
 }
 
@@ -211,32 +213,41 @@ func (s *wsSession) Deliver(ev *game.Event) {
 }
 
 // fail gives up on the client, for the first reason only. It never blocks: Deliver
-// calls it under the room's lock.
+// calls it under the room's lock. The connection leaves the room at once (the others
+// learn it now, not when the socket finally dies) and is closed with the reason, in a
+// goroutine of its own, since a writer stuck on the stalled client must not delay it.
 func (s *wsSession) fail(code websocket.StatusCode, reason string) {
 	s.failOnce.Do(func() {
 		s.closeCode, s.closeReason = code, reason
 		close(s.failed)
+		go s.closeOnFailure()
 	})
 }
 
-// closeOnFailure waits for the session to fail, then takes the player's connection out
-// of the room at once (the others learn it now, not when the socket finally dies) and
-// closes the socket with the reason.
-func (s *wsSession) closeOnFailure(room *game.Room, playerID uuid.UUID) {
-	select {
-	case <-s.done:
-	case <-s.failed:
-		s.log.Debug("websocket client dropped", "reason", s.closeReason)
-		room.Disconnect(playerID, s)
-		s.conn.Close(s.closeCode, s.closeReason)
-	}
+func (s *wsSession) closeOnFailure() {
+	defer close(s.failClosed)
+	s.log.Debug("websocket client dropped", "reason", s.closeReason)
+	s.room.Disconnect(s.playerID, s)
+	s.conn.Close(s.closeCode, s.closeReason)
 }
 
-// finish stops the session's goroutines and waits for its writer.
+// finish stops the session's work and waits for it: the writer, a ping under way and
+// the closing of a failed session. Nothing calls fail once it has returned: the room no
+// longer delivers (Disconnect came first), the writer has stopped, and pings see done.
 func (s *wsSession) finish() {
 	close(s.done)
 	s.cancel()
+	s.pingMu.Lock()
+	if s.pingTimer != nil {
+		s.pingTimer.Stop()
+	}
+	s.pingMu.Unlock()
 	<-s.writerDone
+	select {
+	case <-s.failed:
+		<-s.failClosed
+	default:
+	}
 }
 
 func (s *wsSession) writeLoop() {
@@ -282,29 +293,45 @@ func (s *wsSession) write(frame []byte) error {
 	return s.conn.Write(ctx, websocket.MessageText, frame)
 }
 
-// pingLoop detects a peer that vanished without closing: it must answer each ping
-// within one interval.
-func (s *wsSession) pingLoop() {
+// startPinging detects a peer that vanished without closing: it must answer each ping
+// within one interval. A timer starts each ping, so an idle connection keeps no
+// goroutine waiting for the next one.
+func (s *wsSession) startPinging() {
 	if s.cfg.PingInterval <= 0 {
 		return
 	}
-	t := time.NewTicker(s.cfg.PingInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.done:
-			return
-		case <-s.failed:
-			return
-		case <-t.C:
-			ctx, cancel := context.WithTimeout(s.ctx, s.cfg.PingInterval)
-			err := s.conn.Ping(ctx)
-			cancel()
-			if err != nil {
-				s.fail(websocket.StatusPolicyViolation, "no answer to ping")
-				return
-			}
-		}
+	s.pingMu.Lock()
+	defer s.pingMu.Unlock()
+	if s.isDone() {
+		return
+	}
+	s.pingTimer = time.AfterFunc(s.cfg.PingInterval, s.ping)
+}
+
+func (s *wsSession) ping() {
+	s.pingMu.Lock()
+	defer s.pingMu.Unlock()
+	if s.isDone() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.PingInterval)
+	err := s.conn.Ping(ctx)
+	cancel()
+	switch {
+	case s.isDone(): // the connection ended during the ping
+	case err != nil:
+		s.fail(websocket.StatusPolicyViolation, "no answer to ping")
+	default:
+		s.pingTimer.Reset(s.cfg.PingInterval)
+	}
+}
+
+func (s *wsSession) isDone() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
 	}
 }
 

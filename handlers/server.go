@@ -36,6 +36,7 @@ type Server struct {
 	log              *slog.Logger
 	sockets          sockets
 	streams          *roomStreams
+	docs             apiDocs
 }
 
 // New builds the routes and middleware.
@@ -50,6 +51,7 @@ func New(cfg Config) *Server {
 		cors:  newCORSPolicy(cfg.CORSOrigins),
 		ws:    cfg.WS,
 		log:   cfg.Log,
+		docs:  newAPIDocs(),
 	}
 	s.wsOriginPatterns = s.cors.wsOriginPatterns()
 	s.streams = newRoomStreams(cfg.Log, cfg.WS.WriteTimeout)
@@ -72,6 +74,8 @@ func New(cfg Config) *Server {
 	e.Match(getOrHead, "/api/game/:code/record", s.getRecordJSON)
 	e.Match(getOrHead, "/api/game/:code/record.csv", s.getRecordCSV)
 	e.GET("/api/ws/:player_id/:code", s.serveWebSocket)
+	e.Match(getOrHead, "/api/openapi.json", s.openAPIDocument)
+	e.GET("/docs", s.docsPage)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
 	s.routePages(e)

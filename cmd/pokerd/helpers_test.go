@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -22,6 +23,11 @@ type testServer struct {
 	stop   context.CancelFunc
 	done   chan error
 	logs   *lockedBuffer
+
+	// Answers that break the OpenAPI document, seen where no test was at hand to fail
+	// (WebSocket handshakes); startServer's test fails with them.
+	mismatchMu sync.Mutex
+	mismatches []string
 }
 
 type lockedBuffer struct {
@@ -71,6 +77,11 @@ func startServer(t testing.TB, env map[string]string, args ...string) *testServe
 		case <-time.After(15 * time.Second):
 			t.Errorf("pokerd did not stop within 15s")
 		}
+		s.mismatchMu.Lock()
+		for _, m := range s.mismatches {
+			t.Errorf("an answer breaks the OpenAPI document: %s", m)
+		}
+		s.mismatchMu.Unlock()
 		if t.Failed() {
 			t.Logf("server log:\n%s", s.logs)
 		}
@@ -118,6 +129,10 @@ func (s *testServer) do(t testing.TB, method, path, body string, header map[stri
 	data, err := io.ReadAll(res.Body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Every answer the contract tests see must be one the OpenAPI document describes.
+	if err := checkAnswer(req, res.StatusCode, res.Header, data); err != nil {
+		t.Fatalf("%s %s answered %d %s: %v", method, path, res.StatusCode, data, err)
 	}
 	return response{status: res.StatusCode, header: res.Header, body: data}
 }
@@ -179,9 +194,21 @@ func (s *testServer) dial(t testing.TB, playerID, code string) *wsClient {
 func (s *testServer) tryDial(playerID, code string, header http.Header) (*websocket.Conn, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, s.wsBase+"/api/ws/"+playerID+"/"+code, &websocket.DialOptions{HTTPHeader: header})
+	conn, res, err := websocket.Dial(ctx, s.wsBase+"/api/ws/"+playerID+"/"+code, &websocket.DialOptions{HTTPHeader: header})
 	if err == nil {
 		conn.SetReadLimit(1 << 20)
+	}
+	if res != nil {
+		// After a 101 the body is the connection itself: only the status is checked.
+		var body []byte
+		if res.StatusCode != http.StatusSwitchingProtocols && res.Body != nil {
+			body, _ = io.ReadAll(res.Body)
+		}
+		if err := checkAnswer(res.Request, res.StatusCode, res.Header, body); err != nil {
+			s.mismatchMu.Lock()
+			s.mismatches = append(s.mismatches, fmt.Sprintf("WebSocket %s answered %d %s: %v", res.Request.URL.Path, res.StatusCode, body, err))
+			s.mismatchMu.Unlock()
+		}
 	}
 	return conn, err
 }

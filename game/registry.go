@@ -206,3 +206,25 @@ func (g *Registry) freeCustomDeckIDLocked() int {
 		return id
 	}
 }
+
+// RegistryStats is a moment's count of what a registry holds.
+type RegistryStats struct {
+	Rooms   int // open rooms
+	Players int // players seated in them, connected or not
+}
+
+// Stats counts the rooms and their players, for monitoring. It takes each room's lock
+// in turn, never with the registry's held, so it delays no room for long.
+func (g *Registry) Stats() RegistryStats {
+	g.mu.RLock()
+	rooms := make([]*Room, 0, len(g.rooms))
+	for _, r := range g.rooms {
+		rooms = append(rooms, r)
+	}
+	g.mu.RUnlock()
+	st := RegistryStats{Rooms: len(rooms)}
+	for _, r := range rooms {
+		st.Players += r.seated()
+	}
+	return st
+}

@@ -88,6 +88,13 @@ func (r *Room) State() *State {
 
 func (r *Room) snapshotLocked() *State { return r.state.snapshot() }
 
+// seated is the number of players seated, connected or not.
+func (r *Room) seated() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.state.seats)
+}
+
 // record applies ev to the state and fills in its views. The caller holds the lock.
 func (r *Room) record(ev *Event) {
 	ev.Seq = r.state.seq + 1

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -23,6 +24,7 @@ type Config struct {
 	BodyLimit   int64    // largest request body, in bytes
 	WS          WSConfig
 	Log         *slog.Logger
+	Version     string // the build's, shown by pokerd_build_info
 }
 
 // Server is pokerd's HTTP handler.
@@ -37,6 +39,8 @@ type Server struct {
 	sockets          sockets
 	streams          *roomStreams
 	docs             apiDocs
+	metrics          *metrics
+	draining         atomic.Bool // shutdown has begun: /readyz answers 503
 }
 
 // New builds the routes and middleware.
@@ -54,7 +58,8 @@ func New(cfg Config) *Server {
 		docs:  newAPIDocs(),
 	}
 	s.wsOriginPatterns = s.cors.wsOriginPatterns()
-	s.streams = newRoomStreams(cfg.Log, cfg.WS.WriteTimeout)
+	s.metrics = newMetrics(cfg.Version, cfg.Rooms, s.sockets.count)
+	s.streams = newRoomStreams(cfg.Log, cfg.WS.WriteTimeout, s.metrics)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -77,7 +82,7 @@ func New(cfg Config) *Server {
 	e.Match(getOrHead, "/api/openapi.json", s.openAPIDocument)
 	e.GET("/docs", s.docsPage)
 
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	s.routeOperations(e)
 	s.routePages(e)
 	return s
 }
@@ -90,6 +95,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.Serv
 // Call it beside http.Server.Shutdown, which neither touches hijacked connections nor
 // ends streaming responses.
 func (s *Server) CloseStreams(ctx context.Context) {
+	s.Drain()
 	var wg sync.WaitGroup
 	wg.Go(func() { s.sockets.closeAll(ctx) })
 	wg.Go(func() { s.streams.closeAll(ctx) })

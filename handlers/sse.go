@@ -27,14 +27,15 @@ type roomStreams struct {
 	sse          *sse.Server
 	log          *slog.Logger
 	writeTimeout time.Duration
+	metrics      *metrics
 
 	mu      sync.Mutex
 	byCode  map[string]*roomStream
 	closing bool
 }
 
-func newRoomStreams(log *slog.Logger, writeTimeout time.Duration) *roomStreams {
-	rs := &roomStreams{log: log, writeTimeout: writeTimeout, byCode: map[string]*roomStream{}}
+func newRoomStreams(log *slog.Logger, writeTimeout time.Duration, m *metrics) *roomStreams {
+	rs := &roomStreams{log: log, writeTimeout: writeTimeout, metrics: m, byCode: map[string]*roomStream{}}
 	server := sse.New()
 	server.AutoReplay = false // the default keeps every event for ever and replays it
 	server.AutoStream = false // streams exist only for open rooms
@@ -161,6 +162,7 @@ func (r *roomStream) run(unsubscribe func()) {
 			continue
 		}
 		r.streams.sse.Publish(r.code, &sse.Event{Event: []byte("update"), Data: buf.Bytes()})
+		r.streams.metrics.ssePublished.Inc()
 	}
 }
 
@@ -238,7 +240,14 @@ func (s *Server) roomEvents(c echo.Context) error {
 	q.Set("stream", code)
 	req.URL.RawQuery = q.Encode()
 	req.Header.Del("Last-Event-ID") // no replay: the stream sends the current state
-	w := &deadlineWriter{ResponseWriter: c.Response(), timeout: s.streams.writeTimeout, fail: cancel}
+	var dropped sync.Once
+	fail := func() {
+		dropped.Do(s.metrics.sseDropped.Inc)
+		cancel()
+	}
+	w := &deadlineWriter{ResponseWriter: c.Response(), timeout: s.streams.writeTimeout, fail: fail}
+	s.metrics.sseStreams.Inc()
+	defer s.metrics.sseStreams.Dec()
 	s.streams.sse.ServeHTTP(w, req)
 	return nil
 }

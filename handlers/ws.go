@@ -74,6 +74,13 @@ func (s *sockets) add(c *websocket.Conn) bool {
 	return true
 }
 
+// count is the number of open sockets.
+func (s *sockets) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.open)
+}
+
 func (s *sockets) remove(c *websocket.Conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -137,7 +144,7 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		conn.Close(closeNoGame, "No game with code '"+code+"' exists!")
 		return nil
 	}
-	sess := newWSSession(conn, s.ws, s.log.With("code", code, "player", playerID), room, playerID)
+	sess := newWSSession(conn, s.ws, s.log.With("code", code, "player", playerID), room, playerID, s.metrics)
 	defer sess.cancel()
 	go sess.writeLoop()
 	if err := room.Connect(playerID, sess); err != nil {
@@ -169,7 +176,8 @@ type wsSession struct {
 	room       *game.Room
 	code       string    // the room's
 	playerID   uuid.UUID // the player this connection belongs to
-	outbox     chan *game.Event
+	outbox     chan queuedEvent
+	metrics    *metrics
 	ctx        context.Context // bounds every read, write and ping; ends with the handler
 	cancel     context.CancelFunc
 	done       chan struct{} // closed when the handler is finishing
@@ -189,12 +197,19 @@ type wsSession struct {
 	rules game.RoomOptions
 }
 
-func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger, room *game.Room, playerID uuid.UUID) *wsSession {
+// queuedEvent is an event in a session's outbox, with the time the room handed it over
+// (monotonic), for the fan-out latency.
+type queuedEvent struct {
+	ev     *game.Event
+	queued time.Time
+}
+
+func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger, room *game.Room, playerID uuid.UUID, m *metrics) *wsSession {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &wsSession{
 		conn: conn, cfg: cfg, log: log, room: room, code: room.Code(), playerID: playerID,
-		outbox: make(chan *game.Event, cfg.OutboxSize),
-		ctx:    ctx, cancel: cancel,
+		outbox: make(chan queuedEvent, cfg.OutboxSize), metrics: m,
+		ctx: ctx, cancel: cancel,
 		done:       make(chan struct{}),
 		writerDone: make(chan struct{}),
 		failed:     make(chan struct{}),
@@ -206,9 +221,11 @@ func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger, room *ga
 // off, so that it never holds back its room; it may reconnect and resync.
 func (s *wsSession) Deliver(ev *game.Event) {
 	select {
-	case s.outbox <- ev:
+	case s.outbox <- queuedEvent{ev, time.Now()}:
 	default:
-		s.fail(websocket.StatusPolicyViolation, "too slow: messages were not read")
+		if s.fail(websocket.StatusPolicyViolation, "too slow: messages were not read") {
+			s.metrics.dropSlow.Inc()
+		}
 	}
 }
 
@@ -216,12 +233,15 @@ func (s *wsSession) Deliver(ev *game.Event) {
 // calls it under the room's lock. The connection leaves the room at once (the others
 // learn it now, not when the socket finally dies) and is closed with the reason, in a
 // goroutine of its own, since a writer stuck on the stalled client must not delay it.
-func (s *wsSession) fail(code websocket.StatusCode, reason string) {
+// It reports whether this was the first failure, so that each drop is counted once.
+func (s *wsSession) fail(code websocket.StatusCode, reason string) (first bool) {
 	s.failOnce.Do(func() {
+		first = true
 		s.closeCode, s.closeReason = code, reason
 		close(s.failed)
 		go s.closeOnFailure()
 	})
+	return first
 }
 
 func (s *wsSession) closeOnFailure() {
@@ -258,7 +278,8 @@ func (s *wsSession) writeLoop() {
 			return
 		case <-s.failed:
 			return
-		case ev := <-s.outbox:
+		case q := <-s.outbox:
+			ev := q.ev
 			if ev.Kind == game.PlayerRemoved && ev.Player.ID == s.playerID {
 				// The room has let go of this connection already: closing it is all
 				// that is left, with the code that sends the frontend to its join page.
@@ -266,12 +287,19 @@ func (s *wsSession) writeLoop() {
 				return
 			}
 			s.learnRules(ev)
-			for _, frame := range wsFramesUnder(ev, s.rules) {
+			frames := wsFramesUnder(ev, s.rules)
+			for _, frame := range frames {
 				if err := s.write(frame); err != nil {
 					s.log.Debug("websocket write failed", "err", err)
-					s.fail(websocket.StatusInternalError, "write failed")
+					if s.fail(websocket.StatusInternalError, "write failed") {
+						s.metrics.dropWrite.Inc()
+					}
 					return
 				}
+				s.metrics.wsOut.Inc()
+			}
+			if len(frames) > 0 {
+				s.metrics.observeFanout(q.queued)
 			}
 		}
 	}
@@ -320,7 +348,9 @@ func (s *wsSession) ping() {
 	switch {
 	case s.isDone(): // the connection ended during the ping
 	case err != nil:
-		s.fail(websocket.StatusPolicyViolation, "no answer to ping")
+		if s.fail(websocket.StatusPolicyViolation, "no answer to ping") {
+			s.metrics.dropPing.Inc()
+		}
 	default:
 		s.pingTimer.Reset(s.cfg.PingInterval)
 	}
@@ -348,17 +378,21 @@ func (s *wsSession) readLoop(room *game.Room, playerID uuid.UUID) {
 			return
 		}
 		if typ != websocket.MessageText {
+			s.metrics.wsInvalid.Inc()
 			continue
 		}
 		if s.cfg.MessageRate > 0 && !limiter.Allow() {
+			s.metrics.wsLimited.Inc()
 			s.log.Debug("websocket message over the rate limit ignored")
 			continue
 		}
 		msg, err := decodeClientMessage(data)
 		if err != nil {
+			s.metrics.wsInvalid.Inc()
 			s.log.Debug("websocket message ignored", "err", err)
 			continue
 		}
+		s.metrics.received(msg.Type)
 		if err := s.apply(room, playerID, msg); err != nil {
 			s.log.Debug("websocket command refused", "type", msg.Type, "err", err)
 		}

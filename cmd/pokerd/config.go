@@ -26,6 +26,8 @@ type config struct {
 	maxBody         int64
 	ws              handlers.WSConfig
 	shutdownTimeout time.Duration
+	shutdownDelay   time.Duration
+	pprofAddr       string
 	logLevel        slog.Level
 	logFormat       string
 	showVersion     bool
@@ -73,6 +75,10 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	bind("ws-message-rate", "PP_WS_MESSAGE_RATE")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "longest a graceful shutdown waits for connections (env PP_SHUTDOWN_TIMEOUT)")
 	bind("shutdown-timeout", "PP_SHUTDOWN_TIMEOUT")
+	fs.DurationVar(&cfg.shutdownDelay, "shutdown-delay", 0, "on a stop signal, how long /readyz answers 503 while everything still works, before connections close: give it the load balancer's probe interval or more (env PP_SHUTDOWN_DELAY)")
+	bind("shutdown-delay", "PP_SHUTDOWN_DELAY")
+	fs.StringVar(&cfg.pprofAddr, "pprof-addr", "", "listen address for the Go profiler (net/http/pprof), apart from the public one; empty: off. Keep it private, e.g. 127.0.0.1:6060 (env PP_PPROF_ADDR)")
+	bind("pprof-addr", "PP_PPROF_ADDR")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "debug, info, warn or error (env PP_LOG_LEVEL)")
 	bind("log-level", "PP_LOG_LEVEL")
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "text or json (env PP_LOG_FORMAT)")
@@ -101,6 +107,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 
 func (c config) check() error {
 	switch {
+	case c.shutdownDelay < 0:
+		return fmt.Errorf("--shutdown-delay must not be negative")
 	case c.emptyRoomGrace < 0 || c.unusedRoomTTL < 0 || c.facilitatorAway < 0:
 		return fmt.Errorf("--empty-room-grace, --unused-room-ttl and --facilitator-timeout must not be negative")
 	case c.maxRooms < 0 || c.maxPlayers < 0:

@@ -67,12 +67,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	origins := slices.Concat(handlers.DefaultCORSOrigins, handlers.ParseOrigins(cfg.corsURLs))
 	server := handlers.New(handlers.Config{
 		Rooms: rooms, Decks: decks, CORSOrigins: origins,
-		BodyLimit: cfg.maxBody, WS: cfg.ws, Log: log,
+		BodyLimit: cfg.maxBody, WS: cfg.ws, Log: log, Version: version,
 	})
 
 	listener, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
+	}
+	var profiler *pprofServer
+	if cfg.pprofAddr != "" {
+		if profiler, err = startPprof(cfg.pprofAddr, log); err != nil {
+			listener.Close()
+			return fmt.Errorf("pprof: %w", err)
+		}
 	}
 	httpServer := &http.Server{
 		Handler:           server,
@@ -91,18 +98,32 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	go func() { served <- httpServer.Serve(listener) }()
 	select {
 	case err := <-served:
+		if profiler != nil {
+			_ = profiler.shutdown(context.Background())
+		}
 		return err
 	case <-ctx.Done():
 	}
 
+	// Not ready from here on, so that a load balancer polling /readyz stops sending new
+	// players before the connections close; everything still works during the delay.
+	server.Drain()
+	if cfg.shutdownDelay > 0 {
+		log.Info("pokerd draining", "delay", cfg.shutdownDelay.String())
+		time.Sleep(cfg.shutdownDelay)
+	}
 	log.Info("pokerd shutting down", "timeout", cfg.shutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
 	var wg sync.WaitGroup
 	wg.Go(func() { server.CloseStreams(shutdownCtx) })
+	var profilerErr error
+	if profiler != nil {
+		wg.Go(func() { profilerErr = profiler.shutdown(shutdownCtx) })
+	}
 	err = httpServer.Shutdown(shutdownCtx)
 	wg.Wait()
-	if err != nil {
+	if err = errors.Join(err, profilerErr); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("pokerd stopped")

@@ -1,0 +1,159 @@
+package handlers
+
+import (
+	"runtime"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/pokerd/pokerd/game"
+)
+
+// metrics is what pokerd tells Prometheus. Each Server owns its registry, never the
+// library's global one, so that tests can run several servers in one process.
+//
+// The hot path (every client frame, every frame written, every event delivered) only
+// adds to counters resolved here once: no label lookup, no allocation per message.
+// What can be read on demand (rooms, players, open sockets) is read on scrape.
+type metrics struct {
+	registry *prometheus.Registry
+
+	wsIn      map[string]prometheus.Counter // by client message type
+	wsInvalid prometheus.Counter            // frames that are not a protocol message
+	wsLimited prometheus.Counter            // frames over the rate limit, not decoded
+	wsOut     prometheus.Counter            // frames written to sockets
+
+	dropSlow, dropPing, dropWrite prometheus.Counter
+
+	fanout prometheus.Histogram // from a socket's Deliver to its frames written
+
+	sseStreams   prometheus.Gauge   // browsers reading a room's event stream
+	ssePublished prometheus.Counter // events published to rooms' streams
+	sseDropped   prometheus.Counter // streams ended because a write failed or timed out
+}
+
+// clientMessageTypes are the labels that pokerd_websocket_messages_received_total
+// has besides "invalid" and "rate_limited".
+var clientMessageTypes = []string{
+	msgSubmitVote, msgObserve, msgSync, msgReset, msgReveal,
+	msgOptions, msgHandOff, msgRemove, msgEstimate,
+}
+
+// fanoutBuckets run from 100 µs (a socket whose writer was waiting) to 1 s (far past
+// what a player would call live).
+var fanoutBuckets = []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1}
+
+// newMetrics registers pokerd's metrics, the Go runtime's and the process's.
+// openSockets is read on scrape.
+func newMetrics(version string, rooms *game.Registry, openSockets func() int) *metrics {
+	reg := prometheus.NewRegistry()
+	m := &metrics{registry: reg, wsIn: map[string]prometheus.Counter{}}
+	f := func(c prometheus.Collector) { reg.MustRegister(c) }
+
+	f(collectors.NewGoCollector())
+	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name:        "pokerd_build_info",
+		Help:        "Always 1; its labels tell the version of pokerd and of Go it was built with.",
+		ConstLabels: prometheus.Labels{"version": version, "goversion": runtime.Version()},
+	}, func() float64 { return 1 }))
+	f(roomsCollector{rooms})
+	f(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "pokerd_websocket_connections_open",
+		Help: "WebSocket API connections open now.",
+	}, func() float64 { return float64(openSockets()) }))
+
+	in := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "pokerd_websocket_messages_received_total",
+		Help: "Client frames received over the WebSocket API, by message type; \"invalid\" for frames that are not a protocol message, \"rate_limited\" for frames over the client's rate, which are ignored.",
+	}, []string{"type"})
+	f(in)
+	for _, typ := range clientMessageTypes {
+		m.wsIn[typ] = in.WithLabelValues(typ)
+	}
+	m.wsInvalid = in.WithLabelValues("invalid")
+	m.wsLimited = in.WithLabelValues("rate_limited")
+
+	m.wsOut = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "pokerd_websocket_messages_sent_total",
+		Help: "Frames written to WebSocket API clients.",
+	})
+	f(m.wsOut)
+
+	dropped := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "pokerd_websocket_clients_dropped_total",
+		Help: "WebSocket connections the server closed on a client's failure, by reason: slow_client (its outbox filled up), ping_timeout (no pong), write_failed.",
+	}, []string{"reason"})
+	f(dropped)
+	m.dropSlow = dropped.WithLabelValues("slow_client")
+	m.dropPing = dropped.WithLabelValues("ping_timeout")
+	m.dropWrite = dropped.WithLabelValues("write_failed")
+
+	m.fanout = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "pokerd_websocket_fanout_seconds",
+		Help:    "Time from a room handing an event to a WebSocket connection until the connection has written it.",
+		Buckets: fanoutBuckets,
+	})
+	f(m.fanout)
+
+	m.sseStreams = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "pokerd_sse_streams_open",
+		Help: "Browser event streams (SSE) open now.",
+	})
+	f(m.sseStreams)
+	m.ssePublished = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "pokerd_sse_events_published_total",
+		Help: "Events published to rooms' browser streams (each reaches every browser of its room); keepalives not counted.",
+	})
+	f(m.ssePublished)
+	m.sseDropped = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "pokerd_sse_streams_dropped_total",
+		Help: "Browser event streams ended because a write failed or took too long.",
+	})
+	f(m.sseDropped)
+	return m
+}
+
+// received counts one client frame that decoded as a message of type typ.
+func (m *metrics) received(typ string) {
+	if c, ok := m.wsIn[typ]; ok {
+		c.Inc()
+		return
+	}
+	m.wsInvalid.Inc()
+}
+
+// observeFanout records the time since an event was queued for a socket.
+func (m *metrics) observeFanout(queued time.Time) {
+	m.fanout.Observe(time.Since(queued).Seconds())
+}
+
+// handler serves the metrics. A collector that fails (the process collector without a
+// /proc, for one) leaves out its own metrics rather than failing the scrape.
+func (m *metrics) handler() echo.HandlerFunc {
+	h := promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+	return echo.WrapHandler(h)
+}
+
+// roomsCollector reads the rooms and their players from the registry on scrape, so
+// that joining and leaving cost nothing for metrics.
+type roomsCollector struct{ rooms *game.Registry }
+
+var (
+	roomsDesc   = prometheus.NewDesc("pokerd_rooms_open", "Games open now.", nil, nil)
+	playersDesc = prometheus.NewDesc("pokerd_players_seated", "Players seated in the open games, connected or not.", nil, nil)
+)
+
+func (c roomsCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- roomsDesc
+	ch <- playersDesc
+}
+
+func (c roomsCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.rooms.Stats()
+	ch <- prometheus.MustNewConstMetric(roomsDesc, prometheus.GaugeValue, float64(st.Rooms))
+	ch <- prometheus.MustNewConstMetric(playersDesc, prometheus.GaugeValue, float64(st.Players))
+}

@@ -245,6 +245,9 @@ func (s *Server) roomEvents(c echo.Context) error {
 		dropped.Do(s.metrics.sseDropped.Inc)
 		cancel()
 	}
+	// Asks a reverse proxy (nginx, and others that honour it) to pass events on at once
+	// rather than buffer them.
+	c.Response().Header().Set("X-Accel-Buffering", "no")
 	w := &deadlineWriter{ResponseWriter: c.Response(), timeout: s.streams.writeTimeout, fail: fail}
 	s.metrics.sseStreams.Inc()
 	defer s.metrics.sseStreams.Dec()

@@ -78,6 +78,29 @@ func (c *wsClient) readUntil(typ string) int {
 	}
 }
 
+// readUntilVotesOf reads until the PLAYERVOTED of every given player has come and
+// returns the frames read.
+func (c *wsClient) readUntilVotesOf(ids ...string) int {
+	c.t.Helper()
+	waiting := map[string]bool{}
+	for _, id := range ids {
+		waiting[id] = true
+	}
+	n := 0
+	for len(waiting) > 0 {
+		m := c.next()
+		n++
+		if m.Type == "PLAYERVOTED" {
+			var p struct {
+				ID string `json:"id"`
+			}
+			c.decode(m, &p)
+			delete(waiting, p.ID)
+		}
+	}
+	return n
+}
+
 // syncCount asks for the state of a revealed round and returns the frames that answer
 // it (STATE and REVEALGAME): afterwards nothing is on its way to this client.
 func (c *wsClient) syncCount() int {
@@ -108,7 +131,11 @@ func TestMetricsCountWhatASessionDid(t *testing.T) {
 
 	ann.send("RESET", nil)
 	ann.send("SUBMITVOTE", 3)
+	sent[bob] += bob.readUntil("RESETGAME") // Bob votes in the round, not before it
 	bob.send("SUBMITVOTE", 5)
+	// The reveal waits for both votes, as a facilitator does: sent on another socket,
+	// it could otherwise overtake Bob's vote.
+	sent[ann] += ann.readUntilVotesOf(annID, bobID)
 	ann.send("REVEAL", nil)
 	bob.sendRaw(websocket.MessageText, []byte(`{"type":"VOTE","payload":3}`)) // not a message
 	for _, c := range []*wsClient{ann, bob} {

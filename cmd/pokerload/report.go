@@ -71,7 +71,7 @@ type stepReport struct {
 	Latency       latency  `json:"latency"` // WebSocket and stream samples together
 	WSLatency     latency  `json:"ws_latency"`
 	SSELatency    latency  `json:"sse_latency"`
-	Missing       int64    `json:"missing"`          // expected deliveries that did not come within the drain time
+	Missing       int64    `json:"missing"`           // expected deliveries that did not come within the drain time
 	Closes        int64    `json:"unexpected_closes"` // connections the server ended
 	Stalls        int64    `json:"stalled_rounds"`    // a reset or votes the facilitator did not hear in time
 	SendErrors    int64    `json:"send_errors"`
@@ -87,12 +87,12 @@ func (s stepReport) clean() bool {
 
 // ratios are target ÷ baseline for the same load; null where either side lacks it.
 type ratios struct {
-	DeliveredPerS  *float64 `json:"delivered_per_s"` // fixed: of its step; ramp: of the best steps
-	OfferedRate    *float64 `json:"offered_votes_per_s,omitempty"`
-	P99            *float64 `json:"p99"`
-	CPUPer1kMsgs   *float64 `json:"cpu_per_1k_delivered"`
-	RSSPerConn     *float64 `json:"rss_per_conn"`
-	Budgets        []budget `json:"budgets"`
+	DeliveredPerS *float64 `json:"delivered_per_s"` // fixed: of its step; ramp: of the best steps
+	OfferedRate   *float64 `json:"offered_votes_per_s,omitempty"`
+	P99           *float64 `json:"p99"`
+	CPUPer1kMsgs  *float64 `json:"cpu_per_1k_delivered"`
+	RSSPerConn    *float64 `json:"rss_per_conn"`
+	Budgets       []budget `json:"budgets"`
 }
 
 // budget is one of issue 6's budgets, checked where this mode measures it.

@@ -35,6 +35,8 @@ type config struct {
 	parallel       int // setup requests and dials in flight at once
 	baselineOutbox int // messages queued per baseline socket before it counts as too slow
 	json           bool
+	cpuProfile     string // where to write this tool's own CPU profile
+	repeat         int    // how many times target and baseline take turns
 }
 
 func parseConfig(args []string, stderr io.Writer) (config, error) {
@@ -64,7 +66,9 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.settle, "settle", 5*time.Second, "idle mode: longest wait for the server's memory to settle after connecting")
 	fs.IntVar(&cfg.parallel, "parallel", 32, "setup requests and dials in flight at once")
 	fs.IntVar(&cfg.baselineOutbox, "baseline-outbox", 256, "messages queued per baseline socket before it is dropped as too slow (pokerd's --ws-outbox default)")
+	fs.IntVar(&cfg.repeat, "repeat", 1, "run target and baseline in turn this many times; the ratios are the medians")
 	fs.BoolVar(&cfg.json, "json", false, "print the report as JSON instead of tables")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write the load generator's own CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -106,8 +110,8 @@ func (cfg config) check() error {
 	if cfg.mode == "idle" && cfg.conns < 1 {
 		errs = append(errs, errors.New("idle mode needs --conns ≥ 1"))
 	}
-	if cfg.parallel < 1 || cfg.baselineOutbox < 1 {
-		errs = append(errs, errors.New("--parallel and --baseline-outbox must be at least 1"))
+	if cfg.parallel < 1 || cfg.baselineOutbox < 1 || cfg.repeat < 1 {
+		errs = append(errs, errors.New("--parallel, --baseline-outbox and --repeat must be at least 1"))
 	}
 	return errors.Join(errs...)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -259,6 +260,7 @@ func (l *load) step(ctx context.Context, rate float64, d time.Duration) stepRepo
 	closesBefore := l.closes()
 	frames0, events0 := l.delivered()
 	cpu0, haveCPU := l.proc()
+	self0, _ := readProc(os.Getpid())
 	start := time.Now()
 	startAt := l.clock.now()
 
@@ -285,6 +287,7 @@ func (l *load) step(ctx context.Context, rate float64, d time.Duration) stepRepo
 		return ws >= expWS && sse >= expSSE
 	})
 	cpu1, _ := l.proc()
+	self1, _ := readProc(os.Getpid())
 	frames1, events1 := l.delivered()
 
 	var wsLat, sseLat []int64
@@ -319,6 +322,7 @@ func (l *load) step(ctx context.Context, rate float64, d time.Duration) stepRepo
 		WSLatency:    summarize(wsLat, expWS),
 		SSELatency:   summarize(sseLat, expSSE),
 		AchievedRate: float64(sent) / sendEnd.Sub(start).Seconds(),
+		GeneratorCPU: (self1.cpu - self0.cpu).Seconds(),
 	}
 	s.Latency = summarize(slices.Concat(wsLat, sseLat), expWS+expSSE)
 	s.Delivered = s.WSFrames + s.SSEEvents

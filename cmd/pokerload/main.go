@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -47,22 +48,50 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep := newReport(cfg)
-	if cfg.target != "" {
-		rep.Runs = append(rep.Runs, measure(ctx, cfg, "target", cfg.target, cfg.pid))
-	}
-	if cfg.baseline && ctx.Err() == nil {
-		child, err := startBaseline(ctx, cfg.baselineOutbox, stderr)
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
 		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	rep := newReport(cfg)
+	var child *baselineProcess
+	if cfg.baseline {
+		if child, err = startBaseline(ctx, cfg.baselineOutbox, stderr); err != nil {
 			return fmt.Errorf("starting the baseline: %w", err)
 		}
-		run := measure(ctx, cfg, "baseline", child.url, child.pid)
-		child.stop()
-		rep.Runs = append(rep.Runs, run)
+		defer child.stop()
 	}
-	if len(rep.Runs) == 2 {
-		rep.Ratios = compare(cfg.mode, rep.Runs[0], rep.Runs[1])
+	// Target and baseline take turns, so that whatever else the machine does meanwhile
+	// falls on both alike; with --repeat the ratios are the medians of the pairs.
+	var pairs []*ratios
+	for i := range cfg.repeat {
+		if ctx.Err() != nil {
+			break
+		}
+		var target, base *runReport
+		if cfg.target != "" {
+			r := measure(ctx, cfg, "target", cfg.target, cfg.pid)
+			r.Repeat = i + 1
+			rep.Runs = append(rep.Runs, r)
+			target = &r
+		}
+		if child != nil && ctx.Err() == nil {
+			r := measure(ctx, cfg, "baseline", child.url, child.pid)
+			r.Repeat = i + 1
+			rep.Runs = append(rep.Runs, r)
+			base = &r
+		}
+		if target != nil && base != nil {
+			pairs = append(pairs, compare(cfg.mode, *target, *base))
+		}
 	}
+	rep.Ratios = medianRatios(cfg.mode, pairs)
 	if cfg.json {
 		if err := rep.writeJSON(stdout); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 )
@@ -22,7 +23,7 @@ type report struct {
 	Cores   int          `json:"cores"`   // runtime.NumCPU() of the machine running the load
 	Config  reportConfig `json:"config"`
 	Runs    []runReport  `json:"runs"`
-	Ratios  *ratios      `json:"ratios"` // null unless both a target and the baseline ran
+	Ratios  *ratios      `json:"ratios"` // null unless both a target and the baseline ran; medians with --repeat
 }
 
 type reportConfig struct {
@@ -34,11 +35,13 @@ type reportConfig struct {
 	Conns           int     `json:"conns"` // idle mode
 	P99BudgetMS     float64 `json:"p99_budget_ms"`
 	DrainSeconds    float64 `json:"drain_seconds"`
+	Repeat          int     `json:"repeat"`
 }
 
 // runReport is the load against one server.
 type runReport struct {
 	Server     string       `json:"server"` // "target" or "baseline"
+	Repeat     int          `json:"repeat"` // 1, 2, … with --repeat
 	URL        string       `json:"url"`
 	PID        int          `json:"pid"` // 0 when not measured
 	WSConns    int          `json:"ws_conns"`
@@ -78,7 +81,8 @@ type stepReport struct {
 	StrayVotes    int64    `json:"stray_votes"` // PLAYERVOTED heard outside the round it was sent in
 	CPUSeconds    *float64 `json:"cpu_seconds"` // server CPU over the step; null without a pid
 	CPUPer1kMsgs  *float64 `json:"cpu_seconds_per_1k_delivered"`
-	Pass          *bool    `json:"pass,omitempty"` // ramp: p99 within budget, nothing missing or closed, ≥ 90% of the rate sent
+	GeneratorCPU  float64  `json:"generator_cpu_seconds"` // this tool's own CPU over the step: near cores × seconds, it is the limit
+	Pass          *bool    `json:"pass,omitempty"`        // ramp: p99 within budget, nothing missing or closed, ≥ 90% of the rate sent
 }
 
 func (s stepReport) clean() bool {
@@ -93,6 +97,7 @@ type ratios struct {
 	CPUPer1kMsgs  *float64 `json:"cpu_per_1k_delivered"`
 	RSSPerConn    *float64 `json:"rss_per_conn"`
 	Budgets       []budget `json:"budgets"`
+	Pairs         int      `json:"pairs"` // target/baseline pairs the ratios are medians of
 }
 
 // budget is one of issue 6's budgets, checked where this mode measures it.
@@ -108,7 +113,7 @@ func newReport(cfg config) *report {
 		Config: reportConfig{
 			Rooms: cfg.rooms, Players: cfg.players, BrowsersPerRoom: cfg.browsersPerRoom(),
 			Rate: cfg.rate, DurationSeconds: cfg.duration.Seconds(), Conns: cfg.conns,
-			P99BudgetMS: ms(int64(cfg.p99Budget)), DrainSeconds: cfg.drain.Seconds(),
+			P99BudgetMS: ms(int64(cfg.p99Budget)), DrainSeconds: cfg.drain.Seconds(), Repeat: cfg.repeat,
 		},
 		Runs: []runReport{},
 	}
@@ -129,32 +134,41 @@ func ratioPtr(a, b *float64) *float64 {
 	return ratio(*a, *b)
 }
 
-// compare computes target ÷ baseline and checks the budgets this mode measures.
+// compare computes target ÷ baseline for one pair of runs.
 func compare(mode string, target, base runReport) *ratios {
-	r := &ratios{Budgets: []budget{}}
-	check := func(name string, v *float64, limit string, ok func(float64) bool) {
-		if v != nil {
-			r.Budgets = append(r.Budgets, budget{Name: name, Ratio: *v, Limit: limit, OK: ok(*v)})
-		}
-	}
+	r := &ratios{Pairs: 1}
 	if t, b := target.Best, base.Best; t != nil && b != nil {
 		r.DeliveredPerS = ratio(t.DeliveredRate, b.DeliveredRate)
 		r.P99 = ratio(t.Latency.P99, b.Latency.P99)
 		r.CPUPer1kMsgs = ratioPtr(t.CPUPer1kMsgs, b.CPUPer1kMsgs)
 		if mode == "ramp" {
 			r.OfferedRate = ratio(t.OfferedRate, b.OfferedRate)
-			check("sustained delivered msgs/s at p99 within budget", r.DeliveredPerS, ">= 0.8", func(v float64) bool { return v >= 0.8 })
-		} else {
-			check("p99 fan-out latency", r.P99, "<= 2", func(v float64) bool { return v <= 2 })
 		}
 	}
 	if target.Memory != nil && base.Memory != nil {
 		r.RSSPerConn = ratio(float64(target.Memory.PerConnBytes), float64(base.Memory.PerConnBytes))
-		if mode == "idle" {
-			check("memory per idle WebSocket", r.RSSPerConn, "<= 1.5", func(v float64) bool { return v <= 1.5 })
+	}
+	r.Budgets = budgets(mode, r)
+	return r
+}
+
+// budgets checks issue 6's budgets that this mode measures.
+func budgets(mode string, r *ratios) []budget {
+	out := []budget{}
+	check := func(name string, v *float64, limit string, ok bool) {
+		if v != nil {
+			out = append(out, budget{Name: name, Ratio: *v, Limit: limit, OK: ok})
 		}
 	}
-	return r
+	switch mode {
+	case "ramp":
+		check("sustained delivered msgs/s at p99 within budget", r.DeliveredPerS, ">= 0.8", r.DeliveredPerS != nil && *r.DeliveredPerS >= 0.8)
+	case "fixed":
+		check("p99 fan-out latency", r.P99, "<= 2", r.P99 != nil && *r.P99 <= 2)
+	case "idle":
+		check("memory per idle WebSocket", r.RSSPerConn, "<= 1.5", r.RSSPerConn != nil && *r.RSSPerConn <= 1.5)
+	}
+	return out
 }
 
 func (rep *report) writeJSON(w io.Writer) error {
@@ -170,10 +184,13 @@ func (rep *report) writeTables(w io.Writer) {
 	if rep.Mode == "idle" {
 		fmt.Fprintf(w, ", %d idle WebSockets in rooms of up to %d players\n", c.Conns, c.Players)
 	} else {
-		fmt.Fprintf(w, ", %d rooms × %d players (%d browsers per room)\n", c.Rooms, c.Players, c.BrowsersPerRoom)
+		fmt.Fprintf(w, ", %d rooms × %d players, %d of each room browsers\n", c.Rooms, c.Players, c.BrowsersPerRoom)
 	}
 	for _, run := range rep.Runs {
 		fmt.Fprintf(w, "\n%s %s", run.Server, run.URL)
+		if rep.Config.Repeat > 1 {
+			fmt.Fprintf(w, " [%d of %d]", run.Repeat, rep.Config.Repeat)
+		}
 		if run.PID != 0 {
 			fmt.Fprintf(w, " (pid %d)", run.PID)
 		}
@@ -189,15 +206,15 @@ func (rep *report) writeTables(w io.Writer) {
 			continue
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "offered/s\tsent/s\tdelivered/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\tsamples\tmissing\tcloses\tstalls\tCPU s/1k msgs\tpass\t")
+		fmt.Fprintln(tw, "offered/s\tsent/s\tdelivered/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\tsamples\tmissing\tcloses\tstalls\tCPU s/1k msgs\tload CPU s\tpass\t")
 		for _, s := range run.Steps {
 			pass := ""
 			if s.Pass != nil {
 				pass = map[bool]string{true: "yes", false: "no"}[*s.Pass]
 			}
-			fmt.Fprintf(tw, "%.0f\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%d/%d\t%d\t%d\t%d\t%s\t%s\t\n",
+			fmt.Fprintf(tw, "%.0f\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%d/%d\t%d\t%d\t%d\t%s\t%.1f\t%s\t\n",
 				s.OfferedRate, s.AchievedRate, s.DeliveredRate, s.Latency.P50, s.Latency.P95, s.Latency.P99, s.Latency.Max,
-				s.Latency.Samples, s.Latency.Expected, s.Missing, s.Closes, s.Stalls, optFloat(s.CPUPer1kMsgs, "%.4f"), pass)
+				s.Latency.Samples, s.Latency.Expected, s.Missing, s.Closes, s.Stalls, optFloat(s.CPUPer1kMsgs, "%.4f"), s.GeneratorCPU, pass)
 		}
 		tw.Flush()
 		if rep.Mode == "ramp" {
@@ -210,7 +227,11 @@ func (rep *report) writeTables(w io.Writer) {
 		}
 	}
 	if r := rep.Ratios; r != nil {
-		fmt.Fprintf(w, "\ntarget ÷ baseline (%d cores):\n", rep.Cores)
+		fmt.Fprintf(w, "\ntarget ÷ baseline (%d cores", rep.Cores)
+		if r.Pairs > 1 {
+			fmt.Fprintf(w, ", medians of %d pairs", r.Pairs)
+		}
+		fmt.Fprintln(w, "):")
 		line := func(name string, v *float64) {
 			if v != nil {
 				fmt.Fprintf(w, "  %-34s %.2f\n", name, *v)
@@ -241,4 +262,36 @@ func optFloat(v *float64, format string) string {
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 func kib(b int64) string {
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(b)/(1<<10)), ".0") + " KiB"
+}
+
+// medianRatios is the median of each ratio over the pairs (the lower middle for an even
+// count, which favours neither side over many pairs), with the budgets checked on it.
+func medianRatios(mode string, pairs []*ratios) *ratios {
+	if len(pairs) == 0 {
+		return nil
+	}
+	med := func(get func(*ratios) *float64) *float64 {
+		var vs []float64
+		for _, p := range pairs {
+			if v := get(p); v != nil {
+				vs = append(vs, *v)
+			}
+		}
+		if len(vs) == 0 {
+			return nil
+		}
+		slices.Sort(vs)
+		m := vs[(len(vs)-1)/2]
+		return &m
+	}
+	r := &ratios{
+		DeliveredPerS: med(func(p *ratios) *float64 { return p.DeliveredPerS }),
+		OfferedRate:   med(func(p *ratios) *float64 { return p.OfferedRate }),
+		P99:           med(func(p *ratios) *float64 { return p.P99 }),
+		CPUPer1kMsgs:  med(func(p *ratios) *float64 { return p.CPUPer1kMsgs }),
+		RSSPerConn:    med(func(p *ratios) *float64 { return p.RSSPerConn }),
+		Pairs:         len(pairs),
+	}
+	r.Budgets = budgets(mode, r)
+	return r
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -57,18 +58,45 @@ var (
 // read counts every frame and times the votes, until the connection ends. stopping
 // tells an end the run asked for from an unexpected close.
 func (p *wsPlayer) read(ctx context.Context, stopping *atomic.Bool) {
+	// A context of its own: every read registers with its context, and one shared by
+	// all readers would make them queue on its lock.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	buf := make([]byte, 0, 4<<10) // reused: the generator must not be what limits the rate
 	for {
-		_, data, err := p.conn.Read(ctx)
+		data, err := readFrame(ctx, p.conn, buf[:0])
 		if err != nil {
 			if ctx.Err() == nil && !stopping.Load() {
 				p.closed.Store(true)
 			}
 			return
 		}
+		buf = data
 		now := p.room.clock.now()
 		p.frames.Add(1)
 		p.lastAt.Store(now)
 		p.handle(data, now)
+	}
+}
+
+// readFrame reads one whole message into buf, growing it as needed.
+func readFrame(ctx context.Context, conn *websocket.Conn, buf []byte) ([]byte, error) {
+	_, r, err := conn.Reader(ctx)
+	if err != nil {
+		return buf, err
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
 	}
 }
 

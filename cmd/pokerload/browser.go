@@ -21,6 +21,7 @@ type browser struct {
 	body   io.ReadCloser
 
 	events  atomic.Int64 // "update" events received
+	bytes   atomic.Int64 // their data
 	lastAt  atomic.Int64
 	closed  atomic.Bool
 	lat     samples // from a vote's send to the first update that shows it
@@ -114,6 +115,7 @@ func (b *browser) read(ctx context.Context, stopping *atomic.Bool) {
 			if string(event) == "update" {
 				now := b.room.clock.now()
 				b.events.Add(1)
+				b.bytes.Add(int64(data.Len()))
 				b.lastAt.Store(now)
 				b.update(data.Bytes(), now)
 			}

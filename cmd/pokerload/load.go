@@ -176,6 +176,20 @@ func poll(ctx context.Context, d time.Duration, cond func() bool) bool {
 	return true
 }
 
+// deliveredBytes is the size of every WebSocket frame and of every stream update's data
+// received so far.
+func (l *load) deliveredBytes() (ws, sse int64) {
+	for _, r := range l.rooms {
+		for _, p := range r.ws {
+			ws += p.bytes.Load()
+		}
+		for _, b := range r.browsers {
+			sse += b.bytes.Load()
+		}
+	}
+	return ws, sse
+}
+
 // delivered is every WebSocket frame and every stream update received so far.
 func (l *load) delivered() (frames, events int64) {
 	for _, r := range l.rooms {
@@ -259,6 +273,7 @@ func (l *load) step(ctx context.Context, rate float64, d time.Duration) stepRepo
 	}
 	closesBefore := l.closes()
 	frames0, events0 := l.delivered()
+	wsBytes0, sseBytes0 := l.deliveredBytes()
 	cpu0, haveCPU := l.proc()
 	self0, _ := readProc(os.Getpid())
 	start := time.Now()
@@ -289,6 +304,7 @@ func (l *load) step(ctx context.Context, rate float64, d time.Duration) stepRepo
 	cpu1, _ := l.proc()
 	self1, _ := readProc(os.Getpid())
 	frames1, events1 := l.delivered()
+	wsBytes1, sseBytes1 := l.deliveredBytes()
 
 	var wsLat, sseLat []int64
 	var lastAt int64
@@ -315,6 +331,8 @@ func (l *load) step(ctx context.Context, rate float64, d time.Duration) stepRepo
 		SendSeconds:  sendEnd.Sub(start).Seconds(),
 		WSFrames:     frames1 - frames0,
 		SSEEvents:    events1 - events0,
+		WSBytes:      wsBytes1 - wsBytes0,
+		SSEBytes:     sseBytes1 - sseBytes0,
 		Closes:       l.closes() - closesBefore,
 		Stalls:       stalls,
 		SendErrors:   sendErrs,

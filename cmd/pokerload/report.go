@@ -71,7 +71,9 @@ type stepReport struct {
 	DeliveredRate float64  `json:"delivered_per_s"`
 	WSFrames      int64    `json:"ws_frames"`
 	SSEEvents     int64    `json:"sse_updates"`
-	Latency       latency  `json:"latency"` // WebSocket and stream samples together
+	WSBytes       int64    `json:"ws_bytes"`  // payload of the frames
+	SSEBytes      int64    `json:"sse_bytes"` // data of the updates (HTML)
+	Latency       latency  `json:"latency"`   // WebSocket and stream samples together
 	WSLatency     latency  `json:"ws_latency"`
 	SSELatency    latency  `json:"sse_latency"`
 	Missing       int64    `json:"missing"`           // expected deliveries that did not come within the drain time

@@ -22,6 +22,7 @@ type wsPlayer struct {
 	round int64 // the round of the last RESETGAME; only the reader touches it
 
 	frames   atomic.Int64 // every frame received
+	bytes    atomic.Int64 // their payload
 	lastAt   atomic.Int64 // when the last frame arrived (clock)
 	gotState atomic.Bool
 	closed   atomic.Bool // the connection ended while the run still wanted it
@@ -74,6 +75,7 @@ func (p *wsPlayer) read(ctx context.Context, stopping *atomic.Bool) {
 		buf = data
 		now := p.room.clock.now()
 		p.frames.Add(1)
+		p.bytes.Add(int64(len(data)))
 		p.lastAt.Store(now)
 		p.handle(data, now)
 	}

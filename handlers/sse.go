@@ -134,8 +134,10 @@ func (r *roomStream) run(unsubscribe func()) {
 	keepalive := time.NewTicker(sseKeepalive)
 	defer keepalive.Stop()
 	lastHandKey, lastPeopleKey := "", ""
+	var lastRecords []*game.RoundRecord
+	recordSent := false
 	for {
-		refreshHands, refreshPeople := false, false
+		refreshHands, refreshPeople, resynced := false, false, false
 		select {
 		case <-r.gone:
 			unsubscribe()
@@ -145,7 +147,7 @@ func (r *roomStream) run(unsubscribe func()) {
 			r.streams.sse.Publish(r.code, &sse.Event{Comment: []byte("keepalive")})
 			continue
 		case <-r.resync:
-			refreshHands, refreshPeople = true, true
+			refreshHands, refreshPeople, resynced = true, true, true
 		case <-r.dirty:
 		}
 		st := r.room.State()
@@ -155,11 +157,14 @@ func (r *roomStream) run(unsubscribe func()) {
 		people := views.PeopleKey(st)
 		refreshPeople = refreshPeople || (lastPeopleKey != "" && people != lastPeopleKey)
 		lastPeopleKey = people
+		// The record is sent when it changed, and whole to a browser that just came.
+		withRecord := resynced || !recordSent || !views.SameRecord(lastRecords, st.Records)
 		var buf bytes.Buffer
-		if err := views.Live(st, refreshHands, refreshPeople).Render(context.Background(), &buf); err != nil {
+		if err := views.Live(st, refreshHands, refreshPeople, withRecord).Render(context.Background(), &buf); err != nil {
 			r.streams.log.Error("rendering the room failed", "code", r.code, "err", err)
 			continue
 		}
+		lastRecords, recordSent = st.Records, true
 		r.streams.sse.Publish(r.code, &sse.Event{Event: []byte("update"), Data: buf.Bytes()})
 	}
 }
@@ -238,7 +243,7 @@ func (s *Server) roomEvents(c echo.Context) error {
 	q.Set("stream", code)
 	req.URL.RawQuery = q.Encode()
 	req.Header.Del("Last-Event-ID") // no replay: the stream sends the current state
-	w := &deadlineWriter{ResponseWriter: c.Response(), timeout: s.streams.writeTimeout, fail: cancel}
+	w := newDeadlineWriter(c.Response(), s.streams.writeTimeout, cancel)
 	s.streams.sse.ServeHTTP(w, req)
 	return nil
 }
@@ -278,27 +283,47 @@ func (p *streamPresence) endAfterRemoval(ctx context.Context, end context.Cancel
 	}
 }
 
-// deadlineWriter gives every write to a stream a deadline. A reader that stops
-// reading would otherwise block its whole stream in r3labs/sse; once a write fails,
-// the request is cancelled and the reader leaves the stream.
+// deadlineWriter collects each event that r3labs/sse writes (a line at a time) and
+// sends it whole when the event is flushed, under one write deadline. A reader that
+// stops reading would otherwise block its whole stream in r3labs/sse; once a write
+// fails, the request is cancelled and the reader leaves the stream. Sending an event in
+// one piece spares a system call and a deadline per line of HTML, for every browser.
 type deadlineWriter struct {
 	http.ResponseWriter
 	timeout time.Duration
 	fail    context.CancelFunc
+	rc      *http.ResponseController
+	event   *bytes.Buffer // the event being written; nil between events
+}
+
+// eventBuffers hold events between their first line and their flush; they are shared
+// by every stream, so that an idle browser holds none.
+var eventBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func newDeadlineWriter(w http.ResponseWriter, timeout time.Duration, fail context.CancelFunc) *deadlineWriter {
+	return &deadlineWriter{ResponseWriter: w, timeout: timeout, fail: fail, rc: http.NewResponseController(w)}
 }
 
 func (w *deadlineWriter) Write(p []byte) (int, error) {
-	rc := http.NewResponseController(w.ResponseWriter)
-	_ = rc.SetWriteDeadline(time.Now().Add(w.timeout))
-	n, err := w.ResponseWriter.Write(p)
-	if err != nil {
-		w.fail()
+	if w.event == nil {
+		w.event = eventBuffers.Get().(*bytes.Buffer)
 	}
-	return n, err
+	return w.event.Write(p)
 }
 
 func (w *deadlineWriter) Flush() {
-	if err := http.NewResponseController(w.ResponseWriter).Flush(); err != nil {
+	_ = w.rc.SetWriteDeadline(time.Now().Add(w.timeout))
+	if w.event != nil {
+		_, err := w.ResponseWriter.Write(w.event.Bytes())
+		w.event.Reset()
+		eventBuffers.Put(w.event)
+		w.event = nil
+		if err != nil {
+			w.fail()
+			return
+		}
+	}
+	if err := w.rc.Flush(); err != nil {
 		w.fail()
 	}
 }

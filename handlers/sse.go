@@ -243,7 +243,7 @@ func (s *Server) roomEvents(c echo.Context) error {
 	q.Set("stream", code)
 	req.URL.RawQuery = q.Encode()
 	req.Header.Del("Last-Event-ID") // no replay: the stream sends the current state
-	w := newDeadlineWriter(c.Response(), s.streams.writeTimeout, cancel)
+	w := &deadlineWriter{ResponseWriter: c.Response(), timeout: s.streams.writeTimeout, fail: cancel}
 	s.streams.sse.ServeHTTP(w, req)
 	return nil
 }
@@ -283,47 +283,27 @@ func (p *streamPresence) endAfterRemoval(ctx context.Context, end context.Cancel
 	}
 }
 
-// deadlineWriter collects each event that r3labs/sse writes (a line at a time) and
-// sends it whole when the event is flushed, under one write deadline. A reader that
-// stops reading would otherwise block its whole stream in r3labs/sse; once a write
-// fails, the request is cancelled and the reader leaves the stream. Sending an event in
-// one piece spares a system call and a deadline per line of HTML, for every browser.
+// deadlineWriter gives every write to a stream a deadline. A reader that stops
+// reading would otherwise block its whole stream in r3labs/sse; once a write fails,
+// the request is cancelled and the reader leaves the stream.
 type deadlineWriter struct {
 	http.ResponseWriter
 	timeout time.Duration
 	fail    context.CancelFunc
-	rc      *http.ResponseController
-	event   *bytes.Buffer // the event being written; nil between events
-}
-
-// eventBuffers hold events between their first line and their flush; they are shared
-// by every stream, so that an idle browser holds none.
-var eventBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-func newDeadlineWriter(w http.ResponseWriter, timeout time.Duration, fail context.CancelFunc) *deadlineWriter {
-	return &deadlineWriter{ResponseWriter: w, timeout: timeout, fail: fail, rc: http.NewResponseController(w)}
 }
 
 func (w *deadlineWriter) Write(p []byte) (int, error) {
-	if w.event == nil {
-		w.event = eventBuffers.Get().(*bytes.Buffer)
+	rc := http.NewResponseController(w.ResponseWriter)
+	_ = rc.SetWriteDeadline(time.Now().Add(w.timeout))
+	n, err := w.ResponseWriter.Write(p)
+	if err != nil {
+		w.fail()
 	}
-	return w.event.Write(p)
+	return n, err
 }
 
 func (w *deadlineWriter) Flush() {
-	_ = w.rc.SetWriteDeadline(time.Now().Add(w.timeout))
-	if w.event != nil {
-		_, err := w.ResponseWriter.Write(w.event.Bytes())
-		w.event.Reset()
-		eventBuffers.Put(w.event)
-		w.event = nil
-		if err != nil {
-			w.fail()
-			return
-		}
-	}
-	if err := w.rc.Flush(); err != nil {
+	if err := http.NewResponseController(w.ResponseWriter).Flush(); err != nil {
 		w.fail()
 	}
 }

@@ -19,6 +19,7 @@ type config struct {
 	rooms    int
 	players  int     // per room, browsers included
 	sseShare float64 // share of each room's players that are browsers on the event stream
+	voters   int     // WebSocket players per room who vote in each round (0: all of them)
 	rate     float64 // offered votes per second across all rooms (fixed)
 	duration time.Duration
 	drain    time.Duration // how long to wait for late deliveries before counting them missing
@@ -54,6 +55,7 @@ func parseConfig(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.rooms, "rooms", 10, "rooms")
 	fs.IntVar(&cfg.players, "players", 50, "players per room, browsers included")
 	fs.Float64Var(&cfg.sseShare, "sse-share", 0, "share of each room's players that are browsers reading the room's event stream (0–1; the facilitator stays on the WebSocket)")
+	fs.IntVar(&cfg.voters, "voters", 0, "WebSocket players per room who vote in each round, the facilitator first (0: every WebSocket player); the others only listen")
 	fs.Float64Var(&cfg.rate, "rate", 500, "offered votes per second across all rooms (fixed mode)")
 	fs.DurationVar(&cfg.duration, "duration", 10*time.Second, "how long votes are sent (fixed mode)")
 	fs.DurationVar(&cfg.drain, "drain", 5*time.Second, "how long to wait for late deliveries before they count as missing")
@@ -97,6 +99,9 @@ func (cfg config) check() error {
 	}
 	if cfg.rooms < 1 || cfg.players < 2 {
 		errs = append(errs, errors.New("--rooms must be at least 1 and --players at least 2"))
+	}
+	if cfg.voters < 0 || cfg.voters > cfg.players-cfg.browsersPerRoom() {
+		errs = append(errs, errors.New("--voters must be between 0 and the WebSocket players per room"))
 	}
 	if cfg.sseShare < 0 || cfg.sseShare > 1 {
 		errs = append(errs, errors.New("--sse-share must be between 0 and 1"))

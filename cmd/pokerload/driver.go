@@ -28,7 +28,7 @@ var deck1 = []string{"0.5", "1", "2", "3", "5", "8", "13", "21", "100"}
 type room struct {
 	code       string
 	clock      clock
-	ws         []*wsPlayer // ws[0] is the facilitator; every WebSocket player votes
+	ws         []*wsPlayer // ws[0] is the facilitator; the first --voters of them vote
 	browsers   []*browser
 	voterIndex map[string]int // WebSocket player id → index in ws; read-only once set up
 
@@ -58,14 +58,18 @@ func newRoom(code string, c clock, seed uint64) *room {
 		rng: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))}
 }
 
-// seal is called once the room's players are known.
-func (r *room) seal() {
+// seal is called once the room's players are known; the first voters of them vote in
+// each round (all when voters is 0).
+func (r *room) seal(voters int) {
 	r.sends = make([]atomic.Int64, ringRounds*len(r.ws))
 	for i, p := range r.ws {
 		r.voterIndex[p.id] = i
 		p.idx = i
 	}
-	r.order = make([]int, len(r.ws))
+	if voters <= 0 || voters > len(r.ws) {
+		voters = len(r.ws)
+	}
+	r.order = make([]int, voters)
 	for i := range r.order {
 		r.order[i] = i
 	}
@@ -176,7 +180,7 @@ func (r *room) vote(ctx context.Context, voter int) {
 }
 
 func (r *room) reveal(ctx context.Context, wait time.Duration) {
-	round, want := r.round, int64(len(r.ws))
+	round, want := r.round, int64(len(r.order))
 	heard := func() bool { return r.adminRound.Load() > round || r.adminVotes.Load() >= want }
 	if !r.waitAdmin(ctx, wait, heard) && ctx.Err() == nil {
 		r.stalls.Add(1)

@@ -88,7 +88,7 @@ func (l *load) seat(ctx context.Context, shapes []roomShape) error {
 			}
 			r.browsers = append(r.browsers, &browser{room: r, client: client})
 		}
-		r.seal()
+		r.seal(l.cfg.voters)
 		l.rooms[i] = r
 		return nil
 	})

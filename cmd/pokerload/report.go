@@ -30,7 +30,8 @@ type reportConfig struct {
 	Rooms           int     `json:"rooms"`
 	Players         int     `json:"players"`
 	BrowsersPerRoom int     `json:"browsers_per_room"`
-	Rate            float64 `json:"rate"` // fixed mode's offered votes/s
+	Voters          int     `json:"voters_per_room"` // 0: every WebSocket player votes
+	Rate            float64 `json:"rate"`            // fixed mode's offered votes/s
 	DurationSeconds float64 `json:"duration_seconds"`
 	Conns           int     `json:"conns"` // idle mode
 	P99BudgetMS     float64 `json:"p99_budget_ms"`
@@ -113,7 +114,7 @@ type budget struct {
 func newReport(cfg config) *report {
 	return &report{Tool: "pokerload", Version: reportVersion, Mode: cfg.mode, Cores: runtime.NumCPU(),
 		Config: reportConfig{
-			Rooms: cfg.rooms, Players: cfg.players, BrowsersPerRoom: cfg.browsersPerRoom(),
+			Rooms: cfg.rooms, Players: cfg.players, BrowsersPerRoom: cfg.browsersPerRoom(), Voters: cfg.voters,
 			Rate: cfg.rate, DurationSeconds: cfg.duration.Seconds(), Conns: cfg.conns,
 			P99BudgetMS: ms(int64(cfg.p99Budget)), DrainSeconds: cfg.drain.Seconds(), Repeat: cfg.repeat,
 		},

@@ -115,6 +115,11 @@ func (cfg config) check() error {
 	if cfg.mode == "idle" && cfg.conns < 1 {
 		errs = append(errs, errors.New("idle mode needs --conns ≥ 1"))
 	}
+	if cfg.mode == "idle" && cfg.repeat > 1 {
+		// A Go server keeps the memory of connections gone for the next ones: only a
+		// fresh process shows what a connection costs.
+		errs = append(errs, errors.New("idle mode measures a fresh server's memory: run it once per fresh server instead of --repeat"))
+	}
 	if cfg.parallel < 1 || cfg.baselineOutbox < 1 || cfg.repeat < 1 {
 		errs = append(errs, errors.New("--parallel, --baseline-outbox and --repeat must be at least 1"))
 	}

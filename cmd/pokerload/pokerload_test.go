@@ -190,6 +190,8 @@ func TestConfigRefusesWhatCannotRun(t *testing.T) {
 		{"--baseline", "--pid", "1"},     // a pid without a target
 		{"--baseline", "--sse-share", "2"},
 		{"--baseline", "--players", "1"},
+		{"--baseline", "--mode", "idle", "--repeat", "2"}, // memory needs a fresh server
+		{"--baseline", "--players", "5", "--sse-share", "0.4", "--voters", "4"},
 	} {
 		if _, err := parseConfig(args, io.Discard); err == nil {
 			t.Errorf("parseConfig(%q) accepted", args)

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // load is the rooms and clients of one run against one server.
@@ -239,7 +241,7 @@ func (l *load) close() {
 	}
 	_ = l.forEach(len(all), func(i int) error {
 		if c := all[i].conn; c != nil {
-			_ = c.Close(1000, "load done")
+			_ = c.Close(websocket.StatusNormalClosure, "load done")
 		}
 		return nil
 	})

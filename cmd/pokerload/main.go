@@ -49,15 +49,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if cfg.cpuProfile != "" {
-		f, err := os.Create(cfg.cpuProfile)
+		stop, err := startProfile(cfg.cpuProfile)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+		defer stop()
 	}
 	rep := newReport(cfg)
 	var child *baselineProcess
@@ -115,8 +111,16 @@ func runServeBaseline(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	outbox := fs.Int("outbox", 256, "messages queued per socket before it is dropped as too slow")
+	profile := fs.String("cpuprofile", "", "write the baseline's CPU profile to this file when it stops")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *profile != "" {
+		stop, err := startProfile(*profile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	return serveBaseline(ctx, *addr, *outbox, func(url string) {
 		fmt.Fprintln(stdout, baselineReady+url)
@@ -180,4 +184,17 @@ func (p *baselineProcess) stop() {
 		_ = p.cmd.Process.Kill()
 		<-p.done
 	}
+}
+
+// startProfile writes a CPU profile to file until the returned stop is called.
+func startProfile(file string) (stop func(), err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -95,12 +95,13 @@ func (s stepReport) clean() bool {
 // ratios are target ÷ baseline for the same load; null where either side lacks it.
 type ratios struct {
 	DeliveredPerS *float64 `json:"delivered_per_s"` // fixed: of its step; ramp: of the best steps
-	OfferedRate   *float64 `json:"offered_votes_per_s,omitempty"`
-	P99           *float64 `json:"p99"`
-	CPUPer1kMsgs  *float64 `json:"cpu_per_1k_delivered"`
-	RSSPerConn    *float64 `json:"rss_per_conn"`
-	Budgets       []budget `json:"budgets"`
-	Pairs         int      `json:"pairs"` // target/baseline pairs the ratios are medians of
+	// P99 and CPUPer1kMsgs compare the same offered rate: fixed mode only.
+	OfferedRate  *float64 `json:"offered_votes_per_s,omitempty"`
+	P99          *float64 `json:"p99"`
+	CPUPer1kMsgs *float64 `json:"cpu_per_1k_delivered"`
+	RSSPerConn   *float64 `json:"rss_per_conn"` // of the first pair only: see medianRatios
+	Budgets      []budget `json:"budgets"`
+	Pairs        int      `json:"pairs"` // target/baseline pairs the ratios are medians of
 }
 
 // budget is one of issue 6's budgets, checked where this mode measures it.
@@ -142,10 +143,12 @@ func compare(mode string, target, base runReport) *ratios {
 	r := &ratios{Pairs: 1}
 	if t, b := target.Best, base.Best; t != nil && b != nil {
 		r.DeliveredPerS = ratio(t.DeliveredRate, b.DeliveredRate)
-		r.P99 = ratio(t.Latency.P99, b.Latency.P99)
-		r.CPUPer1kMsgs = ratioPtr(t.CPUPer1kMsgs, b.CPUPer1kMsgs)
 		if mode == "ramp" {
+			// The best steps of a ramp are at different rates: only their rates compare.
 			r.OfferedRate = ratio(t.OfferedRate, b.OfferedRate)
+		} else {
+			r.P99 = ratio(t.Latency.P99, b.Latency.P99)
+			r.CPUPer1kMsgs = ratioPtr(t.CPUPer1kMsgs, b.CPUPer1kMsgs)
 		}
 	}
 	if target.Memory != nil && base.Memory != nil {
@@ -202,8 +205,12 @@ func (rep *report) writeTables(w io.Writer) {
 			fmt.Fprintf(w, "  error: %s\n", run.Error)
 		}
 		if m := run.Memory; m != nil {
-			fmt.Fprintf(w, "  memory: idle %s, connected %s, end %s, %s per connection\n",
+			fmt.Fprintf(w, "  memory: idle %s, connected %s, end %s, %s per connection",
 				mib(m.IdleBytes), mib(m.ConnectedBytes), mib(m.EndBytes), kib(m.PerConnBytes))
+			if run.Repeat > 1 {
+				fmt.Fprint(w, " (not a fresh process: memory of earlier runs reused)")
+			}
+			fmt.Fprintln(w)
 		}
 		if len(run.Steps) == 0 {
 			continue
@@ -292,8 +299,10 @@ func medianRatios(mode string, pairs []*ratios) *ratios {
 		OfferedRate:   med(func(p *ratios) *float64 { return p.OfferedRate }),
 		P99:           med(func(p *ratios) *float64 { return p.P99 }),
 		CPUPer1kMsgs:  med(func(p *ratios) *float64 { return p.CPUPer1kMsgs }),
-		RSSPerConn:    med(func(p *ratios) *float64 { return p.RSSPerConn }),
-		Pairs:         len(pairs),
+		// A Go server keeps the memory of closed connections for the next ones: only the
+		// first run against each server process measures what a connection costs.
+		RSSPerConn: pairs[0].RSSPerConn,
+		Pairs:      len(pairs),
 	}
 	r.Budgets = budgets(mode, r)
 	return r

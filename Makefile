@@ -4,7 +4,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN     ?= bin/pokerd
 IMAGE   ?= pokerd
 
-.PHONY: run build container-proof test check lint fmt vet templ-check generate bench fuzz docker clean
+.PHONY: run build container-proof test check lint fmt vet templ-check generate bench bench-load fuzz docker clean
 
 ## run: start the server on :8000 (flags: make run ARGS="--addr :9000")
 run:
@@ -43,9 +43,15 @@ templ-check: generate
 		echo "generated templ files differ from their .templ sources; run make generate and commit:"; \
 		git status --porcelain -- '*_templ.go'; exit 1; fi
 
-## bench: the Go benchmarks, with allocations
-bench:
+## bench: the Go benchmarks, with allocations, then a short load run against a freshly
+## built server beside the baseline (flags for pokerload: make bench LOAD_ARGS="--mode ramp")
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+	scripts/bench-load.sh $(LOAD_ARGS)
+
+## bench-load: the load run of bench alone
+bench-load: build
+	scripts/bench-load.sh $(LOAD_ARGS)
 
 ## fuzz: fuzz the WebSocket message decoder for a minute
 fuzz:

@@ -135,8 +135,10 @@ func (r *roomStream) run(unsubscribe func()) {
 	keepalive := time.NewTicker(sseKeepalive)
 	defer keepalive.Stop()
 	lastHandKey, lastPeopleKey := "", ""
+	var lastRecords []*game.RoundRecord
+	recordSent := false
 	for {
-		refreshHands, refreshPeople := false, false
+		refreshHands, refreshPeople, resynced := false, false, false
 		select {
 		case <-r.gone:
 			unsubscribe()
@@ -146,7 +148,7 @@ func (r *roomStream) run(unsubscribe func()) {
 			r.streams.sse.Publish(r.code, &sse.Event{Comment: []byte("keepalive")})
 			continue
 		case <-r.resync:
-			refreshHands, refreshPeople = true, true
+			refreshHands, refreshPeople, resynced = true, true, true
 		case <-r.dirty:
 		}
 		st := r.room.State()
@@ -156,11 +158,14 @@ func (r *roomStream) run(unsubscribe func()) {
 		people := views.PeopleKey(st)
 		refreshPeople = refreshPeople || (lastPeopleKey != "" && people != lastPeopleKey)
 		lastPeopleKey = people
+		// The record is sent when it changed, and whole to a browser that just came.
+		withRecord := resynced || !recordSent || !views.SameRecord(lastRecords, st.Records)
 		var buf bytes.Buffer
-		if err := views.Live(st, refreshHands, refreshPeople).Render(context.Background(), &buf); err != nil {
+		if err := views.Live(st, refreshHands, refreshPeople, withRecord).Render(context.Background(), &buf); err != nil {
 			r.streams.log.Error("rendering the room failed", "code", r.code, "err", err)
 			continue
 		}
+		lastRecords, recordSent = st.Records, true
 		r.streams.sse.Publish(r.code, &sse.Event{Event: []byte("update"), Data: buf.Bytes()})
 		r.streams.metrics.ssePublished.Inc()
 	}

@@ -52,7 +52,7 @@ func BenchmarkRenderLiveAfterTenRounds(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf.Reset()
-		if err := Live(st, false, false).Render(context.Background(), &buf); err != nil {
+		if err := Live(st, false, false, true).Render(context.Background(), &buf); err != nil {
 			b.Fatal(err)
 		}
 	}

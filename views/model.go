@@ -3,8 +3,8 @@
 package views
 
 import (
-	"slices"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"

@@ -139,7 +139,7 @@ and reports fan-out throughput, latency, drops and the server's CPU and memory.
 usage:
   pokerload --target http://127.0.0.1:8000 [--pid PID] [--baseline] [flags]
   pokerload --baseline [flags]                 the baseline server alone
-  pokerload serve-baseline [--addr 127.0.0.1:0] [--outbox 256]
+  pokerload serve-baseline [--addr 127.0.0.1:0] [--outbox 256] [--cpuprofile FILE]
                                                run the baseline server in the foreground
 
 flags:

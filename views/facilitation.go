@@ -101,8 +101,8 @@ func roundDeadline(st *game.State) string {
 	return st.RoundDeadline.UTC().Format(time.RFC3339Nano)
 }
 
-// roundAverage is the revealed round's average of the counted cards; a state without a
-// record (built by hand) falls back to every vote.
+// roundAverage is the revealed round's average of the counted cards, from its record;
+// a reveal before the first round has no record, and is averaged from its votes alike.
 func roundAverage(st *game.State) (string, bool) {
 	rec := st.Current()
 	if rec == nil {

@@ -3,7 +3,6 @@
 package views
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,19 +101,24 @@ func voteOf(st *game.State, p game.PlayerState) *float64 {
 	return nil
 }
 
-// average of the revealed votes, as the Vue frontend shows it (rounded to 2 places).
+// average of the revealed votes of the counted cards (special cards such as ? left out,
+// as in the results), rounded to two places. It reads the votes themselves, for a
+// revealed state without a round record (a reveal before the first round).
 func average(st *game.State) (string, bool) {
-	sum, n := 0.0, 0
+	var ballots []game.Ballot
 	for _, v := range st.Votes {
-		if v.Value != nil {
-			sum += *v.Value
-			n++
+		if v.Value == nil {
+			continue
+		}
+		if card, ok := st.Game.Deck.CardByValue(*v.Value); ok {
+			ballots = append(ballots, game.Ballot{Card: card})
 		}
 	}
-	if n == 0 {
+	res := game.ComputeResults(st.Game.Deck, ballots)
+	if res.Average == nil {
 		return "", false
 	}
-	return strconv.FormatFloat(math.Round(sum/float64(n)*100)/100, 'f', -1, 64), true
+	return number(*res.Average), true
 }
 
 func votedCount(st *game.State) (voted, voters int) {

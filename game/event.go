@@ -77,6 +77,7 @@ type Event struct {
 	// Views of the state right after the change, filled in for subscribers; apply never
 	// reads them, so replaying history does not depend on them.
 	PlayerState PlayerState // SocketOpened: the player's state once connected
+	Rules       RoomOptions // SocketOpened: the room's rules in force (who counts as admin on the wire)
 	Votes       []Vote      // Revealed, and a Snapshot of a revealed round
 	State       *State      // Snapshot, and the changes every client redraws from a whole state: OptionsChanged, FacilitatorChanged, PlayerRemoved
 

@@ -105,6 +105,7 @@ func (r *Room) record(ev *Event) {
 	switch ev.Kind {
 	case SocketOpened:
 		ev.PlayerState = r.state.playerState(r.state.byID[ev.Player.ID])
+		ev.Rules = r.state.game.Settings.Options
 	case Revealed:
 		ev.Votes = r.state.votes()
 	case OptionsChanged, FacilitatorChanged, PlayerRemoved:

@@ -191,10 +191,6 @@ type wsSession struct {
 
 	pingMu    sync.Mutex  // held while a ping is under way, and to arm or stop pingTimer
 	pingTimer *time.Timer // the next ping; nil when pings are off
-
-	// rules are the room's rules as the events so far told them; only the writer reads
-	// and writes them.
-	rules game.RoomOptions
 }
 
 // queuedEvent is an event in a session's outbox, with the time the room handed it over
@@ -286,8 +282,7 @@ func (s *wsSession) writeLoop() {
 				s.fail(closeNoPlayer, removedReason(s.playerID, s.code))
 				return
 			}
-			s.learnRules(ev)
-			frames := wsFramesUnder(ev, s.rules)
+			frames := wsFrames(ev)
 			for _, frame := range frames {
 				if err := s.write(frame); err != nil {
 					s.log.Debug("websocket write failed", "err", err)
@@ -302,16 +297,6 @@ func (s *wsSession) writeLoop() {
 				s.metrics.observeFanout(q.queued)
 			}
 		}
-	}
-}
-
-// learnRules follows the room's rules through the events, in the room's order.
-func (s *wsSession) learnRules(ev *game.Event) {
-	switch {
-	case ev.State != nil:
-		s.rules = ev.State.Game.Settings.Options
-	case ev.Kind == game.OptionsChanged:
-		s.rules = ev.Options
 	}
 }
 

@@ -104,26 +104,15 @@ func decodeClientMessage(data []byte) (clientMessage, error) {
 }
 
 // wsFormat is the memo key under which an event's WebSocket frames are kept, so that
-// each event is encoded once however many sockets carry it. Besides the event, the
-// frames depend only on whether the room is facilitator-free (is_admin in CONNECTED),
-// which every socket of a room knows alike at any event.
-type wsFormat struct{ facilitatorFree bool }
+// each event is encoded once however many sockets carry it.
+type wsFormat struct{}
 
-// wsFrames returns the frames the protocol sends for ev in a room with a facilitator,
-// none when it sends nothing.
-func wsFrames(ev *game.Event) [][]byte { return wsFramesUnder(ev, game.RoomOptions{}) }
-
-// wsFramesUnder returns the frames for ev in a room with the given rules.
-func wsFramesUnder(ev *game.Event, rules game.RoomOptions) [][]byte {
-	key := wsFormat{facilitatorFree: rules.FacilitatorFree}
-	return ev.Memo(key, func() any { return renderWSFramesUnder(ev, rules) }).([][]byte)
+// wsFrames returns the frames the protocol sends for ev, none when it sends nothing.
+func wsFrames(ev *game.Event) [][]byte {
+	return ev.Memo(wsFormat{}, func() any { return renderWSFrames(ev) }).([][]byte)
 }
 
-func renderWSFrames(ev *game.Event) [][]byte { return renderWSFramesUnder(ev, game.RoomOptions{}) }
-
-// renderWSFramesUnder encodes ev. Events that carry a whole state use its rules; the
-// others take the rules the socket last learned.
-func renderWSFramesUnder(ev *game.Event, rules game.RoomOptions) [][]byte {
+func renderWSFrames(ev *game.Event) [][]byte {
 	switch ev.Kind {
 	case game.Snapshot, game.OptionsChanged, game.FacilitatorChanged, game.PlayerRemoved:
 		// A new facilitator, new rules or a player gone: the protocol has no message for
@@ -134,7 +123,7 @@ func renderWSFramesUnder(ev *game.Event, rules game.RoomOptions) [][]byte {
 		}
 		return frames
 	case game.SocketOpened:
-		return [][]byte{envelope("CONNECTED", func(b []byte) []byte { return appendPlayerState(b, asShownToClients(rules, ev.PlayerState)) })}
+		return [][]byte{envelope("CONNECTED", func(b []byte) []byte { return appendPlayerState(b, asShownToClients(ev.Rules, ev.PlayerState)) })}
 	case game.SocketClosed:
 		if !ev.LastSocket {
 			return nil // the player still has another tab open

@@ -173,38 +173,56 @@ func TestFacilitatorFreeFrames(t *testing.T) {
 	}
 
 	bob := game.PlayerState{Player: wsmsgBob, Connected: true}
-	opened := func() *game.Event { return &game.Event{Kind: game.SocketOpened, Player: wsmsgBob, PlayerState: bob} }
-	if got := string(wsFramesUnder(opened(), free)[0]); !strings.Contains(got, `"is_admin":true`) {
+	opened := func(rules game.RoomOptions) *game.Event {
+		return &game.Event{Kind: game.SocketOpened, Player: wsmsgBob, PlayerState: bob, Rules: rules}
+	}
+	if got := string(wsFrames(opened(free))[0]); !strings.Contains(got, `"is_admin":true`) {
 		t.Errorf("CONNECTED in a facilitator-free room: %s", got)
 	}
-	if got := string(wsFramesUnder(opened(), game.RoomOptions{})[0]); !strings.Contains(got, `"is_admin":false`) {
+	if got := string(wsFrames(opened(game.RoomOptions{}))[0]); !strings.Contains(got, `"is_admin":false`) {
 		t.Errorf("CONNECTED in a room with a facilitator: %s", got)
 	}
 }
 
-// TestSessionLearnsRules checks that a socket follows the rules through the events it
-// carries, so that its CONNECTED frames are right after a change.
-func TestSessionLearnsRules(t *testing.T) {
-	s := &wsSession{}
-	free := wsmsgState(game.RoundInit)
-	free.Game.Settings.Options.FacilitatorFree = true
-	steps := []struct {
-		ev   *game.Event
-		want bool
-	}{
-		{&game.Event{Kind: game.Snapshot, State: free}, true},
-		{&game.Event{Kind: game.VoteCast}, true},
-		{&game.Event{Kind: game.OptionsChanged, Options: game.RoomOptions{}}, false},
-		{&game.Event{Kind: game.OptionsChanged, Options: game.RoomOptions{FacilitatorFree: true}, State: free}, true},
-		{&game.Event{Kind: game.FacilitatorChanged, State: wsmsgState(game.RoundInit)}, false},
+// TestConnectedCarriesTheRulesInForce checks that the room tells each CONNECTED the
+// rules in force when the socket opened, so that it is written alike on every socket.
+func TestConnectedCarriesTheRulesInForce(t *testing.T) {
+	decks, err := game.NewMemoryDeckDB(nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i, step := range steps {
-		s.learnRules(step.ev)
-		if s.rules.FacilitatorFree != step.want {
-			t.Errorf("after step %d (%v): facilitator-free %v, want %v", i, step.ev.Kind, s.rules.FacilitatorFree, step.want)
+	room, err := game.NewRegistry(game.RegistryConfig{Decks: decks}).Create("", game.DefaultDeckID, game.GameSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice, bob := game.Player{ID: uuid.New(), Username: "a"}, game.Player{ID: uuid.New(), Username: "b"}
+	for _, p := range []game.Player{alice, bob} {
+		if err := room.Join(p); err != nil {
+			t.Fatal(err)
 		}
 	}
+	rec := &eventRecorder{}
+	if err := room.Connect(alice.ID, rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := room.SetOptions(alice.ID, game.RoomOptions{FacilitatorFree: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := room.Connect(bob.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	last := rec.evs[len(rec.evs)-1]
+	if last.Kind != game.SocketOpened || !last.Rules.FacilitatorFree {
+		t.Fatalf("last event %v with rules %+v", last.Kind, last.Rules)
+	}
+	if got := string(wsFrames(last)[0]); !strings.Contains(got, `"is_admin":true`) {
+		t.Errorf("CONNECTED after the room went facilitator-free: %s", got)
+	}
 }
+
+type eventRecorder struct{ evs []*game.Event }
+
+func (r *eventRecorder) Deliver(ev *game.Event) { r.evs = append(r.evs, ev) }
 
 // FuzzDecodeFacilitationMessage checks that the facilitation messages decode only from
 // well-formed frames, and carry only their own fields.

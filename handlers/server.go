@@ -40,6 +40,7 @@ type Server struct {
 	streams          *roomStreams
 	docs             apiDocs
 	metrics          *metrics
+	faults           *faults     // recovered panics and limit refusals, counted and logged
 	draining         atomic.Bool // shutdown has begun: /readyz answers 503
 }
 
@@ -59,11 +60,12 @@ func New(cfg Config) *Server {
 	}
 	s.wsOriginPatterns = s.cors.wsOriginPatterns()
 	s.metrics = newMetrics(cfg.Version, cfg.Rooms, s.sockets.count)
+	s.faults = newFaults(cfg.Log, s.metrics.registry)
 	s.streams = newRoomStreams(cfg.Log, cfg.WS.WriteTimeout, s.metrics)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(middleware.Recover())
+	e.Use(s.recoverRequest)
 	e.Use(securityHeaders)
 	// CORS runs before routing, so a preflight on any path (even an unknown one) and
 	// 404/405 answers carry the headers.

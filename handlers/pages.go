@@ -23,34 +23,26 @@ import (
 const maxUsernameLength = 60
 
 func (s *Server) routePages(e *echo.Echo) {
-	csrf := middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     "pokerd_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteLaxMode,
-		ErrorHandler: func(error, echo.Context) error {
-			return &apiError{status: http.StatusForbidden, detail: "The form has expired: reload the page and try again"}
-		},
-	})
+	csrf := newCSRF() // on GET it issues the token that the page's forms send back
+	actions := browserActions{e: e, guard: guardForm(s.formLimit, csrf)}
 	e.GET("/", s.home, csrf)
-	e.POST("/rooms", s.createRoom, csrf)
+	actions.POST("/rooms", s.createRoom)
 	e.GET("/join", s.joinByCode, csrf)
 	e.GET("/join/:code", s.joinPage, csrf)
-	e.POST("/join/:code", s.joinRoom, csrf)
+	actions.POST("/join/:code", s.joinRoom)
 	e.GET("/room/:code", s.roomPage, csrf)
 	e.GET("/room/:code/hand", s.hand, csrf)
 	e.GET("/room/:code/people", s.people, csrf)
-	e.GET("/room/:code/events", s.roomEvents)
-	e.POST("/room/:code/vote", s.vote, csrf)
-	e.POST("/room/:code/observe", s.observe, csrf)
-	e.POST("/room/:code/start", s.startRound, csrf)
-	e.POST("/room/:code/reveal", s.reveal, csrf)
-	e.POST("/room/:code/leave", s.leave, csrf)
-	e.POST("/room/:code/options", s.setOptions, csrf)
-	e.POST("/room/:code/handoff", s.handOff, csrf)
-	e.POST("/room/:code/remove", s.removePlayer, csrf)
-	e.POST("/room/:code/estimate", s.setEstimate, csrf)
+	e.GET("/room/:code/events", s.roomEvents, longLived)
+	actions.POST("/room/:code/vote", s.vote)
+	actions.POST("/room/:code/observe", s.observe)
+	actions.POST("/room/:code/start", s.startRound)
+	actions.POST("/room/:code/reveal", s.reveal)
+	actions.POST("/room/:code/leave", s.leave)
+	actions.POST("/room/:code/options", s.setOptions)
+	actions.POST("/room/:code/handoff", s.handOff)
+	actions.POST("/room/:code/remove", s.removePlayer)
+	actions.POST("/room/:code/estimate", s.setEstimate)
 	e.GET("/room/:code/record.csv", s.recordDownload("csv"), csrf)
 	e.GET("/room/:code/record.json", s.recordDownload("json"), csrf)
 	e.GET("/room/:code/qr.svg", s.roomQR)

@@ -143,3 +143,61 @@ func TestRecordJSON(t *testing.T) {
 		}
 	})
 }
+
+// Every character a spreadsheet starts a formula with is neutralised, not only "=": a
+// name such as "+cmd|' /C calc'!A0" or "@SUM(A1)" would otherwise run when the record is
+// opened.
+func TestRecordCSVNeutralisesEveryFormulaStart(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"=1+1", "'=1+1"},
+		{"+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1:A9)", "'@SUM(A1:A9)"},
+		{"\t=1+1", "'\t=1+1"},
+		{"\r=1+1", "'\r=1+1"},
+		{"alice", "alice"},
+		{"a=b", "a=b"},
+		{"", ""},
+	} {
+		if got := spreadsheetText(tc.in); got != tc.want {
+			t.Errorf("spreadsheetText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+
+	t.Run("through the download", func(t *testing.T) {
+		decks, err := game.NewMemoryDeckDB(nil)
+		must(t, err)
+		room, err := game.NewRegistry(game.RegistryConfig{Decks: decks}).Create("Sprint", 1, game.GameSettings{})
+		must(t, err)
+		names := []string{"+cmd", "-2+3", "@SUM(A1)"}
+		var facilitator uuid.UUID // the first to join
+		for i, name := range names {
+			p := game.Player{ID: uuid.New(), Username: name}
+			if i == 0 {
+				facilitator = p.ID
+			}
+			must(t, room.Join(p))
+			must(t, room.Connect(p.ID, nil))
+		}
+		must(t, room.StartRound(facilitator, nil))
+		for i, ps := range room.State().Players {
+			must(t, room.Vote(ps.Player.ID, float64(i+1)))
+		}
+		must(t, room.Reveal(facilitator))
+		var buf bytes.Buffer
+		must(t, writeRecordCSV(&buf, room.State()))
+		rows, err := csv.NewReader(&buf).ReadAll()
+		must(t, err)
+		col := -1
+		for i, name := range rows[0] {
+			if name == "player" {
+				col = i
+			}
+		}
+		for i, name := range names {
+			if got := rows[i+1][col]; got != "'"+name {
+				t.Errorf("player cell %q, want %q", got, "'"+name)
+			}
+		}
+	})
+}

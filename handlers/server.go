@@ -3,6 +3,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -22,6 +23,7 @@ type Config struct {
 	Decks       game.DeckDB
 	CORSOrigins []string // every allowed origin, defaults included
 	BodyLimit   int64    // largest request body, in bytes
+	FormLimit   int64    // largest body of a page's form, in bytes (0: DefaultFormLimit)
 	WS          WSConfig
 	Log         *slog.Logger
 	Version     string // the build's, shown by pokerd_build_info
@@ -35,6 +37,7 @@ type Server struct {
 	cors             corsPolicy
 	wsOriginPatterns []string
 	ws               WSConfig
+	formLimit        int64
 	log              *slog.Logger
 	sockets          sockets
 	streams          *roomStreams
@@ -50,13 +53,14 @@ func New(cfg Config) *Server {
 		cfg.Log = slog.Default()
 	}
 	s := &Server{
-		echo:  echo.New(),
-		rooms: cfg.Rooms,
-		decks: cfg.Decks,
-		cors:  newCORSPolicy(cfg.CORSOrigins),
-		ws:    cfg.WS,
-		log:   cfg.Log,
-		docs:  newAPIDocs(),
+		echo:      echo.New(),
+		rooms:     cfg.Rooms,
+		decks:     cfg.Decks,
+		cors:      newCORSPolicy(cfg.CORSOrigins),
+		ws:        cfg.WS,
+		formLimit: cmp.Or(cfg.FormLimit, DefaultFormLimit),
+		log:       cfg.Log,
+		docs:      newAPIDocs(),
 	}
 	s.wsOriginPatterns = s.cors.wsOriginPatterns()
 	s.metrics = newMetrics(cfg.Version, cfg.Rooms, s.sockets.count)
@@ -71,16 +75,16 @@ func New(cfg Config) *Server {
 	// 404/405 answers carry the headers.
 	e.Pre(s.cors.middleware)
 
-	// Per route, not on a group: a group with middleware answers 404 where 405 is due.
-	bodyLimit := middleware.BodyLimit(strconv.FormatInt(cfg.BodyLimit, 10) + "B")
-	e.POST("/api/game", s.createGame, bodyLimit)
-	e.POST("/api/join/:code", s.joinGame, bodyLimit)
+	// Every route has a body limit; the pages' forms have a smaller one of their own.
+	e.Use(middleware.BodyLimit(strconv.FormatInt(cfg.BodyLimit, 10) + "B"))
+	e.POST("/api/game", s.createGame)
+	e.POST("/api/join/:code", s.joinGame)
 	getOrHead := []string{http.MethodGet, http.MethodHead}
 	e.Match(getOrHead, "/api/decks", s.listDecks)
 	e.Match(getOrHead, "/api/decks/:id", s.getDeck)
 	e.Match(getOrHead, "/api/game/:code/record", s.getRecordJSON)
 	e.Match(getOrHead, "/api/game/:code/record.csv", s.getRecordCSV)
-	e.GET("/api/ws/:player_id/:code", s.serveWebSocket)
+	e.GET("/api/ws/:player_id/:code", s.serveWebSocket, longLived)
 	e.Match(getOrHead, "/api/openapi.json", s.openAPIDocument)
 	e.GET("/docs", s.docsPage)
 

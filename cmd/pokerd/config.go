@@ -24,6 +24,9 @@ type config struct {
 	maxRooms        int
 	maxPlayers      int
 	maxBody         int64
+	maxFormBody     int64
+	readTimeout     time.Duration
+	writeTimeout    time.Duration
 	ws              handlers.WSConfig
 	shutdownTimeout time.Duration
 	shutdownDelay   time.Duration
@@ -63,6 +66,12 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	bind("max-players", "PP_MAX_PLAYERS")
 	fs.Int64Var(&cfg.maxBody, "max-body", 64<<10, "largest request body in bytes (env PP_MAX_BODY)")
 	bind("max-body", "PP_MAX_BODY")
+	fs.Int64Var(&cfg.maxFormBody, "max-form-body", handlers.DefaultFormLimit, "largest body of a browser form post in bytes; url-encoded only (env PP_MAX_FORM_BODY)")
+	bind("max-form-body", "PP_MAX_FORM_BODY")
+	fs.DurationVar(&cfg.readTimeout, "read-timeout", 15*time.Second, "longest a client may take to send a request, headers and body; WebSockets and event streams are exempt once open (env PP_READ_TIMEOUT)")
+	bind("read-timeout", "PP_READ_TIMEOUT")
+	fs.DurationVar(&cfg.writeTimeout, "write-timeout", 30*time.Second, "longest the answer to an ordinary request may take to write; WebSockets and event streams have --ws-write-timeout per write instead (env PP_WRITE_TIMEOUT)")
+	bind("write-timeout", "PP_WRITE_TIMEOUT")
 	fs.Int64Var(&cfg.ws.ReadLimit, "ws-read-limit", cfg.ws.ReadLimit, "largest WebSocket message from a client, in bytes (env PP_WS_READ_LIMIT)")
 	bind("ws-read-limit", "PP_WS_READ_LIMIT")
 	fs.IntVar(&cfg.ws.OutboxSize, "ws-outbox", cfg.ws.OutboxSize, "messages queued for a WebSocket client before it is disconnected as too slow (env PP_WS_OUTBOX)")
@@ -113,8 +122,10 @@ func (c config) check() error {
 		return fmt.Errorf("--empty-room-grace, --unused-room-ttl and --facilitator-timeout must not be negative")
 	case c.maxRooms < 0 || c.maxPlayers < 0:
 		return fmt.Errorf("--max-rooms and --max-players must not be negative")
-	case c.maxBody < 1:
-		return fmt.Errorf("--max-body must be at least 1 byte")
+	case c.maxBody < 1 || c.maxFormBody < 1:
+		return fmt.Errorf("--max-body and --max-form-body must be at least 1 byte")
+	case c.readTimeout <= 0 || c.writeTimeout <= 0:
+		return fmt.Errorf("--read-timeout and --write-timeout must be positive")
 	case c.ws.ReadLimit < 1:
 		return fmt.Errorf("--ws-read-limit must be at least 1 byte")
 	case c.ws.OutboxSize < 2:

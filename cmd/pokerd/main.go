@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	origins := slices.Concat(handlers.DefaultCORSOrigins, handlers.ParseOrigins(cfg.corsURLs))
 	server := handlers.New(handlers.Config{
 		Rooms: rooms, Decks: decks, CORSOrigins: origins,
-		BodyLimit: cfg.maxBody, WS: cfg.ws, Log: log, Version: version,
+		BodyLimit: cfg.maxBody, FormLimit: cfg.maxFormBody, WS: cfg.ws, Log: log, Version: version,
 	})
 
 	listener, err := net.Listen("tcp", cfg.addr)
@@ -83,7 +83,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	httpServer := &http.Server{
 		Handler:           server,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: min(10*time.Second, cfg.readTimeout),
+		ReadTimeout:       cfg.readTimeout,  // lifted for WebSockets and event streams
+		WriteTimeout:      cfg.writeTimeout, // likewise: they set a deadline per write
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
 	}

@@ -1,0 +1,24 @@
+package handlers
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// longLived is the middleware of the routes whose connection outlives a request: the
+// WebSocket API and the rooms' event streams. The server gives every request a read and
+// a write deadline (http.Server's ReadTimeout and WriteTimeout), so that a client that
+// trickles its headers or body, or stops reading an answer, is cut; these connections
+// must not inherit them. They keep their own: each write of a socket or a stream has a
+// deadline, and a socket's peer must answer pings.
+func longLived(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		rc := http.NewResponseController(c.Response())
+		// Errors mean a writer without deadlines (a test recorder): nothing to lift.
+		_ = rc.SetReadDeadline(time.Time{})
+		_ = rc.SetWriteDeadline(time.Time{})
+		return next(c)
+	}
+}

@@ -197,7 +197,15 @@ func (g *Registry) after(d time.Duration, f func()) Timer {
 }
 
 func (g *Registry) deleteIfEmpty(room *Room, epoch uint64) {
-	if !room.closeIfEmpty(epoch) {
+	// Deferred: a room whose closing panicked (in a subscriber) is closed all the same,
+	// and must not stay in the map, counted against the cap, for ever.
+	defer g.forgetIfClosed(room)
+	room.closeIfEmpty(epoch)
+}
+
+// forgetIfClosed takes a closed room, and its own deck, out of the registry.
+func (g *Registry) forgetIfClosed(room *Room) {
+	if !room.isClosed() {
 		return
 	}
 	g.mu.Lock()

@@ -404,14 +404,27 @@ func (r *Room) closeIfEmpty(epoch uint64) bool {
 }
 
 func (r *Room) closeLocked() {
-	r.emit(&Event{Kind: RoomClosed})
-	r.subs = nil
+	ev := &Event{Kind: RoomClosed}
+	r.record(ev)
 	for _, t := range []Timer{r.roundTimer, r.awayTimer, r.deleteTimer, r.releaseTimer, r.graceTimer} {
 		if t != nil {
 			t.Stop()
 		}
 	}
 	r.roundTimer, r.awayTimer, r.deleteTimer, r.releaseTimer, r.graceTimer = nil, nil, nil, nil, nil
+	// The room is let go of before its subscribers are told, so that one of them
+	// failing cannot leave it half closed.
+	subs := r.subs
+	r.subs = nil
+	for _, s := range subs {
+		s.sub.Deliver(ev)
+	}
+}
+
+func (r *Room) isClosed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.state.closed
 }
 
 // Seat is what one player may know about themself: their public state and their own

@@ -208,13 +208,15 @@ func (g *Registry) forgetIfClosed(room *Room) {
 	if !room.isClosed() {
 		return
 	}
+	deckID := room.Game().Deck.ID
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.rooms[room.Code()] == room {
-		delete(g.rooms, room.Code())
+	if g.rooms[room.Code()] != room {
+		return // forgotten already (two deletions were due): its deck id may be another's now
 	}
-	if id := room.Game().Deck.ID; id >= firstCustomDeckID {
-		delete(g.customDecks, id)
+	delete(g.rooms, room.Code())
+	if deckID >= firstCustomDeckID {
+		delete(g.customDecks, deckID)
 	}
 }
 

@@ -24,6 +24,7 @@ const (
 	FacilitatorChanged                      // the facilitator role passed to another player
 	PlayerRemoved                           // the facilitator took a player out of the room
 	EstimateSet                             // the facilitator recorded a round's agreed estimate
+	SeatsReleased                           // seats nobody used, or left long ago, were let go
 
 	// Snapshot is not part of the room's history: it carries the whole state to one
 	// subscriber (on connect or on request) and is never applied.
@@ -35,7 +36,8 @@ var eventKindNames = [...]string{
 	SocketClosed: "SocketClosed", VoteCast: "VoteCast", ObservingToggled: "ObservingToggled",
 	RoundStarted: "RoundStarted", Revealed: "Revealed", RoomClosed: "RoomClosed",
 	OptionsChanged: "OptionsChanged", FacilitatorChanged: "FacilitatorChanged",
-	PlayerRemoved: "PlayerRemoved", EstimateSet: "EstimateSet", Snapshot: "Snapshot",
+	PlayerRemoved: "PlayerRemoved", EstimateSet: "EstimateSet", SeatsReleased: "SeatsReleased",
+	Snapshot: "Snapshot",
 }
 
 // Cause says why a reveal or a change of facilitator happened.
@@ -73,13 +75,17 @@ type Event struct {
 	Cause      Cause       // Revealed, FacilitatorChanged
 	Round      int         // EstimateSet: the round's number
 	Estimate   string      // EstimateSet
+	Released   []Player    // SeatsReleased: the players whose seats went, in join order
+	// RecordLimit is how many rounds the session record keeps (0: all), set by
+	// RoomCreated so that a replayed history drops the same rounds.
+	RecordLimit int
 
 	// Views of the state right after the change, filled in for subscribers; apply never
 	// reads them, so replaying history does not depend on them.
 	PlayerState PlayerState // SocketOpened: the player's state once connected
 	Rules       RoomOptions // SocketOpened: the room's rules in force (who counts as admin on the wire)
 	Votes       []Vote      // Revealed, and a Snapshot of a revealed round
-	State       *State      // Snapshot, and the changes every client redraws from a whole state: OptionsChanged, FacilitatorChanged, PlayerRemoved
+	State       *State      // Snapshot, and the changes every client redraws from a whole state: OptionsChanged, FacilitatorChanged, PlayerRemoved, SeatsReleased
 
 	memo memo
 }

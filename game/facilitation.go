@@ -69,25 +69,29 @@ func (r *Room) HandOff(id, to uuid.UUID) error {
 // connection learns it from the PlayerRemoved event and closes). They may join again.
 // Only the facilitator may, and not themself.
 func (r *Room) Remove(id, who uuid.UUID) error {
+	epoch, empty, err := r.remove(id, who)
+	r.noteEmpty(epoch, empty)
+	return err
+}
+
+func (r *Room) remove(id, who uuid.UUID) (epoch uint64, empty bool, err error) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if err := r.checkAdminLocked(id); err != nil {
-		r.mu.Unlock()
-		return err
+		return 0, false, err
 	}
 	gone, err := r.seatLocked(who)
 	if err != nil {
-		r.mu.Unlock()
-		return err
+		return 0, false, err
 	}
 	if who == id {
-		r.mu.Unlock()
-		return Errorf(EInvalid, "the facilitator cannot remove themself: hand the role on first")
+		return 0, false, Errorf(EInvalid, "the facilitator cannot remove themself: hand the role on first")
 	}
 	r.emit(&Event{Kind: PlayerRemoved, Player: gone.player})
 	r.subs = slices.DeleteFunc(r.subs, func(s subscription) bool { return s.seated && s.playerID == who })
 	r.autoRevealLocked()
-	r.unlockAndNoteEmpty()
-	return nil
+	epoch, empty = r.emptiedLocked()
+	return epoch, empty, nil
 }
 
 // SetEstimate records the estimate the team agreed on for a revealed round (an empty
@@ -124,12 +128,53 @@ func (r *Room) Session(id uuid.UUID) (*State, error) {
 	return r.snapshotLocked(), nil
 }
 
+// RevealGraceDefault is how long a player who lost their connection still counts for
+// auto-reveal: a page reload takes well under a second, a short drop-out a few.
+const RevealGraceDefault = 5 * time.Second
+
 // autoRevealLocked reveals the round once everyone has voted, when the rules say so.
+// A player who left without voting holds the round up for revealGrace after leaving,
+// as they did while here: a reload takes them away for a moment only. The grace timer
+// checks again when the first such grace ends.
 func (r *Room) autoRevealLocked() {
 	if r.state.closed || !r.state.game.Settings.Options.AutoReveal || !r.state.everyoneVoted() {
 		return
 	}
+	if end, waiting := r.awaitedReturnLocked(); waiting {
+		if r.graceTimer == nil {
+			r.graceTimer = r.after(end.Sub(r.clock.Now()), r.graceEnded)
+		}
+		return
+	}
 	r.emit(&Event{Kind: Revealed, Cause: AllVoted})
+}
+
+// awaitedReturnLocked is the earliest end of the grace of a player who left without
+// voting (and was not observing), if any such grace runs still.
+func (r *Room) awaitedReturnLocked() (end time.Time, waiting bool) {
+	if r.revealGrace <= 0 {
+		return time.Time{}, false
+	}
+	now := r.clock.Now()
+	for _, st := range r.state.seats {
+		if st.sockets > 0 || st.leftAt.IsZero() || st.leftObserving || st.vote != nil {
+			continue
+		}
+		e := st.leftAt.Add(r.revealGrace)
+		if now.Before(e) && (!waiting || e.Before(end)) {
+			end, waiting = e, true
+		}
+	}
+	return end, waiting
+}
+
+// graceEnded runs when the grace timer fires: whoever has not come back no longer
+// holds the round up.
+func (r *Room) graceEnded() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.graceTimer = nil
+	r.autoRevealLocked()
 }
 
 // startRoundTimerLocked starts the server's timer for the round just begun. It runs in
@@ -145,7 +190,7 @@ func (r *Room) startRoundTimerLocked() {
 		return
 	}
 	round := r.state.roundNumber
-	r.roundTimer = r.clock.AfterFunc(time.Duration(t.Maximum)*time.Minute, func() { r.roundTimerRanOut(round) })
+	r.roundTimer = r.after(time.Duration(t.Maximum)*time.Minute, func() { r.roundTimerRanOut(round) })
 }
 
 func (r *Room) roundTimerRanOut(round int) {
@@ -176,13 +221,14 @@ func (r *Room) checkFacilitatorLocked() {
 		if next := r.longestConnectedLocked(); next != nil {
 			r.awayExpired = false
 			r.emit(&Event{Kind: FacilitatorChanged, Player: next.player, Cause: AwayTimeout})
+			r.scheduleReleaseLocked()  // the old facilitator's seat, if never used, may go now
 			r.checkFacilitatorLocked() // the new facilitator is here: nothing to wait for
 		}
 		return
 	}
 	if r.awayTimer == nil {
 		gen := r.awayGen
-		r.awayTimer = r.clock.AfterFunc(r.facilitatorTimeout, func() { r.facilitatorAway(gen) })
+		r.awayTimer = r.after(r.facilitatorTimeout, func() { r.facilitatorAway(gen) })
 	}
 }
 

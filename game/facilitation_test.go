@@ -255,6 +255,18 @@ func TestFacilitatorAwayHandsOff(t *testing.T) {
 			t.Fatal("bob, here the longest, did not get the role")
 		}
 	})
+	t.Run("to the player connected longest, though they opened a second tab since", func(t *testing.T) {
+		room, clock, _ := roomWith(t, cfg, GameSettings{}, alice, carol, bob) // carol arrives before bob
+		clock.Advance(time.Minute)
+		mustOK(t, room.Connect(carol.ID, &recorder{})) // a second tab, after bob arrived
+		clock.Advance(time.Minute)
+		room.Disconnect(carol.ID, nil) // and she closes the first one
+		room.Disconnect(alice.ID, nil)
+		clock.Advance(timeout)
+		if st := room.State(); !stateOf(t, st, carol).Admin {
+			t.Fatalf("the role went to bob (%v), not to carol, here since before him", stateOf(t, st, bob).Admin)
+		}
+	})
 	t.Run("not when the facilitator is back in time", func(t *testing.T) {
 		room, clock, _ := roomWith(t, cfg, GameSettings{}, alice, bob)
 		room.Disconnect(alice.ID, nil)

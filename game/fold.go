@@ -23,6 +23,7 @@ type roomState struct {
 
 	roundNumber int            // rounds started so far
 	records     []*RoundRecord // revealed rounds, oldest first
+	recordLimit int            // the most rounds records keeps; 0: all
 	handVersion uint64         // the seq of the last change to anyone's own controls
 }
 
@@ -32,6 +33,22 @@ type seat struct {
 	connectedSince time.Time // when the player's current visit began, while connected
 	vote           *float64
 	observing      bool
+
+	// What tells a real player from a seat taken and never used (see seats.go).
+	used     bool      // the player has connected or acted at least once
+	lastSeen time.Time // when the player joined, last acted or last left
+	// The player's last departure: for a short while after it they still count for
+	// auto-reveal as they counted before (see revealGrace).
+	leftAt        time.Time // when their last connection closed; zero if it never did
+	leftObserving bool      // they were observing then
+}
+
+// seen notes a sign of life from the player at t.
+func (st *seat) seen(t time.Time) {
+	st.used = true
+	if t.After(st.lastSeen) {
+		st.lastSeen = t
+	}
 }
 
 func newRoomState() roomState {
@@ -45,8 +62,9 @@ func (s *roomState) apply(ev *Event) {
 	switch ev.Kind {
 	case RoomCreated:
 		s.game = *ev.Game
+		s.recordLimit = ev.RecordLimit
 	case PlayerJoined:
-		st := &seat{player: ev.Player}
+		st := &seat{player: ev.Player, lastSeen: ev.At}
 		s.seats = append(s.seats, st)
 		s.byID[ev.Player.ID] = st
 		if ev.Admin {
@@ -59,21 +77,27 @@ func (s *roomState) apply(ev *Event) {
 		}
 		st.sockets++
 		s.sockets++
+		st.seen(ev.At)
 	case SocketClosed:
 		st := s.byID[ev.Player.ID]
 		st.sockets--
 		s.sockets--
 		if st.sockets == 0 {
+			st.seen(ev.At)
+			st.leftAt, st.leftObserving = ev.At, st.observing
 			// Observing is a choice made for this visit; the vote is kept so that a short
 			// drop-out (a laptop lid, a lost signal) does not lose it.
 			st.observing = false
 		}
 	case VoteCast:
 		v := ev.Value
-		s.byID[ev.Player.ID].vote = &v
+		st := s.byID[ev.Player.ID]
+		st.vote = &v
+		st.seen(ev.At)
 	case ObservingToggled:
 		st := s.byID[ev.Player.ID]
 		st.observing = !st.observing
+		st.seen(ev.At)
 	case RoundStarted:
 		s.round = RoundVoting
 		s.ticketURL = ev.TicketURL
@@ -99,10 +123,12 @@ func (s *roomState) apply(ev *Event) {
 		s.adminID, s.hasAdmin = ev.Player.ID, true
 		s.handVersion = ev.Seq
 	case PlayerRemoved:
-		st := s.byID[ev.Player.ID]
-		s.sockets -= st.sockets
-		delete(s.byID, ev.Player.ID)
-		s.seats = slices.DeleteFunc(s.seats, func(x *seat) bool { return x == st })
+		s.unseat(ev.Player.ID)
+		s.handVersion = ev.Seq
+	case SeatsReleased:
+		for _, p := range ev.Released {
+			s.unseat(p.ID)
+		}
 		s.handVersion = ev.Seq
 	case EstimateSet:
 		if old := s.record(ev.Round); old != nil {
@@ -111,6 +137,14 @@ func (s *roomState) apply(ev *Event) {
 			s.putRecord(&rec)
 		}
 	}
+}
+
+// unseat takes the player's seat, and their connections, out of the room.
+func (s *roomState) unseat(id uuid.UUID) {
+	st := s.byID[id]
+	s.sockets -= st.sockets
+	delete(s.byID, id)
+	s.seats = slices.DeleteFunc(s.seats, func(x *seat) bool { return x == st })
 }
 
 // everyoneVoted reports whether the round is open and every connected, non-observing

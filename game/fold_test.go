@@ -1,16 +1,19 @@
 package game
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // TestStateIsTheFoldOfEvents replays what a room emitted into a fresh roomState and
 // compares the result with the room's own state after every command. The RoomCreated
 // event is emitted before anyone can subscribe, so it is rebuilt from the room's GameInfo.
 func TestStateIsTheFoldOfEvents(t *testing.T) {
-	reg, clock := newTestRegistry(t, RegistryConfig{EmptyRoomGrace: time.Minute})
+	reg, clock := newTestRegistry(t, RegistryConfig{EmptyRoomGrace: time.Minute, SeatRelease: 5 * time.Minute, MaxRecordRounds: 1})
 	room, err := reg.Create("Fold", DefaultDeckID, GameSettings{RoundTimer: &RoundTimerSettings{Maximum: 3, Warning: 2}})
 	mustOK(t, err)
 	rec := &recorder{}
@@ -66,6 +69,30 @@ func TestStateIsTheFoldOfEvents(t *testing.T) {
 		}},
 		{"alice hands the role to carol", func() error { return room.HandOff(alice.ID, carol.ID) }},
 		{"carol removes bob", func() error { return room.Remove(carol.ID, bob.ID) }},
+		{"the seats of two who never came are released", func() error {
+			for _, p := range []Player{stranger, {ID: uuid.New(), Username: "dave"}} {
+				if err := room.Join(p); err != nil {
+					return err
+				}
+			}
+			clock.Advance(5 * time.Minute)
+			if n := len(room.State().Players); n != 2 {
+				return fmt.Errorf("%d players after the release, want alice and carol", n)
+			}
+			return nil
+		}},
+		{"another round pushes the one before out of the record", func() error {
+			if err := room.StartRound(carol.ID, nil); err != nil {
+				return err
+			}
+			if err := room.Reveal(carol.ID); err != nil {
+				return err
+			}
+			if recs := room.State().Records; len(recs) != 1 || recs[0].Number != 3 {
+				return fmt.Errorf("the record holds %d rounds, want round 3 alone", len(recs))
+			}
+			return nil
+		}},
 		{"everyone leaves and the room closes", func() error {
 			room.Disconnect(alice.ID, nil)
 			room.Disconnect(carol.ID, nil)
@@ -76,7 +103,7 @@ func TestStateIsTheFoldOfEvents(t *testing.T) {
 	for _, step := range steps {
 		mustOK(t, step.do())
 		fold := newRoomState()
-		fold.apply(&Event{Seq: 1, Kind: RoomCreated, At: testStart.UTC(), Game: &game})
+		fold.apply(&Event{Seq: 1, Kind: RoomCreated, At: testStart.UTC(), Game: &game, RecordLimit: 1})
 		wantSeq := uint64(2)
 		for _, ev := range rec.events() {
 			if ev.Kind == Snapshot {

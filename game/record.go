@@ -1,6 +1,7 @@
 package game
 
 import (
+	"slices"
 	"time"
 	"unicode/utf8"
 )
@@ -75,13 +76,24 @@ func (s *roomState) lastRecord() *RoundRecord {
 	return s.records[len(s.records)-1]
 }
 
-// putRecord adds rec, or replaces the record of the same round.
+// MaxRecordRoundsDefault is how many rounds a session record keeps unless the server is
+// told otherwise: a long day of estimating, far below what would make the record a
+// burden to keep or to send.
+const MaxRecordRoundsDefault = 200
+
+// putRecord adds rec, or replaces the record of the same round. A new round beyond the
+// record's limit pushes the oldest out, so that a room played round after round (by a
+// script, say) holds and sends a bounded record.
 func (s *roomState) putRecord(rec *RoundRecord) {
 	for i, r := range s.records {
 		if r.Number == rec.Number {
 			s.records[i] = rec
 			return
 		}
+	}
+	if s.recordLimit > 0 && len(s.records) >= s.recordLimit {
+		// In place: every snapshot holds a copy of the list, never this one.
+		s.records = slices.Delete(s.records, 0, len(s.records)-s.recordLimit+1)
 	}
 	s.records = append(s.records, rec)
 }

@@ -22,6 +22,19 @@ type RegistryConfig struct {
 	// FacilitatorTimeout is how long a facilitator may be disconnected before the role
 	// passes to the player connected longest. 0 never passes it on.
 	FacilitatorTimeout time.Duration
+	// SeatRelease is how long a seat may stay unused (never connected, never acted)
+	// before it is let go, and how long an absent player's seat counts towards the
+	// room's capacity (see seats.go). 0 never lets a seat go.
+	SeatRelease time.Duration
+	// RevealGrace is how long a player whose last connection closed still counts for
+	// auto-reveal, so that reloading a page does not reveal the round. 0: no grace.
+	RevealGrace time.Duration
+	// MaxRecordRounds is how many rounds a room's session record keeps, the oldest
+	// dropped first. 0 keeps them all.
+	MaxRecordRounds int
+	// OnPanic is told of a panic recovered in a room's timer (with its stack); the
+	// room and the process carry on. Nil logs it with the default logger.
+	OnPanic PanicHandler
 }
 
 // Registry holds the rooms by code. Its lock guards only the map: it is never held
@@ -114,7 +127,7 @@ func (g *Registry) open(name string, deck Deck, settings GameSettings) (*Room, e
 	}
 	if g.cfg.UnusedRoomTTL > 0 {
 		// Epoch 0: the room has never been emptied, so nobody has connected yet.
-		room.scheduleDelete(0, g.cfg.Clock.AfterFunc(g.cfg.UnusedRoomTTL, func() { g.deleteIfEmpty(room, 0) }))
+		room.scheduleDelete(0, g.after(g.cfg.UnusedRoomTTL, func() { g.deleteIfEmpty(room, 0) }))
 	}
 	return room, nil
 }
@@ -139,6 +152,10 @@ func (g *Registry) add(name string, deck Deck, settings GameSettings) (*Room, er
 			clock:              g.cfg.Clock,
 			maxPlayers:         g.cfg.MaxPlayersPerRoom,
 			facilitatorTimeout: g.cfg.FacilitatorTimeout,
+			seatRelease:        g.cfg.SeatRelease,
+			revealGrace:        g.cfg.RevealGrace,
+			recordLimit:        g.cfg.MaxRecordRounds,
+			onPanic:            g.cfg.OnPanic,
 			emptied:            g.roomEmptied,
 		}, GameInfo{Code: code, Name: name, Deck: deck, Settings: settings})
 		g.rooms[code] = room
@@ -171,20 +188,35 @@ func (g *Registry) roomEmptied(room *Room, epoch uint64) {
 		g.deleteIfEmpty(room, epoch)
 		return
 	}
-	room.scheduleDelete(epoch, g.cfg.Clock.AfterFunc(g.cfg.EmptyRoomGrace, func() { g.deleteIfEmpty(room, epoch) }))
+	room.scheduleDelete(epoch, g.after(g.cfg.EmptyRoomGrace, func() { g.deleteIfEmpty(room, epoch) }))
+}
+
+// after runs f once d has passed, with panics recovered (see timers.go).
+func (g *Registry) after(d time.Duration, f func()) Timer {
+	return g.cfg.Clock.AfterFunc(d, guarded(g.cfg.OnPanic, f))
 }
 
 func (g *Registry) deleteIfEmpty(room *Room, epoch uint64) {
-	if !room.closeIfEmpty(epoch) {
+	// Deferred: a room whose closing panicked (in a subscriber) is closed all the same,
+	// and must not stay in the map, counted against the cap, for ever.
+	defer g.forgetIfClosed(room)
+	room.closeIfEmpty(epoch)
+}
+
+// forgetIfClosed takes a closed room, and its own deck, out of the registry.
+func (g *Registry) forgetIfClosed(room *Room) {
+	if !room.isClosed() {
 		return
 	}
+	deckID := room.Game().Deck.ID
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.rooms[room.Code()] == room {
-		delete(g.rooms, room.Code())
+	if g.rooms[room.Code()] != room {
+		return // forgotten already (two deletions were due): its deck id may be another's now
 	}
-	if id := room.Game().Deck.ID; id >= firstCustomDeckID {
-		delete(g.customDecks, id)
+	delete(g.rooms, room.Code())
+	if deckID >= firstCustomDeckID {
+		delete(g.customDecks, deckID)
 	}
 }
 

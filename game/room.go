@@ -38,6 +38,18 @@ type Room struct {
 	awayTimer          Timer
 	awayGen            uint64 // tells a stale away timer from the current one
 	awayExpired        bool   // the facilitator has been away too long, but nobody could take over
+
+	// Seats nobody uses are let go after seatRelease (0: never); see seats.go.
+	seatRelease  time.Duration
+	releaseTimer Timer
+	lastRelease  time.Time // when the release timer last swept
+
+	// A player whose last connection closed still counts for auto-reveal for
+	// revealGrace (0: not at all), so that reloading a page does not reveal the round.
+	revealGrace time.Duration
+	graceTimer  Timer // checks auto-reveal again when a grace ends
+
+	onPanic PanicHandler // told of a panic in one of the room's timers
 }
 
 // subscription is a subscriber and, for a connection, the player it belongs to.
@@ -52,6 +64,10 @@ type roomConfig struct {
 	clock              Clock
 	maxPlayers         int
 	facilitatorTimeout time.Duration
+	seatRelease        time.Duration
+	revealGrace        time.Duration
+	recordLimit        int
+	onPanic            PanicHandler
 	emptied            func(*Room, uint64)
 }
 
@@ -63,9 +79,10 @@ func newRoom(cfg roomConfig, game GameInfo) *Room {
 	r := &Room{
 		clock: cfg.clock, state: newRoomState(), maxPlayers: maxPlayers, emptied: cfg.emptied,
 		facilitatorTimeout: cfg.facilitatorTimeout,
+		seatRelease:        cfg.seatRelease, revealGrace: cfg.revealGrace, onPanic: cfg.onPanic,
 	}
 	g := game
-	r.record(&Event{Kind: RoomCreated, Game: &g})
+	r.record(&Event{Kind: RoomCreated, Game: &g, RecordLimit: cfg.recordLimit})
 	return r
 }
 
@@ -108,7 +125,7 @@ func (r *Room) record(ev *Event) {
 		ev.Rules = r.state.game.Settings.Options
 	case Revealed:
 		ev.Votes = r.state.votes()
-	case OptionsChanged, FacilitatorChanged, PlayerRemoved:
+	case OptionsChanged, FacilitatorChanged, PlayerRemoved, SeatsReleased:
 		ev.State = r.snapshotLocked()
 		ev.Votes = ev.State.Votes
 	}
@@ -143,7 +160,8 @@ func (r *Room) goneError() error {
 }
 
 // Join seats p. The first player ever to join becomes the facilitator for the life of the
-// room. Joining again with an id already seated changes nothing.
+// room. Joining again with an id already seated changes nothing. A full room first lets
+// go of seats nobody uses (see seats.go) to make room.
 func (r *Room) Join(p Player) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -154,10 +172,14 @@ func (r *Room) Join(p Player) error {
 		return nil
 	}
 	if r.maxPlayers > 0 && len(r.state.seats) >= r.maxPlayers {
+		r.releaseSeatsLocked(true)
+	}
+	if r.maxPlayers > 0 && len(r.state.seats) >= r.maxPlayers {
 		return Errorf(EConflict, "Game '%s' is full: it has room for %d players", r.Code(), r.maxPlayers)
 	}
 
 	r.emit(&Event{Kind: PlayerJoined, Player: p, Admin: !r.state.hasAdmin})
+	r.scheduleReleaseLocked()
 	return nil
 }
 
@@ -191,28 +213,36 @@ func (r *Room) Connect(id uuid.UUID, sub Subscriber) error {
 // than once: only the first call counts. When it was the room's last open connection,
 // the registry is told so that it can delete the room.
 func (r *Room) Disconnect(id uuid.UUID, sub Subscriber) {
+	r.noteEmpty(r.disconnect(id, sub))
+}
+
+func (r *Room) disconnect(id uuid.UUID, sub Subscriber) (epoch uint64, empty bool) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	st, ok := r.state.byID[id]
 	if !ok || st.sockets == 0 || r.state.closed || (sub != nil && !r.removeSubLocked(sub)) {
-		r.mu.Unlock()
-		return
+		return 0, false
 	}
 	r.emit(&Event{Kind: SocketClosed, Player: st.player, LastSocket: st.sockets == 1})
 	r.checkFacilitatorLocked()
 	r.autoRevealLocked()
-	r.unlockAndNoteEmpty()
+	return r.emptiedLocked()
 }
 
-// unlockAndNoteEmpty releases the lock and, when no connection is left, tells the
-// registry (outside the lock), which may delete the room.
-func (r *Room) unlockAndNoteEmpty() {
-	var epoch uint64
-	empty := r.state.sockets == 0 && !r.state.closed
-	if empty {
-		r.emptyEpoch++
-		epoch = r.emptyEpoch
+// emptiedLocked reports whether no connection is left, counting the times the room
+// became empty. The caller passes the answer to noteEmpty once it has unlocked.
+func (r *Room) emptiedLocked() (epoch uint64, empty bool) {
+	if r.state.sockets > 0 || r.state.closed {
+		return 0, false
 	}
-	r.mu.Unlock()
+	r.emptyEpoch++
+	return r.emptyEpoch, true
+}
+
+// noteEmpty tells the registry, outside the room's lock, that the room became empty for
+// the epoch-th time; it may delete the room. (Every lock is released by a deferred
+// unlock, so that a panic met under it leaves the room usable.)
+func (r *Room) noteEmpty(epoch uint64, empty bool) {
 	if empty && r.emptied != nil {
 		r.emptied(r, epoch)
 	}
@@ -374,14 +404,27 @@ func (r *Room) closeIfEmpty(epoch uint64) bool {
 }
 
 func (r *Room) closeLocked() {
-	r.emit(&Event{Kind: RoomClosed})
-	r.subs = nil
-	for _, t := range []Timer{r.roundTimer, r.awayTimer, r.deleteTimer} {
+	ev := &Event{Kind: RoomClosed}
+	r.record(ev)
+	for _, t := range []Timer{r.roundTimer, r.awayTimer, r.deleteTimer, r.releaseTimer, r.graceTimer} {
 		if t != nil {
 			t.Stop()
 		}
 	}
-	r.roundTimer, r.awayTimer, r.deleteTimer = nil, nil, nil
+	r.roundTimer, r.awayTimer, r.deleteTimer, r.releaseTimer, r.graceTimer = nil, nil, nil, nil, nil
+	// The room is let go of before its subscribers are told, so that one of them
+	// failing cannot leave it half closed.
+	subs := r.subs
+	r.subs = nil
+	for _, s := range subs {
+		s.sub.Deliver(ev)
+	}
+}
+
+func (r *Room) isClosed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.state.closed
 }
 
 // Seat is what one player may know about themself: their public state and their own

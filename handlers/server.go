@@ -96,6 +96,13 @@ func New(cfg Config) *Server {
 // ServeHTTP makes the Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
+// RoomPanicked logs and counts a panic that a room recovered in one of its timers (game
+// reports it with its stack, through game.RegistryConfig.OnPanic): the room and the
+// process carry on.
+func (s *Server) RoomPanicked(v any, stack []byte) {
+	s.faults.panicWithStack(panicRoom, v, stack)
+}
+
 // CloseStreams ends every long-lived connection for shutdown: WebSockets are closed with
 // 1001 (going away) and the rooms' event streams end. It waits until ctx ends at most.
 // Call it beside http.Server.Shutdown, which neither touches hijacked connections nor

@@ -114,8 +114,8 @@ func wsFrames(ev *game.Event) [][]byte {
 
 func renderWSFrames(ev *game.Event) [][]byte {
 	switch ev.Kind {
-	case game.Snapshot, game.OptionsChanged, game.FacilitatorChanged, game.PlayerRemoved:
-		// A new facilitator, new rules or a player gone: the protocol has no message for
+	case game.Snapshot, game.OptionsChanged, game.FacilitatorChanged, game.PlayerRemoved, game.SeatsReleased:
+		// A new facilitator, new rules or players gone: the protocol has no message for
 		// these, and the existing frontend redraws everything from a fresh STATE.
 		frames := [][]byte{envelope("STATE", func(b []byte) []byte { return appendGameState(b, ev.State) })}
 		if ev.State.Round == game.RoundRevealed {

@@ -28,6 +28,9 @@ type config struct {
 	readTimeout     time.Duration
 	writeTimeout    time.Duration
 	ws              handlers.WSConfig
+	seatRelease     time.Duration
+	revealGrace     time.Duration
+	maxRecordRounds int
 	shutdownTimeout time.Duration
 	shutdownDelay   time.Duration
 	pprofAddr       string
@@ -82,6 +85,13 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	bind("ws-ping-interval", "PP_WS_PING_INTERVAL")
 	fs.Float64Var(&cfg.ws.MessageRate, "ws-message-rate", cfg.ws.MessageRate, "WebSocket messages per second one client may send, bursts of twice that; more are ignored; 0 for no limit (env PP_WS_MESSAGE_RATE)")
 	bind("ws-message-rate", "PP_WS_MESSAGE_RATE")
+	// Rooms: seats nobody uses, auto-reveal across a reload, the session record.
+	fs.DurationVar(&cfg.seatRelease, "seat-release", game.SeatReleaseDefault, "how long a seat may stay unused (never connected) before it is let go, and how long an absent player's seat still counts towards the room's capacity; 0 never lets a seat go (env PP_SEAT_RELEASE)")
+	bind("seat-release", "PP_SEAT_RELEASE")
+	fs.DurationVar(&cfg.revealGrace, "reveal-grace", game.RevealGraceDefault, "how long a player whose connection dropped still counts for auto-reveal, so that a page reload does not reveal the round; 0: no grace (env PP_REVEAL_GRACE)")
+	bind("reveal-grace", "PP_REVEAL_GRACE")
+	fs.IntVar(&cfg.maxRecordRounds, "max-record-rounds", game.MaxRecordRoundsDefault, "most rounds a game's session record keeps, the oldest dropped first; 0 keeps them all (env PP_MAX_RECORD_ROUNDS)")
+	bind("max-record-rounds", "PP_MAX_RECORD_ROUNDS")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "longest a graceful shutdown waits for connections (env PP_SHUTDOWN_TIMEOUT)")
 	bind("shutdown-timeout", "PP_SHUTDOWN_TIMEOUT")
 	fs.DurationVar(&cfg.shutdownDelay, "shutdown-delay", 0, "on a stop signal, how long /readyz answers 503 while everything still works, before connections close: give it the load balancer's probe interval or more (env PP_SHUTDOWN_DELAY)")
@@ -120,6 +130,10 @@ func (c config) check() error {
 		return fmt.Errorf("--shutdown-delay must not be negative")
 	case c.emptyRoomGrace < 0 || c.unusedRoomTTL < 0 || c.facilitatorAway < 0:
 		return fmt.Errorf("--empty-room-grace, --unused-room-ttl and --facilitator-timeout must not be negative")
+	case c.seatRelease < 0 || c.revealGrace < 0:
+		return fmt.Errorf("--seat-release and --reveal-grace must not be negative")
+	case c.maxRecordRounds < 0:
+		return fmt.Errorf("--max-record-rounds must not be negative")
 	case c.maxRooms < 0 || c.maxPlayers < 0:
 		return fmt.Errorf("--max-rooms and --max-players must not be negative")
 	case c.maxBody < 1 || c.maxFormBody < 1:

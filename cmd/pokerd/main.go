@@ -56,6 +56,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
+	// The rooms report a panic in their timers to the server's faults; the registry is
+	// made first, so the hook reaches the server through this variable.
+	var server *handlers.Server
 	rooms := game.NewRegistry(game.RegistryConfig{
 		Decks:              decks,
 		MaxRooms:           cfg.maxRooms,
@@ -63,9 +66,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		EmptyRoomGrace:     cfg.emptyRoomGrace,
 		UnusedRoomTTL:      cfg.unusedRoomTTL,
 		FacilitatorTimeout: cfg.facilitatorAway,
+		SeatRelease:        cfg.seatRelease,
+		RevealGrace:        cfg.revealGrace,
+		MaxRecordRounds:    cfg.maxRecordRounds,
+		OnPanic:            func(v any, stack []byte) { server.RoomPanicked(v, stack) },
 	})
 	origins := slices.Concat(handlers.DefaultCORSOrigins, handlers.ParseOrigins(cfg.corsURLs))
-	server := handlers.New(handlers.Config{
+	server = handlers.New(handlers.Config{
 		Rooms: rooms, Decks: decks, CORSOrigins: origins,
 		BodyLimit: cfg.maxBody, FormLimit: cfg.maxFormBody, WS: cfg.ws, Log: log, Version: version,
 	})

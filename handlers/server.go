@@ -23,6 +23,7 @@ type Config struct {
 	CORSOrigins []string // every allowed origin, defaults included
 	BodyLimit   int64    // largest request body, in bytes
 	WS          WSConfig
+	Limits      Limits // per-client limits and the trusted proxies
 	Log         *slog.Logger
 	Version     string // the build's, shown by pokerd_build_info
 }
@@ -41,6 +42,8 @@ type Server struct {
 	docs             apiDocs
 	metrics          *metrics
 	faults           *faults     // recovered panics and limit refusals, counted and logged
+	limits           *clientLimits
+	testWSFault      func(place string) // tests: called in a socket's goroutines, to make them panic
 	draining         atomic.Bool // shutdown has begun: /readyz answers 503
 }
 
@@ -58,6 +61,7 @@ func New(cfg Config) *Server {
 		log:   cfg.Log,
 		docs:  newAPIDocs(),
 	}
+	s.limits = newClientLimits(cfg.Limits)
 	s.wsOriginPatterns = s.cors.wsOriginPatterns()
 	s.metrics = newMetrics(cfg.Version, cfg.Rooms, s.sockets.count)
 	s.faults = newFaults(cfg.Log, s.metrics.registry)

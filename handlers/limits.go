@@ -92,17 +92,22 @@ type bucket struct {
 }
 
 func (b *bucket) take(perMinute int, now time.Time) bool {
+	if !b.has(perMinute, now) {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// has refills the bucket and reports whether it holds a token, without taking it.
+func (b *bucket) has(perMinute int, now time.Time) bool {
 	if b.at.IsZero() {
 		b.tokens = float64(perMinute)
 	} else {
 		b.tokens = min(float64(perMinute), b.tokens+now.Sub(b.at).Minutes()*float64(perMinute))
 	}
 	b.at = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
+	return b.tokens >= 1
 }
 
 func newClientLimits(cfg Limits) *clientLimits {
@@ -176,6 +181,8 @@ func (c *clientState) pruneUnused() {
 }
 
 // admitCreation checks a room creation from key: its pace, and its rooms not used yet.
+// Only rooms actually opened count (see created): a request refused for its body does
+// not use up the client's minute.
 func (l *clientLimits) admitCreation(key string) *refusal {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -186,21 +193,24 @@ func (l *clientLimits) admitCreation(key string) *refusal {
 			return tooMany(limitUnusedRooms, "Too many unused rooms: you have opened "+strconv.Itoa(n)+" rooms that nobody has joined yet; use one of them or try again later")
 		}
 	}
-	if n := l.cfg.RoomsPerMinute; n > 0 && !c.creations.take(n, l.now()) {
+	if n := l.cfg.RoomsPerMinute; n > 0 && !c.creations.has(n, l.now()) {
 		return tooMany(limitRoomsPerMinute, "Too many rooms opened: at most "+strconv.Itoa(n)+" a minute; try again in a minute")
 	}
 	return nil
 }
 
-// created notes a room opened by key, which counts as unused until someone connects.
+// created notes a room opened by key: it takes from the client's minute, and counts as
+// unused until someone connects.
 func (l *clientLimits) created(key string, room *game.Room) {
-	if l.cfg.UnusedRoomsPerAddress <= 0 {
-		return
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c := l.clientLocked(key, l.now())
-	c.unused = append(c.unused, room)
+	if n := l.cfg.RoomsPerMinute; n > 0 {
+		c.creations.take(n, l.now())
+	}
+	if l.cfg.UnusedRoomsPerAddress > 0 {
+		c.unused = append(c.unused, room)
+	}
 }
 
 // admitJoin checks the pace of joins from key.

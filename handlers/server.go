@@ -42,9 +42,10 @@ type Server struct {
 	docs             apiDocs
 	metrics          *metrics
 	faults           *faults     // recovered panics and limit refusals, counted and logged
-	limits           *clientLimits
-	testWSFault      func(place string) // tests: called in a socket's goroutines, to make them panic
 	draining         atomic.Bool // shutdown has begun: /readyz answers 503
+
+	limits      *clientLimits // what one client may open and hold
+	testWSFault wsFaultHook   // tests only: called in a socket's goroutines, to make them panic
 }
 
 // New builds the routes and middleware.

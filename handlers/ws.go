@@ -192,9 +192,9 @@ type wsSession struct {
 	log        *slog.Logger
 	room       *game.Room
 	faults     *faults
-	testFault  func(place string) // tests only: makes the session's goroutines panic
-	code       string    // the room's
-	playerID   uuid.UUID // the player this connection belongs to
+	testFault  wsFaultHook // tests only: makes the session's goroutines panic
+	code       string      // the room's
+	playerID   uuid.UUID   // the player this connection belongs to
 	outbox     chan queuedEvent
 	metrics    *metrics
 	ctx        context.Context // bounds every read, write and ping; ends with the handler

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/google/uuid"
 )
 
 // floodMeter tells a flood from a burst: it counts the messages a socket sent over its
@@ -48,6 +49,10 @@ func (s *wsSession) recoverPanic(place string) {
 // injectFault lets a test make the session's goroutine panic at place.
 func (s *wsSession) injectFault(place string) {
 	if s.testFault != nil {
-		s.testFault(place)
+		s.testFault(place, s.playerID)
 	}
 }
+
+// wsFaultHook is called by a session's reader, writer and pinger with the place and the
+// session's player, in tests only, to make one socket's goroutine panic there.
+type wsFaultHook func(place string, player uuid.UUID)

@@ -70,10 +70,15 @@ type clientLimits struct {
 	lastSweep time.Time
 }
 
-// playerKey names a player: ids are chosen by clients, so the room is part of it.
+// playerKey names a player's connections from one address. Ids are chosen by clients, so
+// the room is part of it. So is the address: a player's id is public (every socket of
+// the room sees it in STATE), so a cap by player alone would let anyone who knows the
+// room's code take a player's places and lock them out; by player and address, an
+// attacker only ever fills their own.
 type playerKey struct {
-	code string
-	id   uuid.UUID
+	code   string
+	id     uuid.UUID
+	client string
 }
 
 // clientState is what the limits remember of one address.

@@ -48,7 +48,7 @@ func (s *Server) admitJoin(c echo.Context) error {
 // gives it back when the connection ends.
 func (s *Server) admitConnection(c echo.Context, code string, player uuid.UUID) (release func(), err error) {
 	key := s.clientKey(c)
-	release, r := s.limits.admitConnection(key, playerKey{code: code, id: player})
+	release, r := s.limits.admitConnection(key, playerKey{code: code, id: player, client: key})
 	if r != nil {
 		return nil, s.refuse(c, key, r)
 	}

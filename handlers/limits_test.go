@@ -37,7 +37,7 @@ func TestJoinsPerMinuteRefillOverTime(t *testing.T) {
 
 func TestConnectionsPerPlayerAddressAndServer(t *testing.T) {
 	l, _ := limitsAt(Limits{ConnectionsPerPlayer: 2, ConnectionsPerAddress: 3, MaxConnections: 5, TrackedClients: 10})
-	p1, p2 := playerKey{"abcd", uuid.New()}, playerKey{"abcd", uuid.New()}
+	p1, p2 := playerKey{"abcd", uuid.New(), "a"}, playerKey{"abcd", uuid.New(), "a"}
 	var releases []func()
 	take := func(key string, p playerKey) *refusal {
 		release, r := l.admitConnection(key, p)
@@ -58,10 +58,10 @@ func TestConnectionsPerPlayerAddressAndServer(t *testing.T) {
 	if r := take("a", p2); r == nil || r.limit != limitConnectionsPerAddress {
 		t.Fatalf("a fourth connection of the address: %+v", r)
 	}
-	if take("b", playerKey{"abcd", uuid.New()}) != nil || take("c", playerKey{"abcd", uuid.New()}) != nil {
+	if take("b", playerKey{"abcd", uuid.New(), ""}) != nil || take("c", playerKey{"abcd", uuid.New(), ""}) != nil {
 		t.Fatal("other addresses refused")
 	}
-	if r := take("d", playerKey{"abcd", uuid.New()}); r == nil || r.status != 503 || r.limit != limitConnectionsTotal {
+	if r := take("d", playerKey{"abcd", uuid.New(), ""}); r == nil || r.status != 503 || r.limit != limitConnectionsTotal {
 		t.Fatalf("a sixth connection on the server: %+v", r)
 	}
 	releases[0]()
@@ -69,7 +69,7 @@ func TestConnectionsPerPlayerAddressAndServer(t *testing.T) {
 	if take("a", p1) != nil {
 		t.Fatal("a released place was not given back")
 	}
-	if take("d", playerKey{"abcd", uuid.New()}) == nil {
+	if take("d", playerKey{"abcd", uuid.New(), ""}) == nil {
 		t.Fatal("a double release gave back two places")
 	}
 }
@@ -78,7 +78,7 @@ func TestConnectionsPerPlayerAddressAndServer(t *testing.T) {
 // minute has passed; a client holding a connection is never forgotten.
 func TestTheClientTableIsBounded(t *testing.T) {
 	l, now := limitsAt(Limits{JoinsPerMinute: 1, TrackedClients: 100})
-	release, r := l.admitConnection("holder", playerKey{"abcd", uuid.New()})
+	release, r := l.admitConnection("holder", playerKey{"abcd", uuid.New(), ""})
 	if r != nil {
 		t.Fatal(r.detail)
 	}

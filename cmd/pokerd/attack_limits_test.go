@@ -222,9 +222,11 @@ func TestAttackOneAddressCannotTakeEveryDescriptor(t *testing.T) {
 			t.Fatalf("a socket over the cap answered %d, want 429", st)
 		}
 	}
-	// While the attack holds its sockets: health, metrics and an ordinary team.
-	if res := s.get(t, "/healthz"); res.status != http.StatusOK {
-		t.Fatalf("/healthz during the attack: %d", res.status)
+	// While the attack holds its sockets: health, readiness, metrics and an ordinary team.
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if res := s.get(t, path); res.status != http.StatusOK {
+			t.Fatalf("%s during the attack: %d", path, res.status)
+		}
 	}
 	if n := s.refusalsOf(t, "connections_per_address"); n != float64(len(refusals)) {
 		t.Fatalf("refusals counted: %v, want %d", n, len(refusals))
@@ -290,6 +292,11 @@ func TestAttackOnePlayerCannotOpenManySockets(t *testing.T) {
 	}
 	if n := s.refusalsOf(t, "connections_per_player"); n != 42 {
 		t.Fatalf("refusals counted: %v, want 42", n)
+	}
+	// Player ids are public: whoever holds a player's places from one address does not
+	// lock out the player connecting from elsewhere.
+	if mine, refused := s.socketsFrom(t, "192.0.2.99", attacker, code, 1); len(mine) != 1 {
+		t.Fatalf("the player from another address was refused: %v", refused)
 	}
 	for _, c := range open {
 		_ = c.CloseNow()

@@ -13,6 +13,10 @@ import (
 // Game. A room with its own cards (a string such as "XS, S, M" or a list of cards) needs
 // no deck_id; when both are sent, the cards win.
 func (s *Server) createGame(c echo.Context) error {
+	created, refused := s.admitRoomCreation(c)
+	if refused != nil {
+		return refused
+	}
 	var p problems
 	body, ok, err := readObject(c, &p)
 	if err != nil {
@@ -46,6 +50,7 @@ func (s *Server) createGame(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	created(room)
 	g := room.Game()
 	s.log.Info("game created", "code", g.Code, "deck", g.Deck.ID)
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendGame(nil, g))

@@ -12,6 +12,9 @@ import (
 // to join becomes the facilitator. Joining again with a seated id changes nothing and
 // echoes the request.
 func (s *Server) joinGame(c echo.Context) error {
+	if err := s.admitJoin(c); err != nil {
+		return err
+	}
 	var p problems
 	code := c.Param("code")
 	checkCodeParam(code, &p)

@@ -117,6 +117,11 @@ func (s *Server) createRoom(c echo.Context) error {
 	f.CustomCards = c.FormValue("custom_cards")
 	f.MaxPlayers = strings.TrimSpace(c.FormValue("max_players"))
 	f.Options = optionsForm(c)
+	created, refused := s.admitRoomCreation(c)
+	if status, detail, ok := refusalDetail(refused); ok {
+		d.Error = detail
+		return render(c, status, views.Home(d))
+	}
 
 	settings := game.GameSettings{Options: f.Options}
 	if f.Timer {
@@ -131,6 +136,7 @@ func (s *Server) createRoom(c echo.Context) error {
 		room, err = s.createFromForm(f, settings)
 	}
 	if err == nil {
+		created(room)
 		err = room.Join(game.Player{ID: seatID(browserIdentity(c), room.Code()), Username: f.YourName})
 	}
 	if err != nil {
@@ -220,6 +226,11 @@ func (s *Server) joinRoom(c echo.Context) error {
 		return noSuchRoom(c, code)
 	}
 	name := strings.TrimSpace(c.FormValue("your_name"))
+	if status, detail, ok := refusalDetail(s.admitJoin(c)); ok {
+		d := joinData(c, room)
+		d.Name, d.Error = name, detail
+		return render(c, status, views.Join(d))
+	}
 	err := checkUsername(name)
 	if err == nil {
 		err = room.Join(game.Player{ID: seatID(browserIdentity(c), code), Username: name})

@@ -25,6 +25,7 @@ type Config struct {
 	BodyLimit   int64    // largest request body, in bytes
 	FormLimit   int64    // largest body of a page's form, in bytes (0: DefaultFormLimit)
 	WS          WSConfig
+	Limits      Limits // per-client limits and the trusted proxies
 	Log         *slog.Logger
 	Version     string // the build's, shown by pokerd_build_info
 }
@@ -45,6 +46,9 @@ type Server struct {
 	metrics          *metrics
 	faults           *faults     // recovered panics and limit refusals, counted and logged
 	draining         atomic.Bool // shutdown has begun: /readyz answers 503
+
+	limits      *clientLimits // what one client may open and hold
+	testWSFault wsFaultHook   // tests only: called in a socket's goroutines, to make them panic
 }
 
 // New builds the routes and middleware.
@@ -62,6 +66,7 @@ func New(cfg Config) *Server {
 		log:       cfg.Log,
 		docs:      newAPIDocs(),
 	}
+	s.limits = newClientLimits(cfg.Limits)
 	s.wsOriginPatterns = s.cors.wsOriginPatterns()
 	s.metrics = newMetrics(cfg.Version, cfg.Rooms, s.sockets.count)
 	s.faults = newFaults(cfg.Log, s.metrics.registry)

@@ -216,6 +216,11 @@ func (rs *roomStreams) closeAll(ctx context.Context) {
 // roomEvents is GET /room/{code}/events: the room's stream, for a seated browser. While
 // it is open, the browser's player counts as connected.
 func (s *Server) roomEvents(c echo.Context) error {
+	release, refused := s.admitStream(c)
+	if refused != nil {
+		return refused
+	}
+	defer release()
 	code := c.Param("code")
 	room, ok := s.lookupRoom(code)
 	if !ok {

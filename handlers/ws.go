@@ -21,7 +21,14 @@ type WSConfig struct {
 	WriteTimeout time.Duration // longest a single write may take
 	PingInterval time.Duration // how often a silent peer is asked for a pong
 	MessageRate  float64       // client messages per second a connection may send (burst: 2×)
+	// FloodLimit is how many messages over MessageRate a connection may send within
+	// floodWindow before it is closed with 1008; 0 only ignores them.
+	FloodLimit int
 }
+
+// floodWindow is the time over which messages beyond the rate are counted: a client
+// that goes on sending far over the rate is not a clumsy one.
+const floodWindow = 10 * time.Second
 
 // DefaultWSConfig is what pokerd uses unless told otherwise.
 var DefaultWSConfig = WSConfig{
@@ -30,6 +37,7 @@ var DefaultWSConfig = WSConfig{
 	WriteTimeout: 10 * time.Second,
 	PingInterval: 20 * time.Second,
 	MessageRate:  20,
+	FloodLimit:   100,
 }
 
 // Close codes and reasons the existing frontend acts on.
@@ -123,6 +131,13 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		return &apiError{status: 503, detail: "The server is shutting down"}
 	}
 	defer s.sockets.end()
+	// Refused before the upgrade, which is what costs: a descriptor for as long as the
+	// socket lives, and a CONNECTED to every socket of the room.
+	release, err := s.admitConnection(c, code, playerID)
+	if err != nil {
+		return err
+	}
+	defer release()
 
 	conn, err := websocket.Accept(c.Response(), c.Request(), &websocket.AcceptOptions{
 		OriginPatterns:     s.wsOriginPatterns,
@@ -145,6 +160,7 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		return nil
 	}
 	sess := newWSSession(conn, s.ws, s.log.With("code", code, "player", playerID), room, playerID, s.metrics)
+	sess.faults, sess.testFault = s.faults, s.testWSFault
 	defer sess.cancel()
 	go sess.writeLoop()
 	if err := room.Connect(playerID, sess); err != nil {
@@ -161,6 +177,7 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 	// pings and the closing of a failed session start a goroutine only while they work.
 	sess.startPinging()
 	sess.readLoop(room, playerID)
+	// Also after a panic in the reader (recovered in readLoop): the room lets go.
 	room.Disconnect(playerID, sess) // a no-op when the failure was handled already
 	sess.finish()
 	conn.Close(websocket.StatusNormalClosure, "")
@@ -174,8 +191,10 @@ type wsSession struct {
 	cfg        WSConfig
 	log        *slog.Logger
 	room       *game.Room
-	code       string    // the room's
-	playerID   uuid.UUID // the player this connection belongs to
+	faults     *faults
+	testFault  wsFaultHook // tests only: makes the session's goroutines panic
+	code       string      // the room's
+	playerID   uuid.UUID   // the player this connection belongs to
 	outbox     chan queuedEvent
 	metrics    *metrics
 	ctx        context.Context // bounds every read, write and ping; ends with the handler
@@ -268,6 +287,7 @@ func (s *wsSession) finish() {
 
 func (s *wsSession) writeLoop() {
 	defer close(s.writerDone)
+	defer s.recoverPanic("writer")
 	for {
 		select {
 		case <-s.done:
@@ -282,6 +302,7 @@ func (s *wsSession) writeLoop() {
 				s.fail(closeNoPlayer, removedReason(s.playerID, s.code))
 				return
 			}
+			s.injectFault("writer")
 			frames := wsFrames(ev)
 			for _, frame := range frames {
 				if err := s.write(frame); err != nil {
@@ -322,11 +343,13 @@ func (s *wsSession) startPinging() {
 }
 
 func (s *wsSession) ping() {
+	defer s.recoverPanic("pinger") // runs after the unlock below
 	s.pingMu.Lock()
 	defer s.pingMu.Unlock()
 	if s.isDone() {
 		return
 	}
+	s.injectFault("pinger")
 	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.PingInterval)
 	err := s.conn.Ping(ctx)
 	cancel()
@@ -351,9 +374,12 @@ func (s *wsSession) isDone() bool {
 }
 
 // readLoop turns client frames into room commands until the connection ends. Frames
-// that are not valid messages, and messages over the rate limit, are ignored.
+// that are not valid messages, and messages over the rate limit, are ignored; a client
+// that goes on sending over the rate (a flood) is disconnected.
 func (s *wsSession) readLoop(room *game.Room, playerID uuid.UUID) {
+	defer s.recoverPanic("reader")
 	limiter := rate.NewLimiter(rate.Limit(s.cfg.MessageRate), max(1, int(2*s.cfg.MessageRate)))
+	flood := newFloodMeter(s.cfg.FloodLimit)
 	for {
 		typ, data, err := s.conn.Read(s.ctx)
 		if err != nil {
@@ -362,15 +388,22 @@ func (s *wsSession) readLoop(room *game.Room, playerID uuid.UUID) {
 			}
 			return
 		}
+		// Every frame counts towards the rate, binary and malformed ones too.
+		if s.cfg.MessageRate > 0 && !limiter.Allow() {
+			s.metrics.wsLimited.Inc()
+			if flood.over() {
+				s.faults.refused(limitMessageFlood, "code", s.code, "player", s.playerID)
+				s.fail(websocket.StatusPolicyViolation, "too many messages: over the rate limit for too long")
+				return
+			}
+			s.log.Debug("websocket message over the rate limit ignored")
+			continue
+		}
 		if typ != websocket.MessageText {
 			s.metrics.wsInvalid.Inc()
 			continue
 		}
-		if s.cfg.MessageRate > 0 && !limiter.Allow() {
-			s.metrics.wsLimited.Inc()
-			s.log.Debug("websocket message over the rate limit ignored")
-			continue
-		}
+		s.injectFault("reader")
 		msg, err := decodeClientMessage(data)
 		if err != nil {
 			s.metrics.wsInvalid.Inc()

@@ -52,7 +52,9 @@ func TestDecks(t *testing.T) {
 var codeShape = regexp.MustCompile(`^[a-z0-9]{4}$`)
 
 func TestCreateGame(t *testing.T) {
-	s := startServer(t, nil)
+	// Its subtests open some 60 rooms from one client in a moment, which the per-client
+	// limits would refuse: they are tested in attack_limits_test.go.
+	s := startServer(t, nil, "--rooms-per-minute", "0", "--unused-rooms-per-address", "0")
 
 	t.Run("a game without timer echoes its fields in order with a new code", func(t *testing.T) {
 		res := s.post(t, "/api/game", `{"name":"Sprint <42> & co","deck_id":1,"game_settings":{},"extra":true}`)

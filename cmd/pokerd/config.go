@@ -31,6 +31,8 @@ type config struct {
 	seatRelease     time.Duration
 	revealGrace     time.Duration
 	maxRecordRounds int
+	limits          handlers.Limits
+	trustedProxies  string
 	shutdownTimeout time.Duration
 	shutdownDelay   time.Duration
 	pprofAddr       string
@@ -45,7 +47,7 @@ type setting struct {
 }
 
 func parseConfig(args []string, getenv func(string) string, output io.Writer) (config, error) {
-	cfg := config{ws: handlers.DefaultWSConfig}
+	cfg := config{ws: handlers.DefaultWSConfig, limits: handlers.DefaultLimits}
 	fs := flag.NewFlagSet("pokerd", flag.ContinueOnError)
 	fs.SetOutput(output)
 	var settings []setting
@@ -92,6 +94,26 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	bind("reveal-grace", "PP_REVEAL_GRACE")
 	fs.IntVar(&cfg.maxRecordRounds, "max-record-rounds", game.MaxRecordRoundsDefault, "most rounds a game's session record keeps, the oldest dropped first; 0 keeps them all (env PP_MAX_RECORD_ROUNDS)")
 	bind("max-record-rounds", "PP_MAX_RECORD_ROUNDS")
+	// Per-client limits: what one address, one player or one socket may cost the server.
+	fs.StringVar(&cfg.trustedProxies, "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client; empty: the client is always the connection's peer (env PP_TRUSTED_PROXIES)")
+	bind("trusted-proxies", "PP_TRUSTED_PROXIES")
+	fs.IntVar(&cfg.limits.RoomsPerMinute, "rooms-per-minute", cfg.limits.RoomsPerMinute, "games one address may create a minute, in a burst of as many; more answer 429; 0 for no limit (env PP_ROOMS_PER_MINUTE)")
+	bind("rooms-per-minute", "PP_ROOMS_PER_MINUTE")
+	fs.IntVar(&cfg.limits.UnusedRoomsPerAddress, "unused-rooms-per-address", cfg.limits.UnusedRoomsPerAddress, "games one address may hold that nobody has connected to yet; keep it far below --max-rooms; more answer 429; 0 for no limit (env PP_UNUSED_ROOMS_PER_ADDRESS)")
+	bind("unused-rooms-per-address", "PP_UNUSED_ROOMS_PER_ADDRESS")
+	fs.IntVar(&cfg.limits.JoinsPerMinute, "joins-per-minute", cfg.limits.JoinsPerMinute, "joins from one address a minute, in a burst of as many; more answer 429; 0 for no limit (env PP_JOINS_PER_MINUTE)")
+	bind("joins-per-minute", "PP_JOINS_PER_MINUTE")
+	fs.IntVar(&cfg.limits.ConnectionsPerPlayer, "connections-per-player", cfg.limits.ConnectionsPerPlayer, "WebSockets and event streams open at once for one player (tabs); more answer 429; 0 for no limit (env PP_CONNECTIONS_PER_PLAYER)")
+	bind("connections-per-player", "PP_CONNECTIONS_PER_PLAYER")
+	fs.IntVar(&cfg.limits.ConnectionsPerAddress, "connections-per-address", cfg.limits.ConnectionsPerAddress, "WebSockets and event streams open at once from one address; more answer 429; 0 for no limit (env PP_CONNECTIONS_PER_ADDRESS)")
+	bind("connections-per-address", "PP_CONNECTIONS_PER_ADDRESS")
+	fs.IntVar(&cfg.limits.MaxConnections, "max-connections", 0, "WebSockets and event streams open at once in all; more answer 503; 0: derived from the open-files limit, keeping an eighth of it for everything else (env PP_MAX_CONNECTIONS)")
+	bind("max-connections", "PP_MAX_CONNECTIONS")
+	fs.IntVar(&cfg.limits.TrackedClients, "tracked-clients", cfg.limits.TrackedClients, "clients the per-client limits remember at most; beyond it idle ones are forgotten first (env PP_TRACKED_CLIENTS)")
+	bind("tracked-clients", "PP_TRACKED_CLIENTS")
+	fs.IntVar(&cfg.ws.FloodLimit, "ws-flood-limit", cfg.ws.FloodLimit, "WebSocket messages over --ws-message-rate that one socket may send within 10 s before it is closed with 1008; 0 only ignores them (env PP_WS_FLOOD_LIMIT)")
+	bind("ws-flood-limit", "PP_WS_FLOOD_LIMIT")
+
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "longest a graceful shutdown waits for connections (env PP_SHUTDOWN_TIMEOUT)")
 	bind("shutdown-timeout", "PP_SHUTDOWN_TIMEOUT")
 	fs.DurationVar(&cfg.shutdownDelay, "shutdown-delay", 0, "on a stop signal, how long /readyz answers 503 while everything still works, before connections close: give it the load balancer's probe interval or more (env PP_SHUTDOWN_DELAY)")
@@ -121,7 +143,11 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 			return cfg, fmt.Errorf("%s=%q: %w", s.env, v, err)
 		}
 	}
-	return cfg, cfg.check()
+	if err := cfg.check(); err != nil {
+		return cfg, err
+	}
+	cfg.limits.TrustedProxies, _ = handlers.ParseTrustedProxies(cfg.trustedProxies) // checked
+	return cfg, nil
 }
 
 func (c config) check() error {
@@ -149,8 +175,19 @@ func (c config) check() error {
 		return fmt.Errorf("--ws-write-timeout must be positive")
 	case c.ws.PingInterval < 0 || c.ws.MessageRate < 0:
 		return fmt.Errorf("--ws-ping-interval and --ws-message-rate must not be negative")
+	case c.limits.RoomsPerMinute < 0 || c.limits.UnusedRoomsPerAddress < 0 || c.limits.JoinsPerMinute < 0:
+		return fmt.Errorf("--rooms-per-minute, --unused-rooms-per-address and --joins-per-minute must not be negative")
+	case c.limits.ConnectionsPerPlayer < 0 || c.limits.ConnectionsPerAddress < 0 || c.limits.MaxConnections < 0:
+		return fmt.Errorf("--connections-per-player, --connections-per-address and --max-connections must not be negative")
+	case c.limits.TrackedClients < 1:
+		return fmt.Errorf("--tracked-clients must be at least 1")
+	case c.ws.FloodLimit < 0:
+		return fmt.Errorf("--ws-flood-limit must not be negative")
 	case c.logFormat != "text" && c.logFormat != "json":
 		return fmt.Errorf("--log-format must be text or json")
+	}
+	if _, err := handlers.ParseTrustedProxies(c.trustedProxies); err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	return nil
 }

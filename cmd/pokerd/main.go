@@ -71,10 +71,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		MaxRecordRounds:    cfg.maxRecordRounds,
 		OnPanic:            func(v any, stack []byte) { server.RoomPanicked(v, stack) },
 	})
+	limits := cfg.limits
+	openFiles, err := raiseOpenFilesLimit()
+	if err != nil {
+		log.Warn("could not raise the open-files limit", "err", err)
+	}
+	if limits.MaxConnections == 0 {
+		limits.MaxConnections = connectionCap(openFiles)
+	}
+	log.Info("connection limits", "open_files_limit", openFiles, "max_connections", limits.MaxConnections,
+		"connections_per_address", limits.ConnectionsPerAddress, "connections_per_player", limits.ConnectionsPerPlayer,
+		"trusted_proxies", cfg.trustedProxies)
+	if cfg.maxRooms > 0 && (limits.UnusedRoomsPerAddress == 0 || limits.UnusedRoomsPerAddress >= cfg.maxRooms) {
+		log.Warn("one address can fill the server's room cap: keep --unused-rooms-per-address far below --max-rooms",
+			"unused_rooms_per_address", limits.UnusedRoomsPerAddress, "max_rooms", cfg.maxRooms)
+	}
 	origins := slices.Concat(handlers.DefaultCORSOrigins, handlers.ParseOrigins(cfg.corsURLs))
 	server = handlers.New(handlers.Config{
 		Rooms: rooms, Decks: decks, CORSOrigins: origins,
-		BodyLimit: cfg.maxBody, FormLimit: cfg.maxFormBody, WS: cfg.ws, Log: log, Version: version,
+		BodyLimit: cfg.maxBody, FormLimit: cfg.maxFormBody, WS: cfg.ws, Limits: limits, Log: log, Version: version,
 	})
 
 	listener, err := net.Listen("tcp", cfg.addr)
@@ -94,7 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ReadTimeout:       cfg.readTimeout,  // lifted for WebSockets and event streams
 		WriteTimeout:      cfg.writeTimeout, // likewise: they set a deadline per write
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+		ErrorLog:          serverErrorLog(log),
 	}
 	log.Info("pokerd listening", "version", version, "addr", listener.Addr().String(),
 		"decks", len(decks.Decks()), "cors_origins", origins, "empty_room_grace", cfg.emptyRoomGrace.String(), "unused_room_ttl", cfg.unusedRoomTTL.String(),

@@ -68,6 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	server := handlers.New(handlers.Config{
 		Rooms: rooms, Decks: decks, CORSOrigins: origins,
 		BodyLimit: cfg.maxBody, WS: cfg.ws, Log: log, Version: version,
+		SSEOutbox: cfg.sseOutbox,
 	})
 
 	listener, err := net.Listen("tcp", cfg.addr)

@@ -537,9 +537,10 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 		}
 		checkVotes(t, got, want)
 		for _, tab := range tb.browsers() {
-			tab.waitFor(t, fmt.Sprintf("round %d in the record", n), jsAll(
+			tab.waitFor(t, fmt.Sprintf("round %d in the record, on top", n), jsAll(
 				jsCount("[data-testid=record] [data-testid=record-round]")+fmt.Sprintf(" === %d", n),
-				jsPresent(fmt.Sprintf(`[data-testid=record] [data-testid=record-round][data-round="%d"]`, n))))
+				jsPresent(fmt.Sprintf(`[data-testid=record] [data-testid=record-round][data-round="%d"]`, n)),
+				jsRecordRounds+" === "+jsString(newestFirstRounds(n))))
 		}
 	}
 
@@ -563,6 +564,13 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 	})
 
 	scenarioStep(t, "round 3, everyone on 13", func(t *testing.T) { playRound(t, 3, "") })
+
+	scenarioStep(t, "a round the record no longer keeps leaves the page", func(t *testing.T) {
+		// What the stream sends when the oldest round falls out of a capped record (the
+		// views tests pin that markup); swapped the way the stream's messages are.
+		tabEval[bool](t, tb.ann, `(htmx.swap("#live-sink", `+jsString(`<template><tr id="record-round-1" hx-swap-oob="delete"></tr></template>`)+`, {swapStyle: "innerHTML"}), true)`)
+		tb.ann.waitFor(t, "round 1 gone, 3 and 2 kept", jsRecordRounds+` === "3,2"`)
+	})
 
 	var csvURL string
 	scenarioStep(t, "only the facilitator may download the record", func(t *testing.T) {
@@ -899,4 +907,16 @@ func TestBrowserKeysQRAndRemoval(t *testing.T) {
 		}
 		tb.ann.waitFor(t, "Carol gone from the list", jsCount(playerSel(tb.carolID))+" === 0")
 	})
+}
+
+// jsRecordRounds is the record's rounds as the page lists them, e.g. "3,2,1".
+const jsRecordRounds = `Array.from(document.querySelectorAll("[data-testid=record] [data-testid=record-round]"), r => r.dataset.round).join(",")`
+
+// newestFirstRounds is "n,…,2,1".
+func newestFirstRounds(n int) string {
+	var rounds []string
+	for i := n; i >= 1; i-- {
+		rounds = append(rounds, strconv.Itoa(i))
+	}
+	return strings.Join(rounds, ",")
 }

@@ -198,7 +198,9 @@ func TestAttackEventStreamsOpenedAndClosedAtOnce(t *testing.T) {
 		t.Fatalf("only %d of %d streams opened", opened.Load(), cycles.Load())
 	}
 
-	// The room's stream still works: a browser gets the room and then each change.
+	// Every stream of the churn ends, and the room's stream still works: a browser gets
+	// the room and then each change.
+	s.waitForMetrics(t, map[string]float64{`pokerd_sse_streams_open`: 0})
 	events := host.feedEvents(code)
 	if _, ok := events.waitFor(5*time.Second, func(d string) bool { return strings.Contains(d, `id="players"`) }); !ok {
 		t.Fatal("after the churn a browser got no state")

@@ -32,7 +32,8 @@ type metrics struct {
 
 	sseStreams   prometheus.Gauge   // browsers reading a room's event stream
 	ssePublished prometheus.Counter // events published to rooms' streams
-	sseDropped   prometheus.Counter // streams ended because a write failed or timed out
+	sseDropSlow  prometheus.Counter // streams dropped because their buffer was full
+	sseDropWrite prometheus.Counter // streams dropped because a write failed or timed out
 }
 
 // clientMessageTypes are the labels that pokerd_websocket_messages_received_total
@@ -106,14 +107,16 @@ func newMetrics(version string, rooms *game.Registry, openSockets func() int) *m
 	f(m.sseStreams)
 	m.ssePublished = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "pokerd_sse_events_published_total",
-		Help: "Events published to rooms' browser streams (each reaches every browser of its room); keepalives not counted.",
+		Help: "Messages rendered for rooms' browser streams, each handed to every browser of its room that needs it (changes to those that show the room, the whole state to those that just came); keepalives not counted.",
 	})
 	f(m.ssePublished)
-	m.sseDropped = prometheus.NewCounter(prometheus.CounterOpts{
+	sseDropped := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "pokerd_sse_streams_dropped_total",
-		Help: "Browser event streams ended because a write failed or took too long.",
-	})
-	f(m.sseDropped)
+		Help: "Browser event streams the server ended on a client's failure, by reason: slow_client (its buffer filled up), write_failed (a write failed or took longer than the write timeout).",
+	}, []string{"reason"})
+	f(sseDropped)
+	m.sseDropSlow = sseDropped.WithLabelValues("slow_client")
+	m.sseDropWrite = sseDropped.WithLabelValues("write_failed")
 	return m
 }
 

@@ -28,6 +28,9 @@ type Config struct {
 	Limits      Limits // per-client limits and the trusted proxies
 	Log         *slog.Logger
 	Version     string // the build's, shown by pokerd_build_info
+	// SSEOutbox is how many messages may wait for one browser's event stream before it
+	// is dropped as too slow (DefaultSSEOutbox when 0).
+	SSEOutbox int
 }
 
 // Server is pokerd's HTTP handler.
@@ -70,7 +73,10 @@ func New(cfg Config) *Server {
 	s.wsOriginPatterns = s.cors.wsOriginPatterns()
 	s.metrics = newMetrics(cfg.Version, cfg.Rooms, s.sockets.count)
 	s.faults = newFaults(cfg.Log, s.metrics.registry)
-	s.streams = newRoomStreams(cfg.Log, cfg.WS.WriteTimeout, s.metrics)
+	if cfg.SSEOutbox <= 0 {
+		cfg.SSEOutbox = DefaultSSEOutbox
+	}
+	s.streams = newRoomStreams(cfg.Log, cfg.WS.WriteTimeout, cfg.SSEOutbox, s.metrics, s.faults)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

@@ -1,13 +1,15 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/r3labs/sse/v2"
@@ -20,197 +22,145 @@ import (
 // browsers do not take a quiet room for a dead connection.
 const sseKeepalive = 25 * time.Second
 
-// roomStreams turns each room's events into HTML for its browsers: one renderer per
-// room draws the shared parts once per change and publishes them to the room's SSE
-// stream, whatever the number of browsers reading it.
+// DefaultSSEOutbox is how many messages may wait for one browser's event stream before
+// the browser is dropped as too slow.
+const DefaultSSEOutbox = 32
+
+// roomStreams is every browser event stream of the server. Each browser connection has
+// an r3labs/sse stream of its own, which the connection's handler creates before it
+// serves it and removes after: one owner for each stream's whole life, whatever order
+// the library reports subscriptions in. One renderer per room draws the room's shared
+// parts once per change and hands them to each of its connections without waiting, so
+// that a browser that stops reading fills only its own stream.
 type roomStreams struct {
 	sse          *sse.Server
 	log          *slog.Logger
 	writeTimeout time.Duration
 	metrics      *metrics
+	faults       *faults
+	// render draws one message of a room's stream: views.Live, which a test may replace.
+	render func(st *game.State, refreshHands, refreshPeople bool, record views.RecordChanges) templ.Component
+	lastID atomic.Uint64 // numbers the connections, for their stream ids
 
 	mu      sync.Mutex
-	byCode  map[string]*roomStream
+	rooms   map[string]*roomRenderer // by room code
+	conns   map[string]*streamConn   // by stream id
 	closing bool
+	serving sync.WaitGroup // connections between begin and finish
 }
 
-func newRoomStreams(log *slog.Logger, writeTimeout time.Duration, m *metrics) *roomStreams {
-	rs := &roomStreams{log: log, writeTimeout: writeTimeout, metrics: m, byCode: map[string]*roomStream{}}
+func newRoomStreams(log *slog.Logger, writeTimeout time.Duration, outbox int, m *metrics, f *faults) *roomStreams {
+	rs := &roomStreams{
+		log: log, writeTimeout: writeTimeout, metrics: m, faults: f, render: views.Live,
+		rooms: map[string]*roomRenderer{}, conns: map[string]*streamConn{},
+	}
 	server := sse.New()
-	server.AutoReplay = false // the default keeps every event for ever and replays it
-	server.AutoStream = false // streams exist only for open rooms
-	server.SplitData = true   // HTML spans lines
-	server.OnSubscribe = func(code string, _ *sse.Subscriber) { rs.subscribed(code, +1) }
-	server.OnUnsubscribe = func(code string, _ *sse.Subscriber) { rs.subscribed(code, -1) }
+	server.AutoReplay = false  // the default keeps every event for ever and replays it
+	server.AutoStream = false  // a stream exists only while its connection is served
+	server.SplitData = true    // HTML spans lines
+	server.BufferSize = outbox // messages waiting for one browser: see streamConn.send
+	server.OnSubscribe = rs.subscribed
 	rs.sse = server
 	return rs
 }
 
-// roomStream is one room's renderer, subscribed to the room like a WebSocket is.
-type roomStream struct {
-	code     string
-	room     *game.Room
-	streams  *roomStreams
-	dirty    chan struct{} // has room for one signal: changes are coalesced
-	resync   chan struct{} // a browser subscribed: its hand may be stale too
-	gone     chan struct{} // the room closed
-	goneOnce sync.Once
-	stopped  chan struct{} // the renderer has finished
-
-	mu      sync.Mutex
-	readers int           // subscribers attached to the SSE stream
-	idle    chan struct{} // closed and replaced as readers reach 0
-}
-
-// Deliver is called under the room's lock: it only marks the room as changed.
-func (r *roomStream) Deliver(ev *game.Event) {
-	if ev.Kind == game.RoomClosed {
-		r.goneOnce.Do(func() { close(r.gone) })
-		return
-	}
-	select {
-	case r.dirty <- struct{}{}:
-	default:
-	}
-}
-
-// open returns the room's stream, starting its renderer when it has none.
-func (rs *roomStreams) open(room *game.Room) (*roomStream, error) {
+// begin registers a browser's connection to a room's stream and creates the
+// connection's own stream; it starts the room's renderer when the room has none.
+// The stream id is chosen here, never by the client.
+func (rs *roomStreams) begin(room *game.Room, request context.Context, rc *http.ResponseController) (*streamConn, error) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	if rs.closing {
 		return nil, &apiError{status: http.StatusServiceUnavailable, detail: "The server is shutting down"}
 	}
-	if r, ok := rs.byCode[room.Code()]; ok {
-		return r, nil
-	}
-	r := &roomStream{
-		code: room.Code(), room: room, streams: rs,
-		dirty:   make(chan struct{}, 1),
-		resync:  make(chan struct{}, 1),
-		gone:    make(chan struct{}),
-		stopped: make(chan struct{}),
-		idle:    make(chan struct{}),
-	}
-	close(r.idle)
-	rs.sse.CreateStream(r.code)
-	unsubscribe, err := room.Subscribe(r)
-	if err != nil {
-		rs.sse.RemoveStream(r.code)
-		return nil, err
-	}
-	rs.byCode[r.code] = r
-	go r.run(unsubscribe)
-	return r, nil
-}
-
-func (rs *roomStreams) subscribed(code string, delta int) {
-	rs.mu.Lock()
-	r := rs.byCode[code]
-	rs.mu.Unlock()
+	r := rs.rooms[room.Code()]
 	if r == nil {
-		return
-	}
-	r.mu.Lock()
-	if r.readers == 0 && delta > 0 {
-		r.idle = make(chan struct{})
-	}
-	r.readers += delta
-	if r.readers == 0 {
-		close(r.idle)
-	}
-	r.mu.Unlock()
-	if delta > 0 {
-		select {
-		case r.resync <- struct{}{}:
-		default:
+		r = newRoomRenderer(rs, room)
+		unsubscribe, err := room.Subscribe(r)
+		if err != nil {
+			return nil, err
 		}
+		rs.rooms[r.code] = r
+		go r.run(unsubscribe)
 	}
+	ctx, cancel := context.WithCancel(request)
+	c := &streamConn{
+		id:       r.code + "/" + strconv.FormatUint(rs.lastID.Add(1), 10),
+		renderer: r, streams: rs, ctx: ctx, cancel: cancel, rc: rc,
+	}
+	// A renderer still in rooms has not ended: it ends only after leaving rooms.
+	if !r.join(c) {
+		cancel()
+		return nil, &apiError{status: http.StatusServiceUnavailable, detail: "The room's stream has ended"}
+	}
+	rs.conns[c.id] = c
+	rs.serving.Add(1)
+	rs.sse.CreateStream(c.id)
+	return c, nil
 }
 
-// run publishes the room's shared parts after each change until the room closes or
-// the server stops.
-func (r *roomStream) run(unsubscribe func()) {
-	defer close(r.stopped)
-	keepalive := time.NewTicker(sseKeepalive)
-	defer keepalive.Stop()
-	lastHandKey, lastPeopleKey := "", ""
-	var lastRecords []*game.RoundRecord
-	recordSent := false
-	for {
-		refreshHands, refreshPeople, resynced := false, false, false
-		select {
-		case <-r.gone:
-			unsubscribe()
-			r.end()
-			return
-		case <-keepalive.C:
-			r.streams.sse.Publish(r.code, &sse.Event{Comment: []byte("keepalive")})
-			continue
-		case <-r.resync:
-			refreshHands, refreshPeople, resynced = true, true, true
-		case <-r.dirty:
+// subscribed is told by r3labs/sse, in a goroutine of its own, that a connection's
+// reader is attached to its stream: the connection can now be sent the room's state.
+// A connection that has already left is no longer found, and nothing is sent.
+func (rs *roomStreams) subscribed(id string, _ *sse.Subscriber) {
+	defer func() {
+		if v := recover(); v != nil {
+			rs.faults.panicked(panicStream, v, "stream", id)
 		}
-		st := r.room.State()
-		key := views.HandKey(st)
-		refreshHands = refreshHands || (lastHandKey != "" && key != lastHandKey)
-		lastHandKey = key
-		people := views.PeopleKey(st)
-		refreshPeople = refreshPeople || (lastPeopleKey != "" && people != lastPeopleKey)
-		lastPeopleKey = people
-		// The record is sent when it changed, and whole to a browser that just came.
-		withRecord := resynced || !recordSent || !views.SameRecord(lastRecords, st.Records)
-		var buf bytes.Buffer
-		if err := views.Live(st, refreshHands, refreshPeople, withRecord).Render(context.Background(), &buf); err != nil {
-			r.streams.log.Error("rendering the room failed", "code", r.code, "err", err)
-			continue
-		}
-		lastRecords, recordSent = st.Records, true
-		r.streams.sse.Publish(r.code, &sse.Event{Event: []byte("update"), Data: buf.Bytes()})
-		r.streams.metrics.ssePublished.Inc()
-	}
-}
-
-// end lets the stream's readers go, then removes the stream. r3labs/sse leaks a
-// goroutine per reader still attached when a stream is removed, so the stream stays
-// until they have all left (or a bound passes).
-func (r *roomStream) end() {
-	rs := r.streams
-	r.mu.Lock()
-	idle := r.idle
-	r.mu.Unlock()
-	rs.sse.Publish(r.code, &sse.Event{}) // an empty event ends every reader's loop
-	select {
-	case <-idle: // counted down by OnUnsubscribe, which finds the stream by its code
-	case <-time.After(rs.writeTimeout):
-	}
+	}()
 	rs.mu.Lock()
-	if rs.byCode[r.code] == r {
-		delete(rs.byCode, r.code)
+	c := rs.conns[id]
+	rs.mu.Unlock()
+	if c != nil {
+		c.renderer.subscribed(c)
+	}
+}
+
+// forget drops a finished connection from the registry.
+func (rs *roomStreams) forget(c *streamConn) {
+	rs.mu.Lock()
+	delete(rs.conns, c.id)
+	rs.mu.Unlock()
+}
+
+// renderEnded drops a renderer whose room closed from the registry.
+func (rs *roomStreams) renderEnded(r *roomRenderer) {
+	rs.mu.Lock()
+	if rs.rooms[r.code] == r {
+		delete(rs.rooms, r.code)
 	}
 	rs.mu.Unlock()
-	rs.sse.RemoveStream(r.code)
 }
 
-// closeAll ends every stream, for shutdown, waiting until ctx ends at most.
+// closeAll ends every stream, for shutdown, waiting until ctx ends at most: each
+// renderer ends its connections, and each connection's handler removes its stream.
 func (rs *roomStreams) closeAll(ctx context.Context) {
 	rs.mu.Lock()
 	rs.closing = true
-	streams := make([]*roomStream, 0, len(rs.byCode))
-	for _, r := range rs.byCode {
-		streams = append(streams, r)
+	renderers := make([]*roomRenderer, 0, len(rs.rooms))
+	for _, r := range rs.rooms {
+		renderers = append(renderers, r)
 	}
 	rs.mu.Unlock()
-	for _, r := range streams {
-		r.goneOnce.Do(func() { close(r.gone) })
+	for _, r := range renderers {
+		r.stop()
 	}
-	for _, r := range streams {
+	for _, r := range renderers {
 		select {
 		case <-r.stopped:
 		case <-ctx.Done():
+			return
 		}
 	}
-	rs.sse.Close()
+	served := make(chan struct{})
+	go func() {
+		rs.serving.Wait()
+		close(served)
+	}()
+	select {
+	case <-served:
+	case <-ctx.Done():
+	}
 }
 
 // roomEvents is GET /room/{code}/events: the room's stream, for a seated browser. While
@@ -230,9 +180,26 @@ func (s *Server) roomEvents(c echo.Context) error {
 	if err != nil {
 		return &apiError{status: http.StatusForbidden, detail: "Join the room first"}
 	}
-	if _, err := s.streams.open(room); err != nil {
+	return s.serveStream(c, room, seat)
+}
+
+// serveStream serves a seated browser its own stream of the room until the browser
+// leaves, its stream is dropped, the player is removed, the room closes or the server
+// stops; then it removes the stream. A panic ends this stream alone.
+func (s *Server) serveStream(c echo.Context, room *game.Room, seat game.Seat) error {
+	conn, err := s.streams.begin(room, c.Request().Context(), http.NewResponseController(c.Response().Writer))
+	if err != nil {
 		return err
 	}
+	defer conn.finish()
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v) // the standard way to abort a response: net/http handles it
+			}
+			s.faults.panicked(panicStream, v, "code", room.Code())
+		}
+	}()
 	// The connection is its own subscriber to the room, so that a removal ends it and a
 	// later Disconnect cannot take away the presence of the same player seated again.
 	presence := &streamPresence{player: seat.Player.ID, removed: make(chan struct{})}
@@ -240,28 +207,19 @@ func (s *Server) roomEvents(c echo.Context) error {
 		return err
 	}
 	defer room.Disconnect(seat.Player.ID, presence)
+	go presence.endAfterRemoval(conn.ctx, conn.cancel)
 
-	// The stream id is the room's code, chosen here: never the client's ?stream=.
-	ctx, cancel := context.WithCancel(c.Request().Context())
-	defer cancel()
-	go presence.endAfterRemoval(ctx, cancel)
-	req := c.Request().WithContext(ctx)
+	req := c.Request().WithContext(conn.ctx)
 	q := req.URL.Query()
-	q.Set("stream", code)
+	q.Set("stream", conn.id)
 	req.URL.RawQuery = q.Encode()
 	req.Header.Del("Last-Event-ID") // no replay: the stream sends the current state
-	var dropped sync.Once
-	fail := func() {
-		dropped.Do(s.metrics.sseDropped.Inc)
-		cancel()
-	}
 	// Asks a reverse proxy (nginx, and others that honour it) to pass events on at once
 	// rather than buffer them.
 	c.Response().Header().Set("X-Accel-Buffering", "no")
-	w := &deadlineWriter{ResponseWriter: c.Response(), timeout: s.streams.writeTimeout, fail: fail}
 	s.metrics.sseStreams.Inc()
 	defer s.metrics.sseStreams.Dec()
-	s.streams.sse.ServeHTTP(w, req)
+	s.streams.sse.ServeHTTP(&deadlineWriter{ResponseWriter: c.Response(), conn: conn}, req)
 	return nil
 }
 
@@ -299,30 +257,3 @@ func (p *streamPresence) endAfterRemoval(ctx context.Context, end context.Cancel
 		end()
 	}
 }
-
-// deadlineWriter gives every write to a stream a deadline. A reader that stops
-// reading would otherwise block its whole stream in r3labs/sse; once a write fails,
-// the request is cancelled and the reader leaves the stream.
-type deadlineWriter struct {
-	http.ResponseWriter
-	timeout time.Duration
-	fail    context.CancelFunc
-}
-
-func (w *deadlineWriter) Write(p []byte) (int, error) {
-	rc := http.NewResponseController(w.ResponseWriter)
-	_ = rc.SetWriteDeadline(time.Now().Add(w.timeout))
-	n, err := w.ResponseWriter.Write(p)
-	if err != nil {
-		w.fail()
-	}
-	return n, err
-}
-
-func (w *deadlineWriter) Flush() {
-	if err := http.NewResponseController(w.ResponseWriter).Flush(); err != nil {
-		w.fail()
-	}
-}
-
-func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -3,7 +3,6 @@
 package views
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -157,11 +156,6 @@ func playerTestID(p game.Player) string { return "player-" + p.ID.String() }
 func HandKey(st *game.State) string {
 	return string(st.Round) + "|" + roundStart(st) + "|" + strconv.FormatUint(st.HandVersion, 10) + "|" + strconv.FormatBool(st.EveryoneVoted)
 }
-
-// SameRecord tells whether RecordPanel draws two states' records alike. It reads
-// nothing but the records, and a record is never changed once made (a later reveal or
-// an estimate replaces it), so comparing the pointers is exact.
-func SameRecord(a, b []*game.RoundRecord) bool { return slices.Equal(a, b) }
 
 // PeopleKey changes when the facilitator's list of players must be fetched again:
 // someone came, went, was removed or took the role.

@@ -124,13 +124,13 @@ func TestHandFollowsTheRoundAndTheViewer(t *testing.T) {
 
 func TestLiveAsksForHandsOnlyWhenTold(t *testing.T) {
 	st := fixedState(game.RoundVoting, 3)
-	if html := renderString(t, Live(st, false, false, true)); strings.Contains(html, "-sync") || strings.Count(html, `hx-swap-oob="true"`) != 4 {
+	if html := renderString(t, Live(st, false, false, WholeRecord)); strings.Contains(html, "-sync") || strings.Count(html, `hx-swap-oob="true"`) != 4 {
 		t.Errorf("got %s", html)
 	}
-	if html := renderString(t, Live(st, true, false, true)); !strings.Contains(html, `id="hand-sync" hx-swap-oob="true"`) || !strings.Contains(html, `hx-get="/room/ab12/hand"`) || strings.Contains(html, "people-sync") {
+	if html := renderString(t, Live(st, true, false, WholeRecord)); !strings.Contains(html, `id="hand-sync" hx-swap-oob="true"`) || !strings.Contains(html, `hx-get="/room/ab12/hand"`) || strings.Contains(html, "people-sync") {
 		t.Errorf("got %s", html)
 	}
-	if html := renderString(t, Live(st, false, true, true)); !strings.Contains(html, `id="people-sync" hx-swap-oob="true"`) || !strings.Contains(html, `hx-get="/room/ab12/people"`) || strings.Contains(html, "hand-sync") {
+	if html := renderString(t, Live(st, false, true, WholeRecord)); !strings.Contains(html, `id="people-sync" hx-swap-oob="true"`) || !strings.Contains(html, `hx-get="/room/ab12/people"`) || strings.Contains(html, "hand-sync") {
 		t.Errorf("got %s", html)
 	}
 }
@@ -161,7 +161,7 @@ func BenchmarkRenderLive50(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf.Reset()
-		if err := Live(st, true, true, true).Render(context.Background(), &buf); err != nil {
+		if err := Live(st, true, true, WholeRecord).Render(context.Background(), &buf); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -33,6 +33,7 @@ type config struct {
 	maxRecordRounds int
 	limits          handlers.Limits
 	trustedProxies  string
+	sseOutbox       int
 	shutdownTimeout time.Duration
 	shutdownDelay   time.Duration
 	pprofAddr       string
@@ -81,7 +82,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	bind("ws-read-limit", "PP_WS_READ_LIMIT")
 	fs.IntVar(&cfg.ws.OutboxSize, "ws-outbox", cfg.ws.OutboxSize, "messages queued for a WebSocket client before it is disconnected as too slow (env PP_WS_OUTBOX)")
 	bind("ws-outbox", "PP_WS_OUTBOX")
-	fs.DurationVar(&cfg.ws.WriteTimeout, "ws-write-timeout", cfg.ws.WriteTimeout, "longest one WebSocket write may take (env PP_WS_WRITE_TIMEOUT)")
+	fs.DurationVar(&cfg.ws.WriteTimeout, "ws-write-timeout", cfg.ws.WriteTimeout, "longest one WebSocket or browser event stream write may take; a client that takes longer is dropped (env PP_WS_WRITE_TIMEOUT)")
 	bind("ws-write-timeout", "PP_WS_WRITE_TIMEOUT")
 	fs.DurationVar(&cfg.ws.PingInterval, "ws-ping-interval", cfg.ws.PingInterval, "how often WebSocket peers are pinged; one that misses a pong is dropped; 0 disables (env PP_WS_PING_INTERVAL)")
 	bind("ws-ping-interval", "PP_WS_PING_INTERVAL")
@@ -114,6 +115,9 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	fs.IntVar(&cfg.ws.FloodLimit, "ws-flood-limit", cfg.ws.FloodLimit, "WebSocket messages over --ws-message-rate that one socket may send within 10 s before it is closed with 1008; 0 only ignores them (env PP_WS_FLOOD_LIMIT)")
 	bind("ws-flood-limit", "PP_WS_FLOOD_LIMIT")
 
+	// Browser event streams (SSE).
+	fs.IntVar(&cfg.sseOutbox, "sse-outbox", handlers.DefaultSSEOutbox, "messages queued for one browser's event stream before it is dropped as too slow; the browser reconnects and gets the current state (env PP_SSE_OUTBOX)")
+	bind("sse-outbox", "PP_SSE_OUTBOX")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "longest a graceful shutdown waits for connections (env PP_SHUTDOWN_TIMEOUT)")
 	bind("shutdown-timeout", "PP_SHUTDOWN_TIMEOUT")
 	fs.DurationVar(&cfg.shutdownDelay, "shutdown-delay", 0, "on a stop signal, how long /readyz answers 503 while everything still works, before connections close: give it the load balancer's probe interval or more (env PP_SHUTDOWN_DELAY)")
@@ -171,6 +175,9 @@ func (c config) check() error {
 	case c.ws.OutboxSize < 2:
 		// A new socket gets two messages at once (STATE, then its CONNECTED).
 		return fmt.Errorf("--ws-outbox must be at least 2")
+	case c.sseOutbox < 1:
+		// A browser that comes is sent the room's state at once.
+		return fmt.Errorf("--sse-outbox must be at least 1")
 	case c.ws.WriteTimeout <= 0:
 		return fmt.Errorf("--ws-write-timeout must be positive")
 	case c.ws.PingInterval < 0 || c.ws.MessageRate < 0:

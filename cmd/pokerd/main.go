@@ -90,6 +90,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	server = handlers.New(handlers.Config{
 		Rooms: rooms, Decks: decks, CORSOrigins: origins,
 		BodyLimit: cfg.maxBody, FormLimit: cfg.maxFormBody, WS: cfg.ws, Limits: limits, Log: log, Version: version,
+		SSEOutbox: cfg.sseOutbox,
 	})
 
 	listener, err := net.Listen("tcp", cfg.addr)

@@ -159,7 +159,8 @@ func TestMetricsCountWhatASessionDid(t *testing.T) {
 		`pokerd_websocket_clients_dropped_total{reason="slow_client"}`:                       0,
 		`pokerd_websocket_clients_dropped_total{reason="ping_timeout"}`:                      0,
 		`pokerd_websocket_clients_dropped_total{reason="write_failed"}`:                      0,
-		`pokerd_sse_streams_dropped_total`:                                                   0,
+		`pokerd_sse_streams_dropped_total{reason="slow_client"}`:                             0,
+		`pokerd_sse_streams_dropped_total{reason="write_failed"}`:                            0,
 		`pokerd_build_info{goversion="` + runtime.Version() + `",version="` + version + `"}`: 1,
 	})
 

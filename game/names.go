@@ -11,8 +11,9 @@ import (
 const MaxUsernameLength = MaxGameNameLength
 
 // CleanName is a game or player name as it is stored and shown: without the characters
-// that let a name pass for another or reorder the text around it, and trimmed. They are
-// stripped rather than refused, since they often come along unseen when a name is pasted.
+// that let a name pass for another or reorder the text around it. They are stripped
+// rather than refused, since they often come along unseen when a name is pasted. Spaces
+// are left as they are (the JSON API keeps names as sent; the pages trim them).
 // Stripped: control characters (a tab or a line break too), the bidi embeddings,
 // overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the direction marks
 // (U+200E, U+200F, U+061C), the zero-width characters (U+200B–U+200D, U+2060, U+FEFF);
@@ -20,7 +21,7 @@ const MaxUsernameLength = MaxGameNameLength
 // with it, so a name reads the same everywhere.
 func CleanName(name string) string {
 	if !needsCleaning(name) {
-		return strings.TrimSpace(name)
+		return name
 	}
 	var b strings.Builder
 	b.Grow(len(name))
@@ -29,7 +30,7 @@ func CleanName(name string) string {
 			b.WriteRune(r)
 		}
 	}
-	return strings.TrimSpace(b.String())
+	return b.String()
 }
 
 func needsCleaning(name string) bool {

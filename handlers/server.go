@@ -25,6 +25,11 @@ type Config struct {
 	WS          WSConfig
 	Log         *slog.Logger
 	Version     string // the build's, shown by pokerd_build_info
+	// Input: the base of the links people share (absolute http(s) URL; "" to use the
+	// request's Host when well formed) and the listen address, the fallback for a Host
+	// that is not.
+	PublicURL  string
+	ListenAddr string
 }
 
 // Server is pokerd's HTTP handler.
@@ -42,6 +47,7 @@ type Server struct {
 	metrics          *metrics
 	faults           *faults     // recovered panics and limit refusals, counted and logged
 	draining         atomic.Bool // shutdown has begun: /readyz answers 503
+	shareLinks       shareLinks
 }
 
 // New builds the routes and middleware.
@@ -58,6 +64,7 @@ func New(cfg Config) *Server {
 		log:   cfg.Log,
 		docs:  newAPIDocs(),
 	}
+	s.shareLinks = newShareLinks(cfg.PublicURL, cfg.ListenAddr)
 	s.wsOriginPatterns = s.cors.wsOriginPatterns()
 	s.metrics = newMetrics(cfg.Version, cfg.Rooms, s.sockets.count)
 	s.faults = newFaults(cfg.Log, s.metrics.registry)

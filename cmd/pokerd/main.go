@@ -64,16 +64,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		UnusedRoomTTL:      cfg.unusedRoomTTL,
 		FacilitatorTimeout: cfg.facilitatorAway,
 	})
-	origins := slices.Concat(handlers.DefaultCORSOrigins, handlers.ParseOrigins(cfg.corsURLs))
-	server := handlers.New(handlers.Config{
-		Rooms: rooms, Decks: decks, CORSOrigins: origins,
-		BodyLimit: cfg.maxBody, WS: cfg.ws, Log: log, Version: version,
-	})
-
+	// Listening first: the server's share links fall back to the address it listens on.
 	listener, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
+	origins := slices.Concat(handlers.DefaultCORSOrigins, handlers.ParseOrigins(cfg.corsURLs))
+	server := handlers.New(handlers.Config{
+		Rooms: rooms, Decks: decks, CORSOrigins: origins,
+		BodyLimit: cfg.maxBody, WS: cfg.ws, Log: log, Version: version,
+		PublicURL: cfg.publicURL, ListenAddr: listener.Addr().String(),
+	})
+
 	var profiler *pprofServer
 	if cfg.pprofAddr != "" {
 		if profiler, err = startPprof(cfg.pprofAddr, log); err != nil {

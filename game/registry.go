@@ -154,6 +154,10 @@ func (g *Registry) Room(code string) (*Room, error) {
 	room, ok := g.rooms[code]
 	g.mu.RUnlock()
 	if !ok {
+		if !ValidCode(code) {
+			// Not a code at all: the message does not echo what may be any length.
+			return nil, Errorf(ENotFound, "No existing game found with that code")
+		}
 		return nil, Errorf(ENotFound, "No existing game found with code '%s'", code)
 	}
 	return room, nil

@@ -251,7 +251,7 @@ func (s *Server) joinRoom(c echo.Context) error {
 
 // noSuchRoom answers a page for a room that does not exist (any more).
 func noSuchRoom(c echo.Context, code string) error {
-	return render(c, http.StatusNotFound, views.Join(views.JoinData{Page: page(c, "No such room"), Code: code}))
+	return render(c, http.StatusNotFound, views.Join(views.JoinData{Page: page(c, "No such room"), Code: truncateText(code, maxEchoedText)}))
 }
 
 // lookupRoom finds a room by a code taken from a URL.

@@ -13,7 +13,7 @@ import (
 func (s *Server) roomQR(c echo.Context) error {
 	code := c.Param("code")
 	if _, ok := s.lookupRoom(code); !ok {
-		return &apiError{status: http.StatusNotFound, detail: "No existing game found with code '" + code + "'"}
+		return &apiError{status: http.StatusNotFound, detail: "No existing game found with code '" + truncateText(code, maxEchoedText) + "'"}
 	}
 	svg, err := views.QRCodeSVG(s.shareURL(c, code))
 	if err != nil {

@@ -48,7 +48,15 @@ func (s *Server) shareURL(c echo.Context, code string) string {
 	if !wellFormedHost(host) {
 		host = l.fallback
 	}
-	return c.Scheme() + "://" + host + "/join/" + code
+	// Echo reads the scheme from X-Forwarded-Proto and its kin, which anyone can send.
+	scheme := strings.ToLower(c.Scheme())
+	if scheme != "http" && scheme != "https" {
+		scheme = "http"
+		if c.IsTLS() {
+			scheme = "https"
+		}
+	}
+	return scheme + "://" + host + "/join/" + code
 }
 
 // hostCharacters are those of DNS names (and of IPv4 addresses), with the underscore

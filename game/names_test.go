@@ -76,6 +76,12 @@ func TestLongTicketLinksAndCardsAreRefusedWithoutQuotingThem(t *testing.T) {
 	if _, err := NormalizeTicketURL("https://tracker.example/" + strings.Repeat("x", MaxTicketURLLength)); err == nil || len(err.Error()) > 100 {
 		t.Errorf("a long ticket link: %v", err)
 	}
+	// Found by fuzzing: escaping made 351 bytes of host into a link of 3104.
+	for _, grown := range []string{"http://" + strings.Repeat("\xc9", 350), "https://tracker.example/" + strings.Repeat("\u00e9", 1000)} {
+		if u, err := NormalizeTicketURL(grown); err == nil && len(u) > MaxTicketURLLength {
+			t.Errorf("a link of %d bytes was stored as %d", len(grown), len(u))
+		}
+	}
 	if _, err := NormalizeTicketURL("https://tracker.example/" + strings.Repeat("x", MaxTicketURLLength-100)); err != nil {
 		t.Errorf("a ticket link within the limit: %v", err)
 	}

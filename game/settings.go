@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // RoundTimerSettings sets the round timer, in whole minutes.
@@ -99,7 +100,7 @@ func NormalizeTicketURL(raw string) (string, error) {
 		return "", Errorf(EInvalid, "a ticket link has at most %d characters", MaxTicketURLLength)
 	}
 	bad := Errorf(EInvalid, "a ticket link must be an absolute http:// or https:// URL")
-	if strings.TrimSpace(raw) != raw || strings.ContainsAny(raw, " \t\r\n\x00\\") {
+	if strings.TrimSpace(raw) != raw || strings.ContainsAny(raw, " \t\r\n\x00\\") || !utf8.ValidString(raw) {
 		return "", bad
 	}
 	u, err := url.Parse(raw)
@@ -114,5 +115,11 @@ func NormalizeTicketURL(raw string) (string, error) {
 	if u.Path == "" && u.RawPath == "" {
 		u.Path = "/"
 	}
-	return u.String(), nil
+	// Escaping can make a link longer than what was typed (a byte becomes %XX): the
+	// stored form is what must fit.
+	out := u.String()
+	if len(out) > MaxTicketURLLength {
+		return "", Errorf(EInvalid, "a ticket link has at most %d characters", MaxTicketURLLength)
+	}
+	return out, nil
 }

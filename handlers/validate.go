@@ -216,14 +216,16 @@ func wholeNumber(v any, loc []any, p *problems) (int64, bool) {
 		return 0, false
 	}
 	// 3.0 and 3e2: a number with no fraction. ParseFloat's work does not grow with the
-	// exponent, and a float that large has no fraction but is out of range anyway.
+	// exponent, and a float that large has no fraction but is out of range anyway. Only
+	// decimal text is read so: ParseFloat would also take "inf", "NaN" and "0x1p4".
 	f, err := strconv.ParseFloat(text, 64)
 	switch {
-	case err != nil && !errors.Is(err, strconv.ErrRange), math.IsNaN(f):
+	case strings.Trim(text, "+-.0123456789eE") != "", err != nil && !errors.Is(err, strconv.ErrRange):
 		p.add("int_parsing", loc, "Input should be a valid integer, unable to parse string as an integer", v)
 	case math.IsInf(f, 0) || f >= math.MaxInt64 || f < math.MinInt64:
 		p.add("int_parsing_size", loc, tooLargeMessage, v)
 	case f != math.Trunc(f):
+
 		p.add("int_from_float", loc, "Input should be a valid integer, got a number with a fractional part", v)
 	default:
 		return int64(f), true

@@ -53,9 +53,17 @@ bench: build
 bench-load: build
 	scripts/bench-load.sh $(LOAD_ARGS)
 
-## fuzz: fuzz the WebSocket message decoder for a minute
+## fuzz: run every fuzzer of every package in turn, FUZZTIME each (default 60s); extra
+## flags in FUZZFLAGS (make fuzz FUZZTIME=10m FUZZFLAGS=-parallel=1)
+FUZZTIME  ?= 60s
+FUZZFLAGS ?=
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzDecodeClientMessage -fuzztime 60s ./handlers/
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for name in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$name ($$pkg) for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) $$pkg; \
+		done; \
+	done
 
 ## docker: build the container image (needs a Docker engine)
 docker:

@@ -31,15 +31,16 @@ var specialLabels = map[string]bool{
 func ParseCustomCards(text string) ([]Card, error) {
 	var items []string
 	for item := range strings.SplitSeq(text, customCardSeparator) {
-		if item = strings.TrimSpace(item); item != "" {
-			items = append(items, item)
+		if item = strings.TrimSpace(item); item == "" {
+			continue
 		}
+		if len(items) == MaxCustomCards {
+			return nil, Errorf(EInvalid, "a room has at most %d cards", MaxCustomCards)
+		}
+		items = append(items, item)
 	}
 	if len(items) < 2 {
 		return nil, Errorf(EInvalid, "type at least two cards, separated by commas")
-	}
-	if len(items) > MaxCustomCards {
-		return nil, Errorf(EInvalid, "a room has at most %d cards", MaxCustomCards)
 	}
 
 	type parsed struct {
@@ -53,6 +54,10 @@ func ParseCustomCards(text string) ([]Card, error) {
 	for i, item := range items {
 		label, valueText, explicit := strings.Cut(item, "=")
 		label = strings.TrimSpace(label)
+		// Checked before any message quotes the label.
+		if utf8.RuneCountInString(label) > MaxCardLabelLength {
+			return nil, Errorf(EInvalid, "a card's label has at most %d characters", MaxCardLabelLength)
+		}
 		p := parsed{label: label, explicit: explicit}
 		if explicit {
 			v, ok := parseCardNumber(strings.TrimSpace(valueText))

@@ -3,7 +3,6 @@ package game
 import (
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // RegistryConfig holds what a Registry needs. Zero caps mean no cap.
@@ -67,8 +66,9 @@ func NewRegistry(cfg RegistryConfig) *Registry {
 // number of codes, a clash this many times in a row means the generator is broken.
 const maxCodeAttempts = 100
 
-// Create opens a room with the given name, deck and settings.
+// Create opens a room with the given name (cleaned, see CleanName), deck and settings.
 func (g *Registry) Create(name string, deckID int, settings GameSettings) (*Room, error) {
+	name = CleanName(name)
 	if err := checkNewRoom(name, &settings); err != nil {
 		return nil, err
 	}
@@ -82,6 +82,7 @@ func (g *Registry) Create(name string, deckID int, settings GameSettings) (*Room
 // CreateWithCards opens a room that plays with its own cards instead of a configured
 // deck (see ParseCustomCards).
 func (g *Registry) CreateWithCards(name string, cards []Card, settings GameSettings) (*Room, error) {
+	name = CleanName(name)
 	if err := checkNewRoom(name, &settings); err != nil {
 		return nil, err
 	}
@@ -96,8 +97,8 @@ func (g *Registry) CreateWithCards(name string, cards []Card, settings GameSetti
 }
 
 func checkNewRoom(name string, settings *GameSettings) error {
-	if utf8.RuneCountInString(name) > MaxGameNameLength {
-		return Errorf(EInvalid, "a game name has at most %d characters", MaxGameNameLength)
+	if err := CheckGameName(name); err != nil {
+		return err
 	}
 	if err := settings.Check(); err != nil {
 		return err
@@ -170,6 +171,10 @@ func (g *Registry) Room(code string) (*Room, error) {
 	room, ok := g.rooms[code]
 	g.mu.RUnlock()
 	if !ok {
+		if !ValidCode(code) {
+			// Not a code at all: the message does not echo what may be any length.
+			return nil, Errorf(ENotFound, "No existing game found with that code")
+		}
 		return nil, Errorf(ENotFound, "No existing game found with code '%s'", code)
 	}
 	return room, nil

@@ -159,10 +159,15 @@ func (r *Room) goneError() error {
 	return Errorf(ENotFound, "No existing game found with code '%s'", r.Code())
 }
 
-// Join seats p. The first player ever to join becomes the facilitator for the life of the
-// room. Joining again with an id already seated changes nothing. A full room first lets
-// go of seats nobody uses (see seats.go) to make room.
+// Join seats p, with its name cleaned (see CleanName). The first player ever to join
+// becomes the facilitator for the life of the room. Joining again with an id already
+// seated changes nothing. A full room first lets go of seats nobody uses (see seats.go)
+// to make room.
 func (r *Room) Join(p Player) error {
+	p.Username = CleanName(p.Username)
+	if err := CheckUsername(p.Username); err != nil {
+		return err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.state.closed {

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // RoundTimerSettings sets the round timer, in whole minutes.
@@ -15,11 +16,17 @@ type RoundTimerSettings struct {
 // DefaultRoundTimer is what a room gets when it asks for a timer without saying more.
 var DefaultRoundTimer = RoundTimerSettings{Maximum: 5, Warning: 4}
 
+// MaxRoundTimerMinutes is the longest round timer: one day. Far below what would overflow
+// a time.Duration (and so reveal a round at once), far above any meeting.
+const MaxRoundTimerMinutes = 24 * 60
+
 // Check reports a broken timer rule with a user-safe message.
 func (s RoundTimerSettings) Check() error {
 	switch {
 	case s.Maximum < 2:
 		return Errorf(EInvalid, "the round timer's maximum must be at least 2 minutes")
+	case s.Maximum > MaxRoundTimerMinutes:
+		return Errorf(EInvalid, "the round timer's maximum is at most %d minutes (one day)", MaxRoundTimerMinutes)
 	case s.Warning < 1:
 		return Errorf(EInvalid, "the round timer's warning must be at least 1 minute")
 	case s.Warning >= s.Maximum:
@@ -81,12 +88,19 @@ const FacilitatorTimeoutDefault = 2 * time.Minute
 // MaxGameNameLength is the longest room name, in characters (not bytes).
 const MaxGameNameLength = 100
 
+// MaxTicketURLLength bounds a ticket link, in bytes: what browsers and trackers handle,
+// while every round of the session record carries its link to every browser.
+const MaxTicketURLLength = 2048
+
 // NormalizeTicketURL checks that raw is an absolute http(s) URL with a host and returns it
 // the way a browser would write it (scheme and host lower-cased, an empty path as "/").
 // Only such links are ever stored, so no front end can be made to render a javascript: link.
 func NormalizeTicketURL(raw string) (string, error) {
+	if len(raw) > MaxTicketURLLength {
+		return "", Errorf(EInvalid, "a ticket link has at most %d characters", MaxTicketURLLength)
+	}
 	bad := Errorf(EInvalid, "a ticket link must be an absolute http:// or https:// URL")
-	if strings.TrimSpace(raw) != raw || strings.ContainsAny(raw, " \t\r\n\x00\\") {
+	if strings.TrimSpace(raw) != raw || strings.ContainsAny(raw, " \t\r\n\x00\\") || !utf8.ValidString(raw) {
 		return "", bad
 	}
 	u, err := url.Parse(raw)
@@ -101,5 +115,11 @@ func NormalizeTicketURL(raw string) (string, error) {
 	if u.Path == "" && u.RawPath == "" {
 		u.Path = "/"
 	}
-	return u.String(), nil
+	// Escaping can make a link longer than what was typed (a byte becomes %XX): the
+	// stored form is what must fit.
+	out := u.String()
+	if len(out) > MaxTicketURLLength {
+		return "", Errorf(EInvalid, "a ticket link has at most %d characters", MaxTicketURLLength)
+	}
+	return out, nil
 }

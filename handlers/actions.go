@@ -68,7 +68,11 @@ func (s *Server) actOn(c echo.Context, answer part, command func(room *game.Room
 // vote is POST /room/{code}/vote with value=<card value>.
 func (s *Server) vote(c echo.Context) error {
 	return s.act(c, func(room *game.Room, me uuid.UUID) error {
-		v, err := strconv.ParseFloat(c.FormValue("value"), 64)
+		text := c.FormValue("value")
+		if len(text) > maxNumberText {
+			return game.Errorf(game.EInvalid, "Pick one of the cards")
+		}
+		v, err := strconv.ParseFloat(text, 64)
 		if err != nil {
 			return game.Errorf(game.EInvalid, "Pick one of the cards")
 		}

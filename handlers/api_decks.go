@@ -1,8 +1,10 @@
 package handlers
 
 import (
-	"math/big"
+	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -17,29 +19,43 @@ func (s *Server) getDeck(c echo.Context) error {
 	var p problems
 	raw := c.Param("id")
 	loc := []any{"path", "id"}
-	id, ok := new(big.Int).SetString(raw, 10)
+	id, err := parsePathInt(raw)
 	switch {
-	case !ok:
+	case errors.Is(err, strconv.ErrRange):
+		p.add("int_parsing_size", loc, tooLargeMessage, raw)
+	case err != nil:
 		p.add("int_parsing", loc, "Input should be a valid integer, unable to parse string as an integer", raw)
-	case id.Sign() < 1:
+	case id < 1:
 		p.add("greater_than", loc, "Input should be greater than 0", raw)
 	}
 	if err := p.err(); err != nil {
 		return err
 	}
-	if !id.IsInt64() || fitInt(id) != int(id.Int64()) {
-		return noSuchDeck(id.String())
+	if int64(int(id)) != id {
+		return noSuchDeck(id) // only where int has 32 bits
 	}
 	// The registry finds rooms' own decks too: the Vue frontend asks for the deck of
 	// every game it shows.
-	deck, err := s.rooms.Deck(int(id.Int64()))
+	deck, err := s.rooms.Deck(int(id))
 	if err != nil {
 		return err
 	}
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendDeck(nil, deck))
 }
 
+// parsePathInt reads a whole number from a path as pydantic does (digits, with a sign),
+// refusing text too long for any id before reading it: strconv.ErrRange then.
+func parsePathInt(raw string) (int64, error) {
+	if len(raw) > maxNumberText {
+		if strings.Trim(raw, "+-0123456789") == "" {
+			return 0, strconv.ErrRange
+		}
+		return 0, strconv.ErrSyntax
+	}
+	return strconv.ParseInt(raw, 10, 64)
+}
+
 // noSuchDeck answers an id too large to be any deck's, in the domain's words.
-func noSuchDeck(id string) error {
-	return &apiError{status: http.StatusNotFound, detail: "No deck exists with ID " + id}
+func noSuchDeck(id int64) error {
+	return &apiError{status: http.StatusNotFound, detail: "No deck exists with ID " + strconv.FormatInt(id, 10)}
 }

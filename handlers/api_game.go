@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"math/big"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -26,11 +25,11 @@ func (s *Server) createGame(c echo.Context) error {
 		return p.err()
 	}
 	loc := []any{"body"}
-	name, _ := body.requiredString("name", game.MaxGameNameLength, loc, &p)
+	name, _ := body.requiredName("name", game.MaxGameNameLength, loc, &p)
 	cards, hasCards := readCustomCards(body, &p)
-	var deckID *big.Int
+	var deckID int64
 	if hasCards {
-		deckID, _ = body.optionalInt("deck_id", loc, &p)
+		deckID, _, _ = body.optionalInt("deck_id", loc, &p)
 	} else {
 		deckID, _ = body.requiredInt("deck_id", loc, &p)
 	}
@@ -42,10 +41,10 @@ func (s *Server) createGame(c echo.Context) error {
 	switch {
 	case hasCards:
 		room, err = s.rooms.CreateWithCards(name, cards, settings)
-	case !deckID.IsInt64() || fitInt(deckID) != int(deckID.Int64()):
-		return noSuchDeck(deckID.String())
+	case int64(int(deckID)) != deckID:
+		return noSuchDeck(deckID) // only where int has 32 bits
 	default:
-		room, err = s.rooms.Create(name, int(deckID.Int64()), settings)
+		room, err = s.rooms.Create(name, int(deckID), settings)
 	}
 	if err != nil {
 		return err
@@ -97,8 +96,8 @@ func readRoundTimer(gs jsonObject, loc []any, p *problems) *game.RoundTimerSetti
 		return nil
 	}
 	loc = at(loc, "round_timer_settings")
-	maximum, okMax := timer.intAtLeast("maximum", game.DefaultRoundTimer.Maximum, 2, loc, p)
-	warning, okWarn := timer.intAtLeast("warning", game.DefaultRoundTimer.Warning, 1, loc, p)
+	maximum, okMax := timer.intBetween("maximum", game.DefaultRoundTimer.Maximum, 2, game.MaxRoundTimerMinutes, loc, p)
+	warning, okWarn := timer.intBetween("warning", game.DefaultRoundTimer.Warning, 1, game.MaxRoundTimerMinutes-1, loc, p)
 	if !okMax || !okWarn {
 		return nil
 	}

@@ -99,6 +99,10 @@ func (o jsonObject) finiteNumber(name string, loc []any, p *problems) (float64, 
 		p.add("float_type", loc, "Input should be a valid number", v)
 		return 0, false
 	}
+	if len(text) > maxNumberText {
+		p.add("float_parsing", loc, "Input should be a valid number, this one is written in more than "+strconv.Itoa(maxNumberText)+" characters", o.value(name))
+		return 0, false
+	}
 	f, err := strconv.ParseFloat(text, 64)
 	if err != nil {
 		p.add("float_parsing", loc, "Input should be a valid number, unable to parse string as a number", o.value(name))

@@ -24,7 +24,7 @@ func (s *Server) joinGame(c echo.Context) error {
 	}
 	var player game.Player
 	if ok {
-		player.Username, _ = body.requiredString("username", 0, []any{"body"}, &p)
+		player.Username, _ = body.requiredName("username", game.MaxUsernameLength, []any{"body"}, &p)
 		player.ID, _ = body.optionalUUID("id", []any{"body"}, &p)
 	}
 	if err := p.err(); err != nil {

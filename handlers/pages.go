@@ -19,9 +19,6 @@ import (
 	"github.com/pokerd/pokerd/views"
 )
 
-// maxUsernameLength bounds names typed in the browser UI (the JSON API takes any).
-const maxUsernameLength = 60
-
 func (s *Server) routePages(e *echo.Echo) {
 	csrf := newCSRF() // on GET it issues the token that the page's forms send back
 	actions := browserActions{e: e, guard: guardForm(s.formLimit, csrf)}
@@ -108,11 +105,12 @@ func (s *Server) createRoom(c echo.Context) error {
 	d := s.homeData(c)
 	f := &d.Form
 	f.RoomName = c.FormValue("room_name")
-	f.YourName = strings.TrimSpace(c.FormValue("your_name"))
+	f.YourName = strings.TrimSpace(game.CleanName(c.FormValue("your_name")))
 	f.DeckID, _ = strconv.Atoi(c.FormValue("deck_id"))
 	f.Timer = c.FormValue("timer") == "on"
-	f.Maximum, _ = strconv.Atoi(c.FormValue("timer_max"))
-	f.Warning, _ = strconv.Atoi(c.FormValue("timer_warn"))
+	var maxErr, warnErr error
+	f.Maximum, maxErr = strconv.Atoi(strings.TrimSpace(c.FormValue("timer_max")))
+	f.Warning, warnErr = strconv.Atoi(strings.TrimSpace(c.FormValue("timer_warn")))
 	f.Custom = c.FormValue("deck_id") == "custom"
 	f.CustomCards = c.FormValue("custom_cards")
 	f.MaxPlayers = strings.TrimSpace(c.FormValue("max_players"))
@@ -128,6 +126,11 @@ func (s *Server) createRoom(c echo.Context) error {
 		settings.RoundTimer = &game.RoundTimerSettings{Maximum: f.Maximum, Warning: f.Warning}
 	}
 	err := checkUsername(f.YourName)
+	if err == nil && f.Timer && (maxErr != nil || warnErr != nil) {
+		// Text that is no number, or one too large for any: the domain's own words for
+		// the rest (its bounds included) come from the room's check.
+		err = game.Errorf(game.EInvalid, "The round timer takes whole minutes: a maximum from 2 to %d, a warning before it", game.MaxRoundTimerMinutes)
+	}
 	if err == nil {
 		settings.MaxPlayers, err = maxPlayersForm(f.MaxPlayers)
 	}
@@ -175,12 +178,14 @@ func (s *Server) createFromForm(f *views.CreateForm, settings game.GameSettings)
 	return s.rooms.CreateWithCards(f.RoomName, cards, settings)
 }
 
+// checkUsername checks a name typed in the browser UI, already cleaned (game.CleanName):
+// the page asks for one, where the JSON API takes an empty name.
 func checkUsername(name string) error {
 	switch {
 	case name == "":
 		return game.Errorf(game.EInvalid, "Please enter your name")
-	case utf8.RuneCountInString(name) > maxUsernameLength:
-		return game.Errorf(game.EInvalid, "A name has at most %d characters", maxUsernameLength)
+	case utf8.RuneCountInString(name) > game.MaxUsernameLength:
+		return game.Errorf(game.EInvalid, "A name has at most %d characters", game.MaxUsernameLength)
 	}
 	return nil
 }
@@ -225,7 +230,7 @@ func (s *Server) joinRoom(c echo.Context) error {
 	if !ok {
 		return noSuchRoom(c, code)
 	}
-	name := strings.TrimSpace(c.FormValue("your_name"))
+	name := strings.TrimSpace(game.CleanName(c.FormValue("your_name")))
 	if status, detail, ok := refusalDetail(s.admitJoin(c)); ok {
 		d := joinData(c, room)
 		d.Name, d.Error = name, detail
@@ -249,7 +254,7 @@ func (s *Server) joinRoom(c echo.Context) error {
 
 // noSuchRoom answers a page for a room that does not exist (any more).
 func noSuchRoom(c echo.Context, code string) error {
-	return render(c, http.StatusNotFound, views.Join(views.JoinData{Page: page(c, "No such room"), Code: code}))
+	return render(c, http.StatusNotFound, views.Join(views.JoinData{Page: page(c, "No such room"), Code: truncateText(code, maxEchoedText)}))
 }
 
 // lookupRoom finds a room by a code taken from a URL.
@@ -288,7 +293,7 @@ func (s *Server) roomData(c echo.Context, room *game.Room, seat game.Seat) views
 		Page:     page(c, views.RoomTitle(st)+" — pokerd"),
 		State:    st,
 		Me:       seat,
-		ShareURL: shareURL(c, st.Game.Code),
+		ShareURL: s.shareURL(c, st.Game.Code),
 	}
 }
 

@@ -13,19 +13,14 @@ import (
 func (s *Server) roomQR(c echo.Context) error {
 	code := c.Param("code")
 	if _, ok := s.lookupRoom(code); !ok {
-		return &apiError{status: http.StatusNotFound, detail: "No existing game found with code '" + code + "'"}
+		return &apiError{status: http.StatusNotFound, detail: "No existing game found with code '" + truncateText(code, maxEchoedText) + "'"}
 	}
-	svg, err := views.QRCodeSVG(shareURL(c, code))
+	svg, err := views.QRCodeSVG(s.shareURL(c, code))
 	if err != nil {
 		return err
 	}
-	// The link depends only on the host and the code, which the URL carries.
+	// The link depends only on the host (or the configured public URL) and the code.
 	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
 	c.Response().Header().Set("Vary", "Host")
 	return c.Blob(http.StatusOK, "image/svg+xml", svg)
-}
-
-// shareURL is the link that seats a new player in the room.
-func shareURL(c echo.Context, code string) string {
-	return c.Scheme() + "://" + c.Request().Host + "/join/" + code
 }

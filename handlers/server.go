@@ -31,6 +31,11 @@ type Config struct {
 	// SSEOutbox is how many messages may wait for one browser's event stream before it
 	// is dropped as too slow (DefaultSSEOutbox when 0).
 	SSEOutbox int
+	// Input: the base of the links people share (absolute http(s) URL; "" to use the
+	// request's Host when well formed) and the listen address, the fallback for a Host
+	// that is not.
+	PublicURL  string
+	ListenAddr string
 }
 
 // Server is pokerd's HTTP handler.
@@ -52,6 +57,7 @@ type Server struct {
 
 	limits      *clientLimits // what one client may open and hold
 	testWSFault wsFaultHook   // tests only: called in a socket's goroutines, to make them panic
+	shareLinks  shareLinks
 }
 
 // New builds the routes and middleware.
@@ -70,6 +76,7 @@ func New(cfg Config) *Server {
 		docs:      newAPIDocs(),
 	}
 	s.limits = newClientLimits(cfg.Limits)
+	s.shareLinks = newShareLinks(cfg.PublicURL, cfg.ListenAddr)
 	s.wsOriginPatterns = s.cors.wsOriginPatterns()
 	s.metrics = newMetrics(cfg.Version, cfg.Rooms, s.sockets.count)
 	s.faults = newFaults(cfg.Log, s.metrics.registry)

@@ -3,9 +3,9 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"math"
-	"math/big"
 	"mime"
 	"net/http"
 	"slices"
@@ -32,7 +32,48 @@ type problem struct {
 type problems []problem
 
 func (p *problems) add(typ string, loc []any, msg string, input any) {
-	*p = append(*p, problem{Type: typ, Loc: loc, Msg: msg, Input: input})
+	*p = append(*p, problem{Type: typ, Loc: loc, Msg: msg, Input: echoable(input)})
+}
+
+// Bounds on what a problem echoes of its input, so that an answer never grows with what
+// was sent beyond a constant per problem: a string or a number's text keeps its first
+// maxEchoedText characters, an object or a list whose JSON is longer than
+// maxEchoedJSON becomes the start of that JSON, as a string. Both end in "…" when cut.
+const (
+	maxEchoedText = 100
+	maxEchoedJSON = 1024
+)
+
+func echoable(input any) any {
+	switch v := input.(type) {
+	case string:
+		return truncateText(v, maxEchoedText)
+	case json.Number:
+		if len(v) > maxEchoedText {
+			return truncateText(string(v), maxEchoedText) // a cut number is no number: a string
+		}
+	case map[string]any, []any:
+		data, err := json.Marshal(v)
+		if err != nil || len(data) > maxEchoedJSON {
+			return truncateText(string(data), maxEchoedText)
+		}
+	}
+	return input
+}
+
+// truncateText keeps the first max characters of s, and marks the cut with "…".
+func truncateText(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 func (p problems) err() error {
@@ -128,9 +169,30 @@ func (o jsonObject) requiredString(name string, maxLen int, loc []any, p *proble
 	return s, true
 }
 
-// wholeNumber reads a value that must be a whole number, of any size. Like pydantic's
-// lax mode it takes 3, 3.0 and "3".
-func wholeNumber(v any, loc []any, p *problems) (*big.Int, bool) {
+// requiredName reads a required name field, cleaned as the room cleans names (see
+// game.CleanName), and refuses it when it is longer than maxLen characters once clean.
+func (o jsonObject) requiredName(name string, maxLen int, loc []any, p *problems) (string, bool) {
+	s, ok := o.requiredString(name, 0, loc, p)
+	if !ok {
+		return "", false
+	}
+	s = game.CleanName(s)
+	if utf8.RuneCountInString(s) > maxLen {
+		p.add("string_too_long", at(loc, name), "String should have at most "+strconv.Itoa(maxLen)+" characters", s)
+		return "", false
+	}
+	return s, true
+}
+
+// maxNumberText bounds the text of a number read from outside, checked before it is
+// parsed: no whole number we take needs more, and work on it never grows with what was sent.
+const maxNumberText = 64
+
+// wholeNumber reads a value that must be a whole number that fits in 64 bits. Like
+// pydantic's lax mode it takes 3, 3.0, 3e2 and "3". Larger numbers (or longer text) are
+// refused as pydantic refuses an integer string that is too long, before any work that
+// grows with them.
+func wholeNumber(v any, loc []any, p *problems) (int64, bool) {
 	var text string
 	switch v := v.(type) {
 	case json.Number:
@@ -139,42 +201,53 @@ func wholeNumber(v any, loc []any, p *problems) (*big.Int, bool) {
 		text = strings.TrimSpace(v)
 	default:
 		p.add("int_type", loc, "Input should be a valid integer", v)
-		return nil, false
+		return 0, false
 	}
-	if n, ok := new(big.Int).SetString(text, 10); ok {
+	if len(text) > maxNumberText {
+		p.add("int_parsing_size", loc, tooLargeMessage, v)
+		return 0, false
+	}
+	n, err := strconv.ParseInt(text, 10, 64)
+	if err == nil {
 		return n, true
 	}
-	if f, _, err := big.ParseFloat(text, 10, 0, big.ToNearestEven); err == nil && f.IsInt() {
-		n, _ := f.Int(nil)
-		return n, true
+	if errors.Is(err, strconv.ErrRange) {
+		p.add("int_parsing_size", loc, tooLargeMessage, v)
+		return 0, false
 	}
-	p.add("int_parsing", loc, "Input should be a valid integer, unable to parse string as an integer", v)
-	return nil, false
+	// 3.0 and 3e2: a number with no fraction. ParseFloat's work does not grow with the
+	// exponent, and a float that large has no fraction but is out of range anyway. Only
+	// decimal text is read so: ParseFloat would also take "inf", "NaN" and "0x1p4".
+	f, err := strconv.ParseFloat(text, 64)
+	switch {
+	case strings.Trim(text, "+-.0123456789eE") != "", err != nil && !errors.Is(err, strconv.ErrRange):
+		p.add("int_parsing", loc, "Input should be a valid integer, unable to parse string as an integer", v)
+	case math.IsInf(f, 0) || f >= math.MaxInt64 || f < math.MinInt64:
+		p.add("int_parsing_size", loc, tooLargeMessage, v)
+	case f != math.Trunc(f):
+
+		p.add("int_from_float", loc, "Input should be a valid integer, got a number with a fractional part", v)
+	default:
+		return int64(f), true
+	}
+	return 0, false
 }
 
-// fitInt narrows n to 32 bits, saturating: minutes that large all mean "very long".
-func fitInt(n *big.Int) int {
-	switch {
-	case n.Cmp(big.NewInt(math.MaxInt32)) > 0:
-		return math.MaxInt32
-	case n.Cmp(big.NewInt(math.MinInt32)) < 0:
-		return math.MinInt32
-	}
-	return int(n.Int64())
-}
+// tooLargeMessage explains int_parsing_size.
+const tooLargeMessage = "Input should be a valid integer, this number is too large"
 
 // requiredInt reads a required whole-number field; null counts as missing a value.
-func (o jsonObject) requiredInt(name string, loc []any, p *problems) (*big.Int, bool) {
+func (o jsonObject) requiredInt(name string, loc []any, p *problems) (int64, bool) {
 	loc = at(loc, name)
 	if !o.has(name) {
 		p.add("missing", loc, "Field required", o.input)
-		return nil, false
+		return 0, false
 	}
 	return wholeNumber(o.value(name), loc, p)
 }
 
-// intAtLeast reads an optional whole-number field with a default and a lower bound.
-func (o jsonObject) intAtLeast(name string, def, min int, loc []any, p *problems) (int, bool) {
+// intBetween reads an optional whole-number field with a default, within [min, max].
+func (o jsonObject) intBetween(name string, def, min, max int, loc []any, p *problems) (int, bool) {
 	loc = at(loc, name)
 	if !o.has(name) {
 		return def, true
@@ -183,11 +256,20 @@ func (o jsonObject) intAtLeast(name string, def, min int, loc []any, p *problems
 	if !ok {
 		return 0, false
 	}
-	if n.Cmp(big.NewInt(int64(min))) < 0 {
-		p.add("greater_than_equal", loc, "Input should be greater than or equal to "+strconv.Itoa(min), o.value(name))
+	return checkBetween(n, min, max, o.value(name), loc, p)
+}
+
+// checkBetween refuses n outside [min, max] as pydantic's ge and le constraints do.
+func checkBetween(n int64, min, max int, input any, loc []any, p *problems) (int, bool) {
+	switch {
+	case n < int64(min):
+		p.add("greater_than_equal", loc, "Input should be greater than or equal to "+strconv.Itoa(min), input)
+		return 0, false
+	case n > int64(max):
+		p.add("less_than_equal", loc, "Input should be less than or equal to "+strconv.Itoa(max), input)
 		return 0, false
 	}
-	return fitInt(n), true
+	return int(n), true
 }
 
 // object reads a field that must be a JSON object.
@@ -233,30 +315,22 @@ func checkCodeParam(code string, p *problems) {
 // fields must never share one backing array.
 func at(loc []any, more ...any) []any { return append(slices.Clip(loc), more...) }
 
-// optionalInt reads a whole-number field that may be missing or null (nil then).
-func (o jsonObject) optionalInt(name string, loc []any, p *problems) (*big.Int, bool) {
+// optionalInt reads a whole-number field that may be missing or null (present false then).
+func (o jsonObject) optionalInt(name string, loc []any, p *problems) (n int64, present, ok bool) {
 	if o.value(name) == nil {
-		return nil, true
+		return 0, false, true
 	}
-	return wholeNumber(o.value(name), at(loc, name), p)
+	n, ok = wholeNumber(o.value(name), at(loc, name), p)
+	return n, ok, ok
 }
 
 // optionalIntBetween reads a whole-number field within [min, max]; missing or null gives 0.
 func (o jsonObject) optionalIntBetween(name string, min, max int, loc []any, p *problems) (int, bool) {
-	n, ok := o.optionalInt(name, loc, p)
-	if !ok || n == nil {
+	n, present, ok := o.optionalInt(name, loc, p)
+	if !ok || !present {
 		return 0, ok
 	}
-	loc = at(loc, name)
-	switch {
-	case n.Cmp(big.NewInt(int64(min))) < 0:
-		p.add("greater_than_equal", loc, "Input should be greater than or equal to "+strconv.Itoa(min), o.value(name))
-		return 0, false
-	case n.Cmp(big.NewInt(int64(max))) > 0:
-		p.add("less_than_equal", loc, "Input should be less than or equal to "+strconv.Itoa(max), o.value(name))
-		return 0, false
-	}
-	return int(n.Int64()), true
+	return checkBetween(n, min, max, o.value(name), at(loc, name), p)
 }
 
 // laxBooleans are the spellings pydantic's lax mode reads as booleans, besides true and

@@ -98,7 +98,8 @@ func decodeClientMessage(data []byte) (clientMessage, error) {
 		}
 		msg.Round, msg.Estimate = round, estimate
 	default:
-		return clientMessage{}, fmt.Errorf("%w: unknown type %q", errNotAMessage, msg.Type)
+		// The type is cut short: the error is logged, and a frame may be as long as the read limit.
+		return clientMessage{}, fmt.Errorf("%w: unknown type %.40q", errNotAMessage, msg.Type)
 	}
 	return msg, nil
 }

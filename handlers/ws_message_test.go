@@ -391,8 +391,9 @@ func TestWSFramesFromRoom(t *testing.T) {
 	}
 }
 
-// FuzzDecodeClientMessage checks that no frame panics the decoder and that whatever it
-// accepts is a well-formed client message that survives re-encoding.
+// FuzzDecodeClientMessage checks that no frame panics the decoder, that its work stays
+// within a small multiple of the frame's size, and that whatever it accepts is a
+// well-formed client message, no larger than the frame, that survives re-encoding.
 func FuzzDecodeClientMessage(f *testing.F) {
 	seeds := []string{
 		`{"type":"SUBMITVOTE","payload":3}`,
@@ -429,6 +430,16 @@ func FuzzDecodeClientMessage(f *testing.F) {
 		`{"type":"RESET","payload":{}}`,
 		`{"type":"SUBMITVOTE","payload":3,"type":"RESET"}`,
 		`{"type":"SYNC","payload":null} {}`,
+		// Attacks: numbers that cost work in proportion to their exponent or length,
+		// and text that a room would carry to every socket.
+		`{"type":"SUBMITVOTE","payload":1e100000000}`,
+		`{"type":"SUBMITVOTE","payload":-1e-100000000}`,
+		`{"type":"SUBMITVOTE","payload":` + strings.Repeat("9", 1000) + `}`,
+		`{"type":"ESTIMATE","payload":{"round":1e100000000,"estimate":"8"}}`,
+		`{"type":"ESTIMATE","payload":{"round":1,"estimate":"` + strings.Repeat("8", 300) + `"}}`,
+		`{"type":"RESET","payload":"https://x.y/` + strings.Repeat("x", 500) + `"}`,
+		`{"type":"OPTIONS","payload":{"auto_reveal":true,"x":` + strings.Repeat("[", 300) + `}}`,
+		`{"type":"HANDOFF","payload":"` + strings.Repeat("f", 300) + `"}`,
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))
@@ -437,12 +448,20 @@ func FuzzDecodeClientMessage(f *testing.F) {
 	// The facilitation messages are decoded too; FuzzDecodeFacilitationMessage checks them.
 	facilitationTypes := map[string]bool{msgOptions: true, msgHandOff: true, msgRemove: true, msgEstimate: true}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		msg, err := decodeClientMessage(data)
+		var msg clientMessage
+		var err error
+		boundedWork(t, len(data), 256<<10, 32, func() { msg, err = decodeClientMessage(data) })
 		if err != nil {
+			if len(err.Error()) > 200+len(data) {
+				t.Fatalf("an error of %d bytes for a frame of %d", len(err.Error()), len(data))
+			}
 			if !errors.Is(err, errNotAMessage) {
 				t.Fatalf("error %v does not wrap errNotAMessage", err)
 			}
 			return
+		}
+		if len(msg.Estimate) > len(data) {
+			t.Fatalf("an estimate of %d bytes from a frame of %d", len(msg.Estimate), len(data))
 		}
 		if facilitationTypes[msg.Type] {
 			return
@@ -461,6 +480,9 @@ func FuzzDecodeClientMessage(f *testing.F) {
 		}
 		if msg.Type != msgReset && msg.Ticket != nil {
 			t.Fatalf("%s carries a ticket %q", msg.Type, *msg.Ticket)
+		}
+		if msg.Ticket != nil && len(*msg.Ticket) > len(data) {
+			t.Fatalf("a ticket of %d bytes from a frame of %d", len(*msg.Ticket), len(data))
 		}
 
 		// Re-encode with the server's own encoder and decode again.

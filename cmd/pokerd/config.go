@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
@@ -34,6 +35,7 @@ type config struct {
 	limits          handlers.Limits
 	trustedProxies  string
 	sseOutbox       int
+	publicURL       string // input: the base of share links and QR codes
 	shutdownTimeout time.Duration
 	shutdownDelay   time.Duration
 	pprofAddr       string
@@ -118,6 +120,9 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	// Browser event streams (SSE).
 	fs.IntVar(&cfg.sseOutbox, "sse-outbox", handlers.DefaultSSEOutbox, "messages queued for one browser's event stream before it is dropped as too slow; the browser reconnects and gets the current state (env PP_SSE_OUTBOX)")
 	bind("sse-outbox", "PP_SSE_OUTBOX")
+	// Input: what the server takes from requests, and what it does not.
+	fs.StringVar(&cfg.publicURL, "public-url", "", "the server's public address (absolute http(s) URL, e.g. https://poker.example.org), the base of the share link and QR code; empty: the request's Host when well formed, else the listen address (env PP_PUBLIC_URL)")
+	bind("public-url", "PP_PUBLIC_URL")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "longest a graceful shutdown waits for connections (env PP_SHUTDOWN_TIMEOUT)")
 	bind("shutdown-timeout", "PP_SHUTDOWN_TIMEOUT")
 	fs.DurationVar(&cfg.shutdownDelay, "shutdown-delay", 0, "on a stop signal, how long /readyz answers 503 while everything still works, before connections close: give it the load balancer's probe interval or more (env PP_SHUTDOWN_DELAY)")
@@ -195,6 +200,20 @@ func (c config) check() error {
 	}
 	if _, err := handlers.ParseTrustedProxies(c.trustedProxies); err != nil {
 		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	return checkPublicURL(c.publicURL)
+}
+
+// checkPublicURL accepts an empty --public-url or an absolute http(s) URL with a host,
+// perhaps a path (a server behind a proxy under a prefix), nothing more.
+func checkPublicURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || len(raw) > 1024 || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" ||
+		u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.Opaque != "" {
+		return fmt.Errorf("--public-url must be an absolute http:// or https:// URL, without query or fragment, such as https://poker.example.org: %q", raw)
 	}
 	return nil
 }

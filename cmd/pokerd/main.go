@@ -86,17 +86,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		log.Warn("one address can fill the server's room cap: keep --unused-rooms-per-address far below --max-rooms",
 			"unused_rooms_per_address", limits.UnusedRoomsPerAddress, "max_rooms", cfg.maxRooms)
 	}
+	// Listening first: the server's share links fall back to the address it listens on.
+	listener, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
 	origins := slices.Concat(handlers.DefaultCORSOrigins, handlers.ParseOrigins(cfg.corsURLs))
 	server = handlers.New(handlers.Config{
 		Rooms: rooms, Decks: decks, CORSOrigins: origins,
 		BodyLimit: cfg.maxBody, FormLimit: cfg.maxFormBody, WS: cfg.ws, Limits: limits, Log: log, Version: version,
 		SSEOutbox: cfg.sseOutbox,
+		PublicURL: cfg.publicURL, ListenAddr: listener.Addr().String(),
 	})
 
-	listener, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return err
-	}
 	var profiler *pprofServer
 	if cfg.pprofAddr != "" {
 		if profiler, err = startPprof(cfg.pprofAddr, log); err != nil {

@@ -17,8 +17,9 @@ func TestMetricsCountSlowClientsDropped(t *testing.T) {
 	s := startServer(t, nil, "--ws-outbox", "4", "--ws-message-rate", "0", "--ws-write-timeout", "1m")
 	code := s.createGame(t, "slow")
 	slowID := s.join(t, code, "Sleepy")
-	for i := range 20 { // large states fill the socket's buffers within a few messages
-		s.join(t, code, strings.Repeat(string(rune('a'+i)), 1000))
+	for i := range 50 { // large states fill the socket's buffers within a few messages
+		// The longest names, in 4-byte characters: 400 bytes each.
+		s.join(t, code, string(rune('a'+i%26))+strings.Repeat("🂡", 99))
 	}
 	stalled := s.dialStalled(t, slowID, code)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

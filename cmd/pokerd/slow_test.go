@@ -47,8 +47,9 @@ func TestSlowConsumerDoesNotHoldBackItsRoom(t *testing.T) {
 	slowID := s.join(t, code, "Sleepy")
 	// Long names make every STATE large, so the stalled socket fills up within a few
 	// hundred messages.
-	for i := range 40 {
-		s.join(t, code, strings.Repeat(string(rune('a'+i%26)), 1000))
+	// The longest names (100 characters), in 4-byte characters: 400 bytes each.
+	for i := range 90 {
+		s.join(t, code, string(rune('a'+i%26))+strings.Repeat("🂡", 99))
 	}
 	voter := s.connect(t, voterID, code)
 	watcher := s.connect(t, watcherID, code)

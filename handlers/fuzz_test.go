@@ -1,0 +1,281 @@
+package handlers
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	runtimemetrics "runtime/metrics"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/pokerd/pokerd/game"
+)
+
+// The decoders of outside input on the HTTP surface, fuzzed through the real handlers
+// (Echo, middleware, error handler) for the property that nothing a visitor sends makes
+// the server fail (a 500 or a panic) or work or answer out of proportion to what was
+// sent. Their seed corpora hold the inputs of known attacks and run with every go test.
+
+// allocated is the process's total of heap bytes allocated so far.
+func allocated() uint64 {
+	s := []runtimemetrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	runtimemetrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// boundedWork runs fn and fails t when it allocated more than perByte bytes for each
+// byte of input plus base: work that grows faster than the input (a number's exponent
+// expanded, a message repeated) shows up here long before it shows in time. The count
+// is the process's, so the fuzzing engine's own allocations can land in it: fn is run
+// again, up to three times in all, and only the smallest count is judged.
+func boundedWork(t *testing.T, inputLen int, base, perByte uint64, fn func()) {
+	t.Helper()
+	limit := base + perByte*uint64(inputLen)
+	var least uint64
+	for attempt := range 3 {
+		before := allocated()
+		fn()
+		used := allocated() - before
+		if attempt == 0 || used < least {
+			least = used
+		}
+		if least <= limit {
+			return
+		}
+	}
+	t.Fatalf("%d bytes of input cost %d bytes of allocation", inputLen, least)
+}
+
+const fuzzBodyLimit = 64 << 10
+
+// fuzzServer is a server of its own for one input, so that inputs do not pile rooms up.
+func fuzzServer() *Server {
+	decks, err := game.NewMemoryDeckDB(nil)
+	if err != nil {
+		panic(err)
+	}
+	rooms := game.NewRegistry(game.RegistryConfig{Decks: decks, MaxRooms: 20, MaxPlayersPerRoom: 20})
+	return New(Config{
+		Rooms: rooms, Decks: decks, BodyLimit: fuzzBodyLimit, WS: DefaultWSConfig,
+		Log: slog.New(slog.DiscardHandler), ListenAddr: "127.0.0.1:8000",
+	})
+}
+
+// serve runs one request through the whole server.
+func serve(s *Server, req *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	return rec
+}
+
+// checkAnswer fails t on a status the route never answers and on an answer larger than
+// a small multiple of the input plus a constant.
+func checkAnswer(t *testing.T, rec *httptest.ResponseRecorder, inputLen, base int, statuses ...int) {
+	t.Helper()
+	ok := false
+	for _, s := range statuses {
+		ok = ok || rec.Code == s
+	}
+	if !ok {
+		t.Fatalf("answered %d: %.300s", rec.Code, rec.Body.Bytes())
+	}
+	if limit := base + 4*inputLen; rec.Body.Len() > limit {
+		t.Fatalf("answered %d bytes to %d bytes (at most %d): %.300s", rec.Body.Len(), inputLen, limit, rec.Body.Bytes())
+	}
+}
+
+// attackBodies are the JSON bodies of known attacks and edge cases; the game and join
+// fuzzers both start from them.
+var attackBodies = []string{
+	`{"name":"x","deck_id":1e100000000,"game_settings":{}}`,
+	`{"name":"x","deck_id":1e10000000,"game_settings":{}}`,
+	`{"name":"x","deck_id":"1e100000000","game_settings":{}}`,
+	`{"name":"x","deck_id":-1e100000000,"game_settings":{}}`,
+	`{"name":"x","deck_id":` + strings.Repeat("9", 300) + `,"game_settings":{}}`,
+	`{"name":"x","deck_id":99999999999999999999,"game_settings":{}}`,
+	`{"name":"x","deck_id":9223372036854775807,"game_settings":{}}`,
+	`{"name":"x","deck_id":1.5,"game_settings":{}}`,
+	`{"name":"x","deck_id":1,"game_settings":{"max_players":1e100000000}}`,
+	`{"name":"x","deck_id":1,"game_settings":{"round_timer_settings":{"maximum":153722868,"warning":1}}}`,
+	`{"name":"x","deck_id":1,"game_settings":{"round_timer_settings":{"maximum":1e309}}}`,
+	`{"name":"x","deck_id":1,"game_settings":{"round_timer_settings":{"maximum":"9999999999"}}}`,
+	`{"name":"x","deck_id":1,"game_settings":{"round_timer_settings":{"maximum":1440,"warning":1439},"reveal_on_timer":"yes"}}`,
+	`{"name":"x","cards":"XS, S, M, L, x=1e100000000","game_settings":{}}`,
+	`{"name":"x","cards":[{"label":"a","value":1e100000000},{"label":"b","value":"1e309"}],"game_settings":{}}`,
+	`{"name":"x","cards":[{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}],"game_settings":{}}`,
+	`{"name":"\u202eevil\u200b","deck_id":1,"game_settings":{}}`,
+	`{"name":"` + strings.Repeat("é", 101) + `","deck_id":1,"game_settings":{}}`,
+	`{"username":"` + strings.Repeat("n", 300) + `"}`,
+	`{"username":"\u2066Ann\u2069\u0000","id":"3f2504e0-4f89-11d3-9a0c-0305e82c3301"}`,
+	`{"username":"` + strings.Repeat("<", 200) + `","id":5}`,
+	`{"username":""}`, `{}`, ``, `[]`, `null`, `"x"`, `{"name":`, strings.Repeat("[", 500),
+}
+
+func FuzzCreateGameBody(f *testing.F) {
+	for _, b := range attackBodies {
+		f.Add([]byte(b))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		s := fuzzServer()
+		var rec *httptest.ResponseRecorder
+		boundedWork(t, len(body), 1<<20, 256, func() {
+			req := httptest.NewRequest(http.MethodPost, "/api/game", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			rec = serve(s, req)
+		})
+		checkAnswer(t, rec, len(body), 16<<10, 200, 404, 413, 422, 503)
+	})
+}
+
+func FuzzJoinGameBody(f *testing.F) {
+	for _, b := range attackBodies {
+		f.Add("ab12", []byte(b))
+	}
+	f.Add("AB12", []byte(`{"username":"Ann"}`))
+	f.Add(strings.Repeat("a", 300), []byte(`{"username":"Ann"}`))
+	f.Fuzz(func(t *testing.T, code string, body []byte) {
+		s := fuzzServer()
+		room, err := s.rooms.Create("Team", game.DefaultDeckID, game.GameSettings{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code == "ab12" {
+			code = room.Code()
+		}
+		var rec *httptest.ResponseRecorder
+		inputLen := len(code) + len(body)
+		boundedWork(t, inputLen, 1<<20, 256, func() {
+			req := httptest.NewRequest(http.MethodPost, "/api/join/"+url.PathEscape(code), bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			rec = serve(s, req)
+		})
+		checkAnswer(t, rec, 3*inputLen, 16<<10, 200, 404, 409, 413, 422)
+		if rec.Code == http.StatusOK {
+			for _, p := range room.State().Players {
+				if n := utf8.RuneCountInString(p.Player.Username); n > game.MaxUsernameLength || game.CleanName(p.Player.Username) != p.Player.Username {
+					t.Fatalf("seated a name of %d characters: %.200q", n, p.Player.Username)
+				}
+			}
+		}
+	})
+}
+
+func FuzzGetDeck(f *testing.F) {
+	for _, id := range []string{"1", "0", "-1", "999", "1000000", "1e3", "1.0", "+1", " 1", strings.Repeat("9", 300), "99999999999999999999", "9223372036854775807", "x"} {
+		f.Add(id)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		s := fuzzServer()
+		var rec *httptest.ResponseRecorder
+		boundedWork(t, len(id), 1<<20, 256, func() {
+			rec = serve(s, httptest.NewRequest(http.MethodGet, "/api/decks/"+url.PathEscape(id), nil))
+		})
+		checkAnswer(t, rec, 3*len(id), 8<<10, 200, 404, 422)
+	})
+}
+
+// pageRoutes are the browser's form posts (and the join page), which FuzzPageForm picks
+// from.
+var pageRoutes = []string{"/rooms", "/join/%s", "/room/%s/vote", "/room/%s/start", "/room/%s/estimate",
+	"/room/%s/options", "/room/%s/handoff", "/room/%s/remove", "/room/%s/observe", "/room/%s/reveal"}
+
+func FuzzPageForm(f *testing.F) {
+	for _, seed := range []struct {
+		route int
+		form  string
+	}{
+		{0, "room_name=Team&your_name=Ann&deck_id=1"},
+		{0, "room_name=Team&your_name=Ann&deck_id=1&timer=on&timer_max=153722868&timer_warn=1"},
+		{0, "room_name=Team&your_name=Ann&deck_id=1&timer=on&timer_max=9999999999&timer_warn=1"},
+		{0, "room_name=Team&your_name=Ann&deck_id=1&timer=on&timer_max=1e309&timer_warn=1"},
+		{0, "room_name=Team&your_name=Ann&deck_id=custom&custom_cards=XS,S,M,x%3D1e100000000"},
+		{0, "room_name=Team&your_name=Ann&deck_id=1&max_players=1e100000000"},
+		{0, "room_name=%E2%80%AEevil&your_name=%E2%81%A6Ann%E2%81%A9&deck_id=1"},
+		{0, "your_name=" + strings.Repeat("n", 300)},
+		{1, "your_name=%E2%80%8B"},
+		{1, "your_name=Bob"},
+		{2, "value=1e100000000"},
+		{2, "value=5"},
+		{3, "ticket=https://tracker.example/" + strings.Repeat("x", 300)},
+		{3, "ticket=javascript:alert(1)"},
+		{4, "round=1&estimate=8"},
+		{4, "round=99999999999999999999&estimate=" + strings.Repeat("8", 100)},
+		{5, "auto_reveal=on&reveal_on_timer=on"},
+		{6, "player=not-a-uuid"},
+		{7, "player=3f2504e0-4f89-11d3-9a0c-0305e82c3301"},
+		{8, ""}, {9, ""},
+		{0x80 | 3, "ticket=https://x.y/1"},
+		{0, "%%%%&&&==="},
+	} {
+		f.Add(seed.route, seed.form)
+	}
+	browser := uuid.MustParse("5b1e7c2a-1111-4222-8333-444455556666")
+	f.Fuzz(func(t *testing.T, route int, form string) {
+		s := fuzzServer()
+		room, err := s.rooms.Create("Team", game.DefaultDeckID, game.GameSettings{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := room.Join(game.Player{ID: seatID(browser, room.Code()), Username: "Me"}); err != nil {
+			t.Fatal(err)
+		}
+		htmx := route&0x80 != 0
+		path := pageRoutes[(route&0x7f)%len(pageRoutes)]
+		path = strings.ReplaceAll(path, "%s", room.Code())
+		var rec *httptest.ResponseRecorder
+		boundedWork(t, len(form), 2<<20, 512, func() {
+			req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-CSRF-Token", "fuzztoken")
+			req.AddCookie(&http.Cookie{Name: "pokerd_csrf", Value: "fuzztoken"})
+			req.AddCookie(&http.Cookie{Name: browserCookie, Value: browser.String()})
+			if htmx {
+				req.Header.Set("HX-Request", "true")
+			}
+			rec = serve(s, req)
+		})
+		checkAnswer(t, rec, len(form), 128<<10, 200, 303, 403, 404, 409, 413, 422, 503)
+		for _, p := range room.State().Players {
+			if game.CleanName(p.Player.Username) != p.Player.Username || utf8.RuneCountInString(p.Player.Username) > game.MaxUsernameLength {
+				t.Fatalf("seated the name %.200q", p.Player.Username)
+			}
+		}
+	})
+}
+
+func FuzzBrowserIdentity(f *testing.F) {
+	for _, c := range []string{
+		"", "pokerd_browser=5b1e7c2a-1111-4222-8333-444455556666", "pokerd_browser=5b1e7c2a-1111-1222-8333-444455556666",
+		"pokerd_browser=" + strings.Repeat("a", 300), "pokerd_browser=; pokerd_browser=5b1e7c2a-1111-4222-8333-444455556666",
+		"a=b; " + strings.Repeat("x=y; ", 50), "pokerd_browser={5b1e7c2a-1111-4222-8333-444455556666}",
+		"pokerd_browser=urn:uuid:5b1e7c2a-1111-4222-8333-444455556666", "pokerd_browser=\"5b1e7c2a-1111-4222-8333-444455556666\"",
+	} {
+		f.Add(c)
+	}
+	e := fuzzServer().echo
+	f.Fuzz(func(t *testing.T, cookie string) {
+		var id uuid.UUID
+		var rec *httptest.ResponseRecorder
+		boundedWork(t, len(cookie), 256<<10, 64, func() {
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			req.Header.Set("Cookie", cookie)
+			rec = httptest.NewRecorder()
+			id = browserIdentity(e.NewContext(req, rec))
+		})
+		if id.Version() != 4 {
+			t.Fatalf("identity %s from %q is not a UUID v4", id, cookie)
+		}
+		set := rec.Result().Cookies()
+		if len(set) > 1 || (len(set) == 1 && (set[0].Value != id.String() || len(rec.Header().Get("Set-Cookie")) > 200)) {
+			t.Fatalf("issued %v for %s", set, id)
+		}
+		if len(set) == 0 && !strings.Contains(cookie, id.String()) && !strings.Contains(strings.ToLower(cookie), strings.ReplaceAll(id.String(), "-", "")) {
+			t.Fatalf("identity %s was read from %q, which does not carry it", id, cookie)
+		}
+	})
+}

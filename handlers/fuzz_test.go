@@ -239,7 +239,7 @@ func FuzzPageForm(f *testing.F) {
 			}
 			rec = serve(s, req)
 		})
-		checkAnswer(t, rec, len(form), 128<<10, 200, 303, 403, 404, 409, 413, 422, 503)
+		checkAnswer(t, rec, len(form), 128<<10, 200, 303, 400, 403, 404, 409, 413, 422, 503)
 		for _, p := range room.State().Players {
 			if game.CleanName(p.Player.Username) != p.Player.Username || utf8.RuneCountInString(p.Player.Username) > game.MaxUsernameLength {
 				t.Fatalf("seated the name %.200q", p.Player.Username)

@@ -40,7 +40,8 @@ func (s *testServer) dialStalled(t *testing.T, playerID, code string) *websocket
 }
 
 func TestSlowConsumerDoesNotHoldBackItsRoom(t *testing.T) {
-	s := startServer(t, nil, "--ws-outbox", "16", "--ws-message-rate", "0", "--ws-write-timeout", "1m")
+	// A full room of players from one address: the per-address join limit is lifted.
+	s := startServer(t, nil, "--ws-outbox", "16", "--ws-message-rate", "0", "--ws-write-timeout", "1m", "--joins-per-minute", "0")
 	code := s.createGame(t, "slow")
 	voterID := s.join(t, code, "Voter")
 	watcherID := s.join(t, code, "Watcher")

@@ -6,6 +6,7 @@ package main
 import (
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -72,4 +73,19 @@ func TestAttackTrickledBodiesToLongLivedRoutes(t *testing.T) {
 		t.Errorf("%d of %d trickled requests to long-lived routes were still held after 8 s; the read timeout is 1 s", n, perPath*len(paths))
 	}
 	survivedAttack(t, s, before)
+}
+
+// The event stream's not-found answer echoed the room code from the path whole: a path
+// of 60,000 characters came back as a 60 kB message (errors never echo unbounded input;
+// every other route cuts it).
+func TestEventStreamNotFoundDoesNotEchoALongPath(t *testing.T) {
+	s := startServer(t, nil)
+	long := strings.Repeat("a", 60_000)
+	res := s.get(t, "/room/"+long+"/events")
+	if res.status != http.StatusNotFound {
+		t.Fatalf("GET /room/<60000 characters>/events answered %d, want 404", res.status)
+	}
+	if len(res.body) > 1024 {
+		t.Fatalf("the 404 of a 60000-character code is %d bytes long: it echoes the path", len(res.body))
+	}
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"net/http"
 
 	"github.com/google/uuid"
@@ -29,12 +28,8 @@ func (s *Server) getRecordCSV(c echo.Context) error {
 		return err
 	}
 	// Written whole into a buffer first, so that a failure is still an error answer.
-	var buf bytes.Buffer
-	if err := writeRecordCSV(&buf, st); err != nil {
-		return err
-	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="pokerd-`+st.Game.Code+`-record.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	return sendRecordCSV(c, st)
 }
 
 // sessionFor checks the code and the player_id query parameter (422 before any lookup),
@@ -71,4 +66,14 @@ func (s *Server) sessionFor(c echo.Context) (*game.State, error) {
 		return nil, &apiError{status: http.StatusForbidden, detail: "Only the facilitator may download the session record"}
 	}
 	return st, err
+}
+
+// sendRecordCSV answers with the session record as CSV, written to the client as it is
+// made: a record at its bounds is tens of megabytes (every row repeats its round's
+// ticket link), which a client that reads slowly, or not at all, would otherwise hold
+// in the server's memory until the write deadline, once per download.
+func sendRecordCSV(c echo.Context, st *game.State) error {
+	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	c.Response().WriteHeader(http.StatusOK)
+	return writeRecordCSV(c.Response(), st)
 }

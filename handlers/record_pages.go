@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -33,21 +32,12 @@ func (s *Server) recordDownload(format string) echo.HandlerFunc {
 			c.Response().Header().Set("Cache-Control", "no-store")
 			return render(c, statusOf[dom.Code], views.RoomPage(d))
 		}
-		var body []byte
-		contentType := "application/json"
-		switch format {
-		case "csv":
-			var buf bytes.Buffer
-			if err := writeRecordCSV(&buf, st); err != nil {
-				return err
-			}
-			body, contentType = buf.Bytes(), "text/csv; charset=utf-8"
-		default:
-			body = appendRecordJSON(nil, st)
-		}
 		h := c.Response().Header()
 		h.Set("Content-Disposition", `attachment; filename="pokerd-`+st.Game.Code+`-record.`+format+`"`)
 		h.Set("Cache-Control", "no-store")
-		return c.Blob(http.StatusOK, contentType, body)
+		if format == "csv" {
+			return sendRecordCSV(c, st)
+		}
+		return c.Blob(http.StatusOK, "application/json", appendRecordJSON(nil, st))
 	}
 }

@@ -174,7 +174,7 @@ func (s *Server) roomEvents(c echo.Context) error {
 	code := c.Param("code")
 	room, ok := s.lookupRoom(code)
 	if !ok {
-		return &apiError{status: http.StatusNotFound, detail: "No existing game found with code '" + code + "'"}
+		return &apiError{status: http.StatusNotFound, detail: "No existing game found with code '" + truncateText(code, maxEchoedText) + "'"}
 	}
 	seat, err := room.Seat(seatID(browserIdentity(c), code))
 	if err != nil {

@@ -19,7 +19,7 @@ func (s *Server) getRecordJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendRecordJSON(nil, st))
+	return sendRecordJSON(c, st)
 }
 
 func (s *Server) getRecordCSV(c echo.Context) error {
@@ -27,7 +27,6 @@ func (s *Server) getRecordCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Written whole into a buffer first, so that a failure is still an error answer.
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="pokerd-`+st.Game.Code+`-record.csv"`)
 	return sendRecordCSV(c, st)
 }
@@ -76,4 +75,15 @@ func sendRecordCSV(c echo.Context, st *game.State) error {
 	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	c.Response().WriteHeader(http.StatusOK)
 	return writeRecordCSV(c.Response(), st)
+}
+
+// sendRecordJSON answers with the session record as JSON, a round at a time, for the
+// same reason as sendRecordCSV.
+func sendRecordJSON(c echo.Context, st *game.State) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	return writeRecordJSON(c.Response(), st)
 }

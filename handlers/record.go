@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"io"
@@ -162,41 +163,67 @@ type (
 
 // appendRecordJSON appends the session record as a JSON object.
 func appendRecordJSON(b []byte, st *game.State) []byte {
-	out := recordJSON{
-		Code:   st.Game.Code,
-		Name:   st.Game.Name,
-		Deck:   deckJSON{ID: st.Game.Deck.ID, Name: st.Game.Deck.Name, Cards: cardsJSON(st.Game.Deck.Cards)},
-		Rounds: make([]recordRoundJSON, 0, len(st.Records)),
-	}
-	hideNames := st.Game.Settings.Options.HideNames
-	for _, rec := range st.Records {
-		r := recordRoundJSON{
-			Round:           rec.Number,
-			TicketURL:       rec.TicketURL,
-			StartedAt:       formatTime(rec.StartedAt),
-			RevealedAt:      formatTime(rec.RevealedAt),
-			DurationSeconds: roundTo(rec.Duration().Seconds(), 3),
-			Votes:           make([]recordVoteJSON, len(rec.Votes)),
-			Results:         resultsToJSON(rec.Results, hideNames),
-		}
-		if rec.Estimate != "" {
-			e := rec.Estimate
-			r.Estimate = &e
-		}
-		for i, v := range rec.Votes {
-			r.Votes[i] = recordVoteJSON{Player: toPlayerJSON(v.Player), Observing: v.Observing}
-			if v.Card != nil {
-				c := toCardJSON(*v.Card)
-				r.Votes[i].Card = &c
-			}
-		}
-		out.Rounds = append(out.Rounds, r)
-	}
-	data, err := json.Marshal(out)
+	buf := bytes.NewBuffer(b)
+	_ = writeRecordJSON(buf, st) // a buffer takes every write
+	return buf.Bytes()
+}
+
+// writeRecordJSON writes the session record as one JSON object, a round at a time: a
+// record at its bounds is megabytes, which a download must not hold whole in memory.
+// The bytes are those json.Marshal gives the whole recordJSON.
+func writeRecordJSON(w io.Writer, st *game.State) error {
+	head, err := json.Marshal(recordJSON{
+		Code: st.Game.Code,
+		Name: st.Game.Name,
+		Deck: deckJSON{ID: st.Game.Deck.ID, Name: st.Game.Deck.Name, Cards: cardsJSON(st.Game.Deck.Cards)},
+	})
 	if err != nil {
 		panic(err) // plain structs of strings and finite numbers always encode
 	}
-	return append(b, data...)
+	// head ends with "rounds":null}: the rounds go where the null is.
+	head = bytes.TrimSuffix(head, []byte("null}"))
+	if _, err := w.Write(append(head, '[')); err != nil {
+		return err
+	}
+	hideNames := st.Game.Settings.Options.HideNames
+	for i, rec := range st.Records {
+		data, err := json.Marshal(recordRoundToJSON(rec, hideNames))
+		if err != nil {
+			panic(err)
+		}
+		if i > 0 {
+			data = append([]byte{','}, data...)
+		}
+		if _, err := w.Write(data); err != nil {
+			return err
+		}
+	}
+	_, err = w.Write([]byte("]}"))
+	return err
+}
+
+func recordRoundToJSON(rec *game.RoundRecord, hideNames bool) recordRoundJSON {
+	r := recordRoundJSON{
+		Round:           rec.Number,
+		TicketURL:       rec.TicketURL,
+		StartedAt:       formatTime(rec.StartedAt),
+		RevealedAt:      formatTime(rec.RevealedAt),
+		DurationSeconds: roundTo(rec.Duration().Seconds(), 3),
+		Votes:           make([]recordVoteJSON, len(rec.Votes)),
+		Results:         resultsToJSON(rec.Results, hideNames),
+	}
+	if rec.Estimate != "" {
+		e := rec.Estimate
+		r.Estimate = &e
+	}
+	for i, v := range rec.Votes {
+		r.Votes[i] = recordVoteJSON{Player: toPlayerJSON(v.Player), Observing: v.Observing}
+		if v.Card != nil {
+			c := toCardJSON(*v.Card)
+			r.Votes[i].Card = &c
+		}
+	}
+	return r
 }
 
 func resultsToJSON(res game.Results, hideNames bool) resultsJSON {

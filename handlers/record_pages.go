@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,6 +37,6 @@ func (s *Server) recordDownload(format string) echo.HandlerFunc {
 		if format == "csv" {
 			return sendRecordCSV(c, st)
 		}
-		return c.Blob(http.StatusOK, "application/json", appendRecordJSON(nil, st))
+		return sendRecordJSON(c, st)
 	}
 }

@@ -102,7 +102,7 @@ func (r *Room) SetEstimate(id uuid.UUID, round int, estimate string) error {
 	if err := r.checkCanRunLocked(id); err != nil {
 		return err
 	}
-	estimate = strings.TrimSpace(estimate)
+	estimate = strings.TrimSpace(CleanName(estimate)) // shown to everyone, as names are
 	if err := checkEstimate(estimate); err != nil {
 		return err
 	}

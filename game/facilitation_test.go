@@ -457,6 +457,13 @@ func TestSessionRecord(t *testing.T) {
 			t.Fatal("the round on show is not the last record")
 		}
 	})
+
+	t.Run("an estimate is cleaned like a name", func(t *testing.T) {
+		mustOK(t, room.SetEstimate(alice.ID, 4, "\u202e8\u200b pts\x07"))
+		if got := room.State().Records[2].Estimate; got != "8 pts" {
+			t.Fatalf("estimate %q, want %q", got, "8 pts")
+		}
+	})
 	t.Run("records already taken do not change", func(t *testing.T) {
 		before := room.State().Records[0]
 		mustOK(t, room.SetEstimate(alice.ID, 1, "5"))

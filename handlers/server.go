@@ -148,3 +148,9 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// RefusedConnection counts a connection refused by a cap of LimitConnections and logs it
+// at warn, rate limited, as every refusal is.
+func (s *Server) RefusedConnection(limit string, attrs ...any) {
+	s.faults.refused(limit, attrs...)
+}

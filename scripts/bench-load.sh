@@ -16,7 +16,7 @@ trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$
 # address (hundreds of joins and sockets in seconds), so the per-address limits are off
 # too; the per-player ones stay, since each load player has one socket.
 bin/pokerd --addr 127.0.0.1:0 --ws-message-rate 0 --log-level info \
-	--rooms-per-minute 0 --unused-rooms-per-address 0 --joins-per-minute 0 --connections-per-address 0 \
+	--rooms-per-minute 0 --unused-rooms-per-address 0 --joins-per-minute 0 --connections-per-address 0 --tcp-connections-per-address 0 \
 	2>"$log" &
 pid=$!
 addr=""

@@ -36,6 +36,8 @@ type config struct {
 	trustedProxies  string
 	sseOutbox       int
 	publicURL       string // input: the base of share links and QR codes
+	tcp             handlers.ConnectionLimits
+	idleTimeout     time.Duration
 	shutdownTimeout time.Duration
 	shutdownDelay   time.Duration
 	pprofAddr       string
@@ -123,6 +125,13 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	// Input: what the server takes from requests, and what it does not.
 	fs.StringVar(&cfg.publicURL, "public-url", "", "the server's public address (absolute http(s) URL, e.g. https://poker.example.org), the base of the share link and QR code; empty: the request's Host when well formed, else the listen address (env PP_PUBLIC_URL)")
 	bind("public-url", "PP_PUBLIC_URL")
+	// Plain TCP connections, whatever they carry: counted at the listener.
+	fs.IntVar(&cfg.tcp.PerAddress, "tcp-connections-per-address", 0, "TCP connections open at once from one address (an IPv6 /64), idle keep-alive ones too; more are closed at once; peers in --trusted-proxies are exempt; default: twice --connections-per-address plus 64 (0 when that is 0); 0: no limit (env PP_TCP_CONNECTIONS_PER_ADDRESS)")
+	bind("tcp-connections-per-address", "PP_TCP_CONNECTIONS_PER_ADDRESS")
+	fs.IntVar(&cfg.tcp.Total, "max-tcp-connections", 0, "TCP connections open at once in all; more are closed at once; 0: derived from the open-files limit, and --max-connections is kept below it (env PP_MAX_TCP_CONNECTIONS)")
+	bind("max-tcp-connections", "PP_MAX_TCP_CONNECTIONS")
+	fs.DurationVar(&cfg.idleTimeout, "idle-timeout", 30*time.Second, "longest a keep-alive connection may wait for its next request (env PP_IDLE_TIMEOUT)")
+	bind("idle-timeout", "PP_IDLE_TIMEOUT")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "longest a graceful shutdown waits for connections (env PP_SHUTDOWN_TIMEOUT)")
 	bind("shutdown-timeout", "PP_SHUTDOWN_TIMEOUT")
 	fs.DurationVar(&cfg.shutdownDelay, "shutdown-delay", 0, "on a stop signal, how long /readyz answers 503 while everything still works, before connections close: give it the load balancer's probe interval or more (env PP_SHUTDOWN_DELAY)")
@@ -156,6 +165,12 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		return cfg, err
 	}
 	cfg.limits.TrustedProxies, _ = handlers.ParseTrustedProxies(cfg.trustedProxies) // checked
+	cfg.tcp.TrustedProxies = cfg.limits.TrustedProxies
+	given = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true }) // now with the environment's
+	if !given["tcp-connections-per-address"] {
+		cfg.tcp.PerAddress = tcpConnectionsPerAddress(cfg.limits.ConnectionsPerAddress)
+	}
 	return cfg, nil
 }
 
@@ -193,6 +208,10 @@ func (c config) check() error {
 		return fmt.Errorf("--connections-per-player, --connections-per-address and --max-connections must not be negative")
 	case c.limits.TrackedClients < 1:
 		return fmt.Errorf("--tracked-clients must be at least 1")
+	case c.tcp.PerAddress < 0 || c.tcp.Total < 0:
+		return fmt.Errorf("--tcp-connections-per-address and --max-tcp-connections must not be negative")
+	case c.idleTimeout <= 0:
+		return fmt.Errorf("--idle-timeout must be positive")
 	case c.ws.FloodLimit < 0:
 		return fmt.Errorf("--ws-flood-limit must not be negative")
 	case c.logFormat != "text" && c.logFormat != "json":

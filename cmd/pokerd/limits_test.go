@@ -71,6 +71,9 @@ func TestLimitFlagsAreChecked(t *testing.T) {
 		{"--max-connections", "-5"},
 		{"--tracked-clients", "0"},
 		{"--ws-flood-limit", "-1"},
+		{"--tcp-connections-per-address", "-1"},
+		{"--max-tcp-connections", "-1"},
+		{"--idle-timeout", "0"},
 	} {
 		if _, err := parseConfig(args, func(string) string { return "" }, &bytes.Buffer{}); err == nil {
 			t.Errorf("%v was accepted", args)
@@ -93,6 +96,45 @@ func TestConnectionCapKeepsAReserve(t *testing.T) {
 	}{{0, 0}, {20000, 17500}, {1024, 896}, {256, 192}, {64, 1}} {
 		if got := connectionCap(tc.files); got != tc.want {
 			t.Errorf("connectionCap(%d) = %d, want %d", tc.files, got, tc.want)
+		}
+	}
+}
+
+// The TCP cap keeps a few descriptors for what is not a connection; the derived cap of
+// long-lived connections stays below it, so that ordinary requests keep a share.
+func TestTCPConnectionCapKeepsAReserve(t *testing.T) {
+	for _, tc := range []struct {
+		files          uint64
+		tcp, longLived int
+	}{{0, 0, 0}, {20000, 19688, 17227}, {1024, 992, 868}, {256, 224, 160}, {64, 32, 1}} {
+		tcp := tcpConnectionCap(tc.files)
+		if longLived := longLivedCap(tc.files, tcp); tcp != tc.tcp || longLived != tc.longLived {
+			t.Errorf("%d open files: %d TCP connections of which %d long-lived, want %d and %d",
+				tc.files, tcp, longLived, tc.tcp, tc.longLived)
+		}
+	}
+	if got := longLivedCap(0, 40); got != 20 {
+		t.Errorf("with --max-tcp-connections 40 and no known file limit, --max-connections is %d", got)
+	}
+}
+
+// --tcp-connections-per-address follows --connections-per-address unless it is given,
+// on the command line or in the environment; 0 turns it off.
+func TestTCPConnectionsPerAddressDefault(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want int
+	}{
+		{nil, nil, 2*256 + 64},
+		{[]string{"--connections-per-address", "10"}, nil, 84},
+		{[]string{"--connections-per-address", "0"}, nil, 0},
+		{[]string{"--tcp-connections-per-address", "0"}, nil, 0},
+		{nil, map[string]string{"PP_TCP_CONNECTIONS_PER_ADDRESS": "7", "PP_CONNECTIONS_PER_ADDRESS": "10"}, 7},
+	} {
+		cfg, err := parseConfig(tc.args, func(k string) string { return tc.env[k] }, &bytes.Buffer{})
+		if err != nil || cfg.tcp.PerAddress != tc.want {
+			t.Errorf("%v %v: %d TCP connections per address (%v), want %d", tc.args, tc.env, cfg.tcp.PerAddress, err, tc.want)
 		}
 	}
 }

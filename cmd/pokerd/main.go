@@ -76,11 +76,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		log.Warn("could not raise the open-files limit", "err", err)
 	}
+	tcp := cfg.tcp
+	if tcp.Total == 0 {
+		tcp.Total = tcpConnectionCap(openFiles)
+	}
 	if limits.MaxConnections == 0 {
-		limits.MaxConnections = connectionCap(openFiles)
+		limits.MaxConnections = longLivedCap(openFiles, tcp.Total)
+	} else if tcp.Total > 0 && limits.MaxConnections >= tcp.Total {
+		log.Warn("WebSockets and event streams can take every TCP connection: keep --max-connections below --max-tcp-connections, so that /healthz and pages still answer",
+			"max_connections", limits.MaxConnections, "max_tcp_connections", tcp.Total)
 	}
 	log.Info("connection limits", "open_files_limit", openFiles, "max_connections", limits.MaxConnections,
 		"connections_per_address", limits.ConnectionsPerAddress, "connections_per_player", limits.ConnectionsPerPlayer,
+		"max_tcp_connections", tcp.Total, "tcp_connections_per_address", tcp.PerAddress,
 		"trusted_proxies", cfg.trustedProxies)
 	if cfg.maxRooms > 0 && (limits.UnusedRoomsPerAddress == 0 || limits.UnusedRoomsPerAddress >= cfg.maxRooms) {
 		log.Warn("one address can fill the server's room cap: keep --unused-rooms-per-address far below --max-rooms",
@@ -99,6 +107,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		PublicURL: cfg.publicURL, ListenAddr: listener.Addr().String(),
 	})
 
+	// Every TCP connection counts, not only the long-lived ones: idle keep-alive
+	// connections, and connections that never send a request, hold descriptors too.
+	limited := handlers.LimitConnections(listener, tcp, server.RefusedConnection)
+
 	var profiler *pprofServer
 	if cfg.pprofAddr != "" {
 		if profiler, err = startPprof(cfg.pprofAddr, log); err != nil {
@@ -111,7 +123,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ReadHeaderTimeout: min(10*time.Second, cfg.readTimeout),
 		ReadTimeout:       cfg.readTimeout,  // lifted for WebSockets and event streams
 		WriteTimeout:      cfg.writeTimeout, // likewise: they set a deadline per write
-		IdleTimeout:       2 * time.Minute,
+		IdleTimeout:       cfg.idleTimeout,
 		ErrorLog:          serverErrorLog(log),
 	}
 	log.Info("pokerd listening", "version", version, "addr", listener.Addr().String(),
@@ -122,7 +134,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	served := make(chan error, 1)
-	go func() { served <- httpServer.Serve(listener) }()
+	go func() { served <- httpServer.Serve(limited) }()
 	select {
 	case err := <-served:
 		if profiler != nil {

@@ -15,7 +15,7 @@ type RecordChanges struct {
 	Whole   bool                // replace the whole panel
 	Added   []*game.RoundRecord // rounds new since the last message, oldest first
 	Changed []*game.RoundRecord // rounds drawn before that differ now (a re-reveal, an estimate)
-	Removed []int               // numbers of rounds the record no longer keeps
+	Removed []int               // numbers of rounds no longer shown, or no longer kept
 }
 
 // WholeRecord sends the record whole.

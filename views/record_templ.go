@@ -372,9 +372,9 @@ func recordRow(rec *game.RoundRecord, oob bool) templ.Component {
 	})
 }
 
-// recordChanges changes the record a browser shows, round by round: rows the record no
-// longer keeps are removed, changed rows replaced, new rows put on top (the newest
-// first). Table rows cannot stand on their own in HTML, so each group comes in a
+// recordChanges changes the record a browser shows, round by round: rows that fell out
+// of the shown rounds, or that the record no longer keeps, are removed, changed rows
+// replaced, new rows put on top (the newest first). Table rows cannot stand on their own in HTML, so each group comes in a
 // template, whose out-of-band parts htmx swaps in.
 func recordChanges(c RecordChanges) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {

@@ -122,7 +122,8 @@ func TestAttackBigRecordOnThePageAndInEveryNewStream(t *testing.T) {
 	close(stopWatch)
 	<-watched
 	// What the stalled streams hold, garbage collected: their first messages.
-	held := float64(settledHeap()-min(settledHeap(), before.heap)) / (1 << 20)
+	heap := settledHeap()
+	held := float64(heap-min(heap, before.heap)) / (1 << 20)
 	for _, c := range conns {
 		c.Close()
 	}

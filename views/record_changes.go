@@ -15,7 +15,7 @@ type RecordChanges struct {
 	Whole   bool                // replace the whole panel
 	Added   []*game.RoundRecord // rounds new since the last message, oldest first
 	Changed []*game.RoundRecord // rounds drawn before that differ now (a re-reveal, an estimate)
-	Removed []int               // numbers of rounds the record no longer keeps
+	Removed []int               // numbers of rounds no longer shown, or no longer kept
 }
 
 // WholeRecord sends the record whole.
@@ -26,13 +26,29 @@ func (c RecordChanges) None() bool {
 	return !c.Whole && len(c.Added) == 0 && len(c.Changed) == 0 && len(c.Removed) == 0
 }
 
-// DiffRecord is what turns the record drawn from before into the one drawn from after.
+// RecordShown is how many of the newest rounds of the session record a browser shows
+// live, on the room page and through its stream. The record may keep hundreds of rounds
+// of a hundred votes each (megabytes of HTML): drawn whole, every page load and every
+// new stream would cost as much, and a browser that never reads would hold it all. The
+// downloads (CSV and JSON) keep every round.
+const RecordShown = 20
+
+// ShownRecord is the part of the record a browser shows: its newest RecordShown rounds,
+// oldest first as in the record.
+func ShownRecord(records []*game.RoundRecord) []*game.RoundRecord {
+	return records[max(0, len(records)-RecordShown):]
+}
+
+// DiffRecord is what turns the record drawn from before into the one drawn from after;
+// of each, only the rounds a browser shows (ShownRecord) count, so a round that falls
+// out of view is removed from the page like one the record no longer keeps.
 // Records are never changed once made (a later reveal or an estimate replaces the
 // round's record), so a round whose pointer is the same is drawn the same. The panel
 // itself comes and goes with the first round, so a record that was or becomes empty is
 // sent whole, as is one whose new rounds would not go on top (rounds only ever come in
 // order of their numbers, but the rows must never end up out of order if that changed).
 func DiffRecord(before, after []*game.RoundRecord) RecordChanges {
+	before, after = ShownRecord(before), ShownRecord(after)
 	if len(before) == 0 && len(after) == 0 {
 		return RecordChanges{}
 	}

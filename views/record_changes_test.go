@@ -1,6 +1,7 @@
 package views
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -104,5 +105,81 @@ func TestLiveCarriesTheRecordRoundByRound(t *testing.T) {
 	whole := renderString(t, Live(st, false, false, WholeRecord))
 	if !strings.Contains(whole, `<div id="record" hx-swap-oob="true">`) || !strings.Contains(whole, `<tbody id="record-rows">`) || strings.Count(whole, `data-testid="record-round"`) != 3 {
 		t.Errorf("the whole record is not in:\n%s", whole)
+	}
+}
+
+// oneTo is rounds 1 to n.
+func oneTo(n int) []*game.RoundRecord {
+	ns := make([]int, n)
+	for i := range ns {
+		ns[i] = i + 1
+	}
+	return rounds(ns...)
+}
+
+// Only the rounds a browser shows count: the oldest shown leaves the page as a new one
+// comes on top, and a change to a round out of view sends nothing.
+func TestDiffRecordKeepsToTheShownRounds(t *testing.T) {
+	before := oneTo(RecordShown)
+	after := append(slices.Clone(before), rounds(RecordShown+1)...)
+	c := DiffRecord(before, after)
+	if c.Whole || !slices.Equal(c.Removed, []int{1}) || !slices.Equal(numbers(c.Added), []int{RecordShown + 1}) || len(c.Changed) != 0 {
+		t.Fatalf("a round past the shown ones: got %+v", c)
+	}
+	long := oneTo(3 * RecordShown)
+	changed := slices.Clone(long)
+	old := *changed[0]
+	old.Estimate = "8"
+	changed[0] = &old
+	if c := DiffRecord(long, changed); !c.None() {
+		t.Fatalf("a change to a round out of view: got %+v", c)
+	}
+}
+
+// A long record shows its newest rounds, and says how many there are and where the
+// others are, honestly for whoever reads it: only the facilitator may download them,
+// unless the room is facilitator-free.
+func TestRecordPanelShowsTheNewestRounds(t *testing.T) {
+	st := fixedState(game.RoundRevealed, 2)
+	st.Records = oneTo(RecordShown + 123)
+	html := renderString(t, RecordPanel(st, false))
+	rows := regexp.MustCompile(`data-testid="record-round" data-round="(\d+)"`).FindAllStringSubmatch(html, -1)
+	if len(rows) != RecordShown || rows[0][1] != "143" || rows[len(rows)-1][1] != "124" {
+		t.Fatalf("rows %v, want rounds 143 down to 124", rows)
+	}
+	note := `<p id="record-note" class="note" data-testid="record-note">Showing the last 20 of 143 rounds — the facilitator can download all of them as CSV or JSON.</p>`
+	if !strings.Contains(html, note) {
+		t.Errorf("the note is not %s:\n%s", note, html)
+	}
+
+	st.Game.Settings.Options.FacilitatorFree = true
+	html = renderString(t, RecordPanel(st, false))
+	for _, want := range []string{"Showing the last 20 of 143 rounds — download all of them as", `<a href="/room/ab12/record.csv" download>CSV</a>`, `<a href="/room/ab12/record.json" download>JSON</a>`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("in a facilitator-free room the note lacks %s:\n%s", want, html)
+		}
+	}
+
+	st.Records = oneTo(RecordShown)
+	html = renderString(t, RecordPanel(st, false))
+	if strings.Count(html, `data-testid="record-round"`) != RecordShown || !strings.Contains(html, `<p id="record-note" class="note" data-testid="record-note" hidden></p>`) {
+		t.Errorf("a record shown whole has rows missing or a note:\n%s", html)
+	}
+}
+
+// The note's count changes with every round while the rows shown may not: each message
+// that does not carry the whole record carries the note.
+func TestLiveCarriesTheRecordNote(t *testing.T) {
+	st := fixedState(game.RoundRevealed, 2)
+	before := oneTo(RecordShown + 5)
+	st.Records = append(slices.Clone(before), rounds(RecordShown+6)...)
+	html := renderString(t, Live(st, false, false, DiffRecord(before, st.Records)))
+	if !strings.Contains(html, `<p id="record-note" class="note" data-testid="record-note" hx-swap-oob="true">Showing the last 20 of 26 rounds`) ||
+		!strings.Contains(html, `<tr id="record-round-6" hx-swap-oob="delete"></tr>`) || strings.Count(html, `data-testid="record-round"`) != 1 {
+		t.Errorf("the update lacks the note, the round that left the view or the new one:\n%s", html)
+	}
+	st.Records = nil
+	if html := renderString(t, Live(st, false, false, RecordChanges{})); strings.Contains(html, "record-note") {
+		t.Errorf("an update of a room without a record carries the note:\n%s", html)
 	}
 }

@@ -22,6 +22,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/coder/websocket"
+
+	"github.com/pokerd/pokerd/views"
 )
 
 // table is a room with two people in browsers and one player of the WebSocket API:
@@ -664,6 +666,60 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 				t.Errorf("round %d: the times are missing: %q", n, row)
 			}
 		}
+	})
+
+	const long = views.RecordShown + 5
+	scenarioStep(t, fmt.Sprintf("a long session: %d rounds, the pages show the newest %d and say where the others are", long, views.RecordShown), func(t *testing.T) {
+		// The rounds are played quickly over the API, by Ann (as a second client of
+		// hers, a new one every ten rounds to stay within its rate of messages) and
+		// Carol; the browsers follow through their streams.
+		var annAPI *wsClient
+		for n := 4; n <= long; n++ {
+			if (n-4)%10 == 0 {
+				if annAPI != nil {
+					annAPI.close()
+				}
+				annAPI = tb.s.connect(t, tb.annID, tb.code)
+			}
+			var ticket any // null: no ticket
+			if n%3 == 0 {
+				ticket = fmt.Sprintf("https://tracker.example.com/browse/PP-%d", 100+n)
+			}
+			wsSendMsg(t, annAPI, "RESET", ticket)
+			wsAwait(t, annAPI, "RESETGAME", nil)
+			wsSendMsg(t, annAPI, "SUBMITVOTE", []float64{3, 5, 8}[n%3])
+			wsAwait(t, annAPI, "PLAYERVOTED", aboutPlayer(tb.annID))
+			tb.carolVotes(t, []float64{5, 5, 13}[n%3])
+			wsAwait(t, annAPI, "PLAYERVOTED", aboutPlayer(tb.carolID))
+			wsSendMsg(t, annAPI, "REVEAL", nil)
+			wsAwait(t, annAPI, "REVEALGAME", nil)
+		}
+		annAPI.close()
+		newest := strings.Join(strings.Split(newestFirstRounds(long), ",")[:views.RecordShown], ",")
+		note := fmt.Sprintf("Showing the last %d of %d rounds — the facilitator can download all of them as CSV or JSON.", views.RecordShown, long)
+		shown := jsAll(jsRecordRounds+" === "+jsString(newest), jsTextIs("[data-testid=record-note]", note))
+		for _, tab := range tb.browsers() {
+			tab.waitFor(t, "the newest rounds and the note, through the stream", shown)
+		}
+		// The page drawn whole shows the same.
+		tb.bob.do(t, "load the room again", chromedp.Reload())
+		tb.bob.waitHandRefreshed(t, 0)
+		tb.bob.waitFor(t, "the newest rounds and the note, on the page", shown)
+		if got := fetchInPage(t, tb.ann, csvURL); strings.Count(got.Body, "\n") != 1+long*3 {
+			t.Errorf("the CSV has %d lines, want a header and %d rounds × 3 players", strings.Count(got.Body, "\n"), long)
+		}
+	})
+
+	scenarioStep(t, "screenshots of the long record, light and dark, desktop and phone", func(t *testing.T) {
+		shots := screenshotDir(t)
+		tb.ann.shoot(t, shots, "record-long", desktopSize, "light")
+		tb.ann.shoot(t, shots, "record-long", phoneSize, "light")
+		tb.ann.do(t, "load the room in the dark scheme", emulateScreen(desktopSize, "dark"), chromedp.Reload())
+		tb.ann.waitHandRefreshed(t, 0)
+		tb.ann.waitFor(t, "the record again, and the theme button", jsAll(
+			jsPresent("[data-testid=record-note]"), jsTextIs("[data-theme-toggle]", "Light theme")))
+		tb.ann.shoot(t, shots, "record-long", desktopSize, "dark")
+		tb.ann.shoot(t, shots, "record-long", phoneSize, "dark")
 	})
 }
 

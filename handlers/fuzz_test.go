@@ -8,6 +8,7 @@ import (
 	"net/url"
 	runtimemetrics "runtime/metrics"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -53,17 +54,33 @@ func boundedWork(t *testing.T, inputLen int, base, perByte uint64, fn func()) {
 
 const fuzzBodyLimit = 64 << 10
 
-// fuzzServer is a server of its own for one input, so that inputs do not pile rooms up.
+// fuzzServer is the server for one input, with rooms of its own so that inputs do not
+// pile rooms up. The server itself is built once: building one per input (its routes,
+// its metrics) cost most of each run.
 func fuzzServer() *Server {
-	decks, err := game.NewMemoryDeckDB(nil)
-	if err != nil {
-		panic(err)
-	}
-	rooms := game.NewRegistry(game.RegistryConfig{Decks: decks, MaxRooms: 20, MaxPlayersPerRoom: 20})
-	return New(Config{
-		Rooms: rooms, Decks: decks, BodyLimit: fuzzBodyLimit, WS: DefaultWSConfig,
-		Log: slog.New(slog.DiscardHandler), ListenAddr: "127.0.0.1:8000",
+	fuzzShared.once.Do(func() {
+		decks, err := game.NewMemoryDeckDB(nil)
+		if err != nil {
+			panic(err)
+		}
+		fuzzShared.decks = decks
+		fuzzShared.server = New(Config{
+			Rooms: newFuzzRooms(decks), Decks: decks, BodyLimit: fuzzBodyLimit, WS: DefaultWSConfig,
+			Log: slog.New(slog.DiscardHandler), ListenAddr: "127.0.0.1:8000",
+		})
 	})
+	fuzzShared.server.rooms = newFuzzRooms(fuzzShared.decks)
+	return fuzzShared.server
+}
+
+var fuzzShared struct {
+	once   sync.Once
+	decks  game.DeckDB
+	server *Server
+}
+
+func newFuzzRooms(decks game.DeckDB) *game.Registry {
+	return game.NewRegistry(game.RegistryConfig{Decks: decks, MaxRooms: 20, MaxPlayersPerRoom: 20})
 }
 
 // serve runs one request through the whole server.

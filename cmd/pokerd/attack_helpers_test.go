@@ -7,6 +7,8 @@ package main
 // their level from before the attack.
 
 import (
+	"io"
+	"net"
 	"net/http"
 	"runtime"
 	"testing"
@@ -108,4 +110,39 @@ func TestAttackSuiteHelpersPassOnAQuietServer(t *testing.T) {
 	s := startServer(t, nil)
 	before := beforeAttack(t, s)
 	survivedAttack(t, s, before)
+}
+
+// trickledRequest sends head, then one byte of body every 200 ms, and reports whether
+// the server still held the connection after 8 s (false: it cut it, as it should, or
+// the dial failed, which is reported as an error).
+func trickledRequest(t testing.TB, addr, head string) (held bool) {
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Errorf("dial: %v", err)
+		return false
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, head); err != nil {
+		t.Errorf("sending the head: %v", err)
+		return false
+	}
+	// Reading tells when the server closes the connection.
+	closed := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(io.Discard, conn)
+		close(closed)
+	}()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	giveUp := time.After(8 * time.Second)
+	for {
+		select {
+		case <-closed:
+			return false
+		case <-giveUp:
+			return true
+		case <-tick.C:
+			_, _ = conn.Write([]byte("{"))
+		}
+	}
 }

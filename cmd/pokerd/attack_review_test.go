@@ -36,37 +36,11 @@ func TestAttackTrickledBodiesToLongLivedRoutes(t *testing.T) {
 	var wg sync.WaitGroup
 	var held atomic.Int32
 	for _, path := range paths {
-		for i := range perPath {
+		for range perPath {
 			wg.Go(func() {
-				conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
-				if err != nil {
-					t.Errorf("%s %d: %v", path, i, err)
-					return
-				}
-				defer conn.Close()
 				head := "GET " + path + " HTTP/1.1\r\nHost: " + addr + "\r\nContent-Length: 1000\r\n\r\n"
-				if _, err := io.WriteString(conn, head); err != nil {
-					t.Errorf("%s %d: %v", path, i, err)
-					return
-				}
-				closed := make(chan struct{})
-				go func() {
-					_, _ = io.Copy(io.Discard, conn)
-					close(closed)
-				}()
-				tick := time.NewTicker(200 * time.Millisecond)
-				defer tick.Stop()
-				giveUp := time.After(8 * time.Second)
-				for {
-					select {
-					case <-closed:
-						return
-					case <-giveUp:
-						held.Add(1)
-						return
-					case <-tick.C:
-						_, _ = conn.Write([]byte("a"))
-					}
+				if trickledRequest(t, addr, head) {
+					held.Add(1)
 				}
 			})
 		}

@@ -291,7 +291,7 @@ func FuzzBrowserIdentity(f *testing.F) {
 		if len(set) > 1 || (len(set) == 1 && (set[0].Value != id.String() || len(rec.Header().Get("Set-Cookie")) > 200)) {
 			t.Fatalf("issued %v for %s", set, id)
 		}
-		if len(set) == 0 && !strings.Contains(cookie, id.String()) && !strings.Contains(strings.ToLower(cookie), strings.ReplaceAll(id.String(), "-", "")) {
+		if len(set) == 0 && !strings.Contains(cookie, id.String()) {
 			t.Fatalf("identity %s was read from %q, which does not carry it", id, cookie)
 		}
 	})

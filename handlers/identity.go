@@ -17,7 +17,10 @@ const browserCookie = "pokerd_browser"
 // none (or a malformed one).
 func browserIdentity(c echo.Context) uuid.UUID {
 	if ck, err := c.Cookie(browserCookie); err == nil {
-		if id, err := uuid.Parse(ck.Value); err == nil && id.Version() == 4 {
+		// Only the form pokerd issues: uuid.Parse also takes braces, a urn: prefix, no
+		// hyphens, and any two characters around 36 (it never checks they are braces),
+		// so that many spellings would name one browser.
+		if id, err := uuid.Parse(ck.Value); err == nil && id.Version() == 4 && id.String() == ck.Value {
 			return id
 		}
 	}

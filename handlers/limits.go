@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/time/rate"
 
 	"github.com/pokerd/pokerd/game"
 )
@@ -84,35 +85,15 @@ type playerKey struct {
 // clientState is what the limits remember of one address.
 type clientState struct {
 	seen      time.Time
-	creations bucket
-	joins     bucket
+	creations *rate.Limiter // nil while the limit is off
+	joins     *rate.Limiter
 	unused    []*game.Room // rooms it opened, until each is used or gone
 	conns     int          // long-lived connections open
 }
 
-// bucket is a token bucket refilled at perMinute a minute up to perMinute.
-type bucket struct {
-	tokens float64
-	at     time.Time
-}
-
-func (b *bucket) take(perMinute int, now time.Time) bool {
-	if !b.has(perMinute, now) {
-		return false
-	}
-	b.tokens--
-	return true
-}
-
-// has refills the bucket and reports whether it holds a token, without taking it.
-func (b *bucket) has(perMinute int, now time.Time) bool {
-	if b.at.IsZero() {
-		b.tokens = float64(perMinute)
-	} else {
-		b.tokens = min(float64(perMinute), b.tokens+now.Sub(b.at).Minutes()*float64(perMinute))
-	}
-	b.at = now
-	return b.tokens >= 1
+// perMinute is a token bucket refilled at n a minute up to n, full to begin with.
+func perMinute(n int) *rate.Limiter {
+	return rate.NewLimiter(rate.Limit(float64(n)/60), n)
 }
 
 func newClientLimits(cfg Limits) *clientLimits {
@@ -143,6 +124,12 @@ func (l *clientLimits) clientLocked(key string, now time.Time) *clientState {
 			l.evictLocked()
 		}
 		c = &clientState{}
+		if n := l.cfg.RoomsPerMinute; n > 0 {
+			c.creations = perMinute(n)
+		}
+		if n := l.cfg.JoinsPerMinute; n > 0 {
+			c.joins = perMinute(n)
+		}
 		l.clients[key] = c
 	}
 	c.seen = now
@@ -198,8 +185,8 @@ func (l *clientLimits) admitCreation(key string) *refusal {
 			return tooMany(limitUnusedRooms, "Too many unused rooms: you have opened "+strconv.Itoa(n)+" rooms that nobody has joined yet; use one of them or try again later")
 		}
 	}
-	if n := l.cfg.RoomsPerMinute; n > 0 && !c.creations.has(n, l.now()) {
-		return tooMany(limitRoomsPerMinute, "Too many rooms opened: at most "+strconv.Itoa(n)+" a minute; try again in a minute")
+	if c.creations != nil && c.creations.TokensAt(l.now()) < 1 {
+		return tooMany(limitRoomsPerMinute, "Too many rooms opened: at most "+strconv.Itoa(l.cfg.RoomsPerMinute)+" a minute; try again in a minute")
 	}
 	return nil
 }
@@ -210,8 +197,8 @@ func (l *clientLimits) created(key string, room *game.Room) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c := l.clientLocked(key, l.now())
-	if n := l.cfg.RoomsPerMinute; n > 0 {
-		c.creations.take(n, l.now())
+	if c.creations != nil {
+		c.creations.AllowN(l.now(), 1)
 	}
 	if l.cfg.UnusedRoomsPerAddress > 0 {
 		c.unused = append(c.unused, room)
@@ -226,7 +213,7 @@ func (l *clientLimits) admitJoin(key string) *refusal {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.clientLocked(key, l.now()).joins.take(n, l.now()) {
+	if !l.clientLocked(key, l.now()).joins.AllowN(l.now(), 1) {
 		return tooMany(limitJoinsPerMinute, "Too many joins: at most "+strconv.Itoa(n)+" a minute; try again in a minute")
 	}
 	return nil

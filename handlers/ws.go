@@ -391,7 +391,7 @@ func (s *wsSession) readLoop(room *game.Room, playerID uuid.UUID) {
 		// Every frame counts towards the rate, binary and malformed ones too.
 		if s.cfg.MessageRate > 0 && !limiter.Allow() {
 			s.metrics.wsLimited.Inc()
-			if flood.over() {
+			if flood != nil && !flood.Allow() {
 				s.faults.refused(limitMessageFlood, "code", s.code, "player", s.playerID)
 				s.fail(websocket.StatusPolicyViolation, "too many messages: over the rate limit for too long")
 				return

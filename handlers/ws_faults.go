@@ -1,36 +1,21 @@
 package handlers
 
 import (
-	"time"
-
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
+	"golang.org/x/time/rate"
 )
 
-// floodMeter tells a flood from a burst: it counts the messages a socket sent over its
-// rate limit, forgetting them at limit per floodWindow, and reports a flood once more
-// than limit are counted. A clumsy client goes over the rate now and then; only a
-// client that keeps sending far over it for seconds is cut.
-type floodMeter struct {
-	limit float64
-	level float64
-	at    time.Time
-}
-
-func newFloodMeter(limit int) *floodMeter { return &floodMeter{limit: float64(limit)} }
-
-// over counts one message over the rate and reports whether the socket is flooding.
-func (f *floodMeter) over() bool {
-	if f.limit <= 0 {
-		return false
+// newFloodMeter tells a flood from a burst: each message over the socket's rate takes
+// a token from it, and it gets back limit tokens per floodWindow, so it runs dry only
+// when more than limit are over the rate within about that window. A clumsy client goes
+// over the rate now and then; only one that keeps sending far over it for seconds is
+// cut. Nil when the limit is off.
+func newFloodMeter(limit int) *rate.Limiter {
+	if limit <= 0 {
+		return nil
 	}
-	now := time.Now()
-	if !f.at.IsZero() {
-		f.level = max(0, f.level-now.Sub(f.at).Seconds()*f.limit/floodWindow.Seconds())
-	}
-	f.at = now
-	f.level++
-	return f.level > f.limit
+	return rate.NewLimiter(rate.Limit(float64(limit)/floodWindow.Seconds()), limit)
 }
 
 // recoverPanic, deferred in each of a session's goroutines (its reader, writer and

@@ -324,9 +324,12 @@ func TestAttackAFloodingSocketIsDisconnected(t *testing.T) {
 			}
 		}
 	})
-	code1008, reason := flooder.closeStatus()
+	code1008, reason, reset := flooder.closeStatusOrReset()
 	wg.Wait()
-	if code1008 != websocket.StatusPolicyViolation || !strings.Contains(reason, "messages") {
+	// The server closes the TCP connection with the flood's frames still unread, so the
+	// flooder's kernel may get a reset that throws its close frame away (about one run in
+	// thirty): cut either way, and the counter below tells it was the flood.
+	if !reset && (code1008 != websocket.StatusPolicyViolation || !strings.Contains(reason, "messages")) {
 		t.Fatalf("the flooder was closed with %d %q, want 1008 naming the messages", code1008, reason)
 	}
 	if n := s.refusalsOf(t, "ws_message_flood"); n != 1 {

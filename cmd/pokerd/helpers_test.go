@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -358,6 +359,29 @@ func (c *wsClient) closeStatus() (websocket.StatusCode, string) {
 			return ce.Code, ce.Reason
 		}
 		c.t.Fatalf("connection ended without a close frame: %v", err)
+	}
+}
+
+// closeStatusOrReset is closeStatus for a client the server may cut while the client
+// still sends: reset is true when the connection ended by a TCP reset or EOF instead of
+// a close frame. A connection that stays open fails the test, as with closeStatus.
+func (c *wsClient) closeStatusOrReset() (code websocket.StatusCode, reason string, reset bool) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		_, _, err := c.conn.Read(ctx)
+		if err == nil {
+			continue
+		}
+		var ce websocket.CloseError
+		switch {
+		case errors.As(err, &ce):
+			return ce.Code, ce.Reason, false
+		case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF):
+			return 0, "", true
+		}
+		c.t.Fatalf("connection did not end with a close frame or a reset: %v", err)
 	}
 }
 

@@ -120,10 +120,22 @@ func (m *memo) get(key any, build func() any) any {
 	return v
 }
 
-// Player is a person at the table. The id is public: every client sees every id.
+// Player is a person at the table. The id is the player's secret: it is what their
+// connections show to act as them, and only they ever receive it. Everyone else knows the
+// player by the alias (see alias.go), which the room sets when the player joins.
 type Player struct {
 	ID       uuid.UUID
+	Alias    uuid.UUID
 	Username string
+}
+
+// NameFor is how the player is named to a recipient: by the real id to the player
+// themself, by the alias to everyone else.
+func (p Player) NameFor(recipient uuid.UUID) uuid.UUID {
+	if p.ID == recipient {
+		return p.ID
+	}
+	return p.Alias
 }
 
 // PlayerState is what everyone in the room may know about a player.
@@ -137,7 +149,8 @@ type PlayerState struct {
 
 // Vote is a player's vote as revealed; Value is nil when the player did not vote.
 type Vote struct {
-	PlayerID uuid.UUID
+	PlayerID uuid.UUID // the voter's secret id
+	Alias    uuid.UUID // the voter's public alias
 	Value    *float64
 }
 

@@ -43,19 +43,20 @@ func (r *Room) UpdateOptions(id uuid.UUID, change func(RoomOptions) RoomOptions)
 	return nil
 }
 
-// HandOff makes another connected player the facilitator. Only the facilitator may.
+// HandOff makes another connected player, named by their alias, the facilitator. Only
+// the facilitator may.
 func (r *Room) HandOff(id, to uuid.UUID) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.checkAdminLocked(id); err != nil {
 		return err
 	}
-	next, err := r.seatLocked(to)
+	next, err := r.seatByAliasLocked(to)
 	if err != nil {
 		return err
 	}
 	switch {
-	case to == id:
+	case next.player.ID == id:
 		return Errorf(EInvalid, "you are the facilitator already")
 	case next.sockets == 0:
 		return Errorf(EConflict, "%s is offline: hand the role to someone who is here", nameOf(next.player))
@@ -65,9 +66,9 @@ func (r *Room) HandOff(id, to uuid.UUID) error {
 	return nil
 }
 
-// Remove takes a player out of the room: their seat, vote and connections go (each
-// connection learns it from the PlayerRemoved event and closes). They may join again.
-// Only the facilitator may, and not themself.
+// Remove takes a player, named by their alias, out of the room: their seat, vote and
+// connections go (each connection learns it from the PlayerRemoved event and closes).
+// They may join again. Only the facilitator may, and not themself.
 func (r *Room) Remove(id, who uuid.UUID) error {
 	epoch, empty, err := r.remove(id, who)
 	r.noteEmpty(epoch, empty)
@@ -80,15 +81,15 @@ func (r *Room) remove(id, who uuid.UUID) (epoch uint64, empty bool, err error) {
 	if err := r.checkAdminLocked(id); err != nil {
 		return 0, false, err
 	}
-	gone, err := r.seatLocked(who)
+	gone, err := r.seatByAliasLocked(who)
 	if err != nil {
 		return 0, false, err
 	}
-	if who == id {
+	if gone.player.ID == id {
 		return 0, false, Errorf(EInvalid, "the facilitator cannot remove themself: hand the role on first")
 	}
 	r.emit(&Event{Kind: PlayerRemoved, Player: gone.player})
-	r.subs = slices.DeleteFunc(r.subs, func(s subscription) bool { return s.seated && s.playerID == who })
+	r.subs = slices.DeleteFunc(r.subs, func(s subscription) bool { return s.seated && s.playerID == gone.player.ID })
 	r.autoRevealLocked()
 	epoch, empty = r.emptiedLocked()
 	return epoch, empty, nil

@@ -171,8 +171,8 @@ func TestFacilitatorFreeRoom(t *testing.T) {
 	}
 	t.Run("the rules stay the facilitator's", func(t *testing.T) {
 		wantCode(t, room.SetOptions(bob.ID, RoomOptions{}), EForbidden)
-		wantCode(t, room.Remove(bob.ID, carol.ID), EForbidden)
-		wantCode(t, room.HandOff(bob.ID, bob.ID), EForbidden)
+		wantCode(t, room.Remove(bob.ID, alias(room, carol)), EForbidden)
+		wantCode(t, room.HandOff(bob.ID, alias(room, bob)), EForbidden)
 	})
 	t.Run("in an ordinary room only the facilitator runs rounds", func(t *testing.T) {
 		mustOK(t, room.SetOptions(alice.ID, RoomOptions{}))
@@ -187,14 +187,14 @@ func TestFacilitatorFreeRoom(t *testing.T) {
 func TestHandOff(t *testing.T) {
 	t.Run("the facilitator passes the role to a connected player", func(t *testing.T) {
 		room, _, rec := roomWith(t, RegistryConfig{}, GameSettings{}, alice, bob)
-		mustOK(t, room.HandOff(alice.ID, bob.ID))
+		mustOK(t, room.HandOff(alice.ID, alias(room, bob)))
 		st := room.State()
 		if stateOf(t, st, alice).Admin || !stateOf(t, st, bob).Admin {
 			t.Fatalf("admins after hand-off: alice %v bob %v", stateOf(t, st, alice).Admin, stateOf(t, st, bob).Admin)
 		}
 		evs := rec.events()
 		last := evs[len(evs)-1]
-		if last.Kind != FacilitatorChanged || last.Player != bob || last.Cause != ByHand || last.State == nil || !stateOf(t, last.State, bob).Admin {
+		if last.Kind != FacilitatorChanged || last.Player != seatedAs(room, bob) || last.Cause != ByHand || last.State == nil || !stateOf(t, last.State, bob).Admin {
 			t.Fatalf("last event %v %v %v", last.Kind, last.Player, last.Cause)
 		}
 		wantCode(t, room.Reveal(alice.ID), EForbidden)
@@ -212,7 +212,7 @@ func TestHandOff(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			room, _, _ := roomWith(t, RegistryConfig{}, GameSettings{}, alice, bob)
-			wantCode(t, room.HandOff(tc.by.ID, tc.to.ID), tc.errCode)
+			wantCode(t, room.HandOff(tc.by.ID, alias(room, tc.to)), tc.errCode)
 			if !stateOf(t, room.State(), alice).Admin {
 				t.Fatal("alice lost the role")
 			}
@@ -318,7 +318,7 @@ func TestRemovePlayer(t *testing.T) {
 	mustOK(t, room.Vote(alice.ID, 3))
 	mustOK(t, room.Vote(carol.ID, 5))
 
-	mustOK(t, room.Remove(alice.ID, bob.ID))
+	mustOK(t, room.Remove(alice.ID, alias(room, bob)))
 	st := room.State()
 	for _, p := range st.Players {
 		if p.Player.ID == bob.ID {
@@ -327,7 +327,7 @@ func TestRemovePlayer(t *testing.T) {
 	}
 	t.Run("the removed player's connections are told, then hear nothing more", func(t *testing.T) {
 		evs := bobTab.events()
-		if last := evs[len(evs)-1]; last.Kind != PlayerRemoved || last.Player != bob {
+		if last := evs[len(evs)-1]; last.Kind != PlayerRemoved || last.Player != seatedAs(room, bob) {
 			t.Fatalf("bob's last event %v %v", last.Kind, last.Player)
 		}
 	})
@@ -358,9 +358,9 @@ func TestRemovePlayer(t *testing.T) {
 		}
 	})
 	t.Run("the facilitator cannot remove themself, nor can others remove anyone", func(t *testing.T) {
-		wantCode(t, room.Remove(alice.ID, alice.ID), EInvalid)
-		wantCode(t, room.Remove(carol.ID, bob.ID), EForbidden)
-		wantCode(t, room.Remove(alice.ID, stranger.ID), ENotSeated)
+		wantCode(t, room.Remove(alice.ID, alias(room, alice)), EInvalid)
+		wantCode(t, room.Remove(carol.ID, alias(room, bob)), EForbidden)
+		wantCode(t, room.Remove(alice.ID, alias(room, stranger)), ENotSeated)
 	})
 }
 
@@ -372,7 +372,7 @@ func TestRemovingTheLastConnectedPlayerEmptiesTheRoom(t *testing.T) {
 	mustOK(t, room.Join(bob))
 	mustOK(t, room.Connect(bob.ID, nil))
 	// The facilitator acts over an API that keeps no connection open.
-	mustOK(t, room.Remove(alice.ID, bob.ID))
+	mustOK(t, room.Remove(alice.ID, alias(room, bob)))
 	if _, err := reg.Room(room.Code()); CodeOf(err) != ENotFound {
 		t.Fatalf("the empty room is still open: %v", err)
 	}

@@ -13,6 +13,7 @@ type roomState struct {
 	game       GameInfo
 	seats      []*seat // in join order
 	byID       map[uuid.UUID]*seat
+	byAlias    map[uuid.UUID]*seat
 	adminID    uuid.UUID // the facilitator, once hasAdmin (the nil UUID is a valid player id)
 	hasAdmin   bool
 	round      RoundState
@@ -52,7 +53,7 @@ func (st *seat) seen(t time.Time) {
 }
 
 func newRoomState() roomState {
-	return roomState{byID: map[uuid.UUID]*seat{}, round: RoundInit}
+	return roomState{byID: map[uuid.UUID]*seat{}, byAlias: map[uuid.UUID]*seat{}, round: RoundInit}
 }
 
 // apply folds one event into the state. It trusts the event: commands check the rules
@@ -67,6 +68,7 @@ func (s *roomState) apply(ev *Event) {
 		st := &seat{player: ev.Player, lastSeen: ev.At}
 		s.seats = append(s.seats, st)
 		s.byID[ev.Player.ID] = st
+		s.byAlias[ev.Player.Alias] = st
 		if ev.Admin {
 			s.adminID, s.hasAdmin = ev.Player.ID, true
 		}
@@ -144,6 +146,7 @@ func (s *roomState) unseat(id uuid.UUID) {
 	st := s.byID[id]
 	s.sockets -= st.sockets
 	delete(s.byID, id)
+	delete(s.byAlias, st.player.Alias)
 	s.seats = slices.DeleteFunc(s.seats, func(x *seat) bool { return x == st })
 }
 
@@ -189,7 +192,7 @@ func (s *roomState) playerState(st *seat) PlayerState {
 func (s *roomState) votes() []Vote {
 	out := make([]Vote, len(s.seats))
 	for i, st := range s.seats {
-		out[i] = Vote{PlayerID: st.player.ID}
+		out[i] = Vote{PlayerID: st.player.ID, Alias: st.player.Alias}
 		if st.vote != nil {
 			v := *st.vote
 			out[i].Value = &v

@@ -67,8 +67,8 @@ func TestStateIsTheFoldOfEvents(t *testing.T) {
 			}
 			return room.Vote(alice.ID, 5)
 		}},
-		{"alice hands the role to carol", func() error { return room.HandOff(alice.ID, carol.ID) }},
-		{"carol removes bob", func() error { return room.Remove(carol.ID, bob.ID) }},
+		{"alice hands the role to carol", func() error { return room.HandOff(alice.ID, alias(room, carol)) }},
+		{"carol removes bob", func() error { return room.Remove(carol.ID, alias(room, bob)) }},
 		{"the seats of two who never came are released", func() error {
 			for _, p := range []Player{stranger, {ID: uuid.New(), Username: "dave"}} {
 				if err := room.Join(p); err != nil {

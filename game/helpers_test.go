@@ -117,3 +117,12 @@ func stateOf(t *testing.T, st *State, p Player) PlayerState {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// alias is how the others in the room name p (also for a player who is not seated).
+func alias(room *Room, p Player) uuid.UUID { return aliasOf(room.aliasKey, room.Code(), p.ID) }
+
+// seatedAs is p as the room seats it, with its alias.
+func seatedAs(room *Room, p Player) Player {
+	p.Alias = alias(room, p)
+	return p
+}

@@ -34,6 +34,9 @@ type RegistryConfig struct {
 	// OnPanic is told of a panic recovered in a room's timer (with its stack); the
 	// room and the process carry on. Nil logs it with the default logger.
 	OnPanic PanicHandler
+	// AliasKey draws the players' public aliases from their secret ids (see alias.go).
+	// Instances that share rooms share it. Default: a random key for this registry.
+	AliasKey []byte
 }
 
 // Registry holds the rooms by code. Its lock guards only the map: it is never held
@@ -58,6 +61,9 @@ func NewRegistry(cfg RegistryConfig) *Registry {
 	}
 	if cfg.NewCode == nil {
 		cfg.NewCode = RandomCode
+	}
+	if len(cfg.AliasKey) == 0 {
+		cfg.AliasKey = NewAliasKey()
 	}
 	return &Registry{cfg: cfg, rooms: map[string]*Room{}, customDecks: map[int]Deck{}, nextCustomID: firstCustomDeckID}
 }
@@ -158,6 +164,7 @@ func (g *Registry) add(name string, deck Deck, settings GameSettings) (*Room, er
 			recordLimit:        g.cfg.MaxRecordRounds,
 			onPanic:            g.cfg.OnPanic,
 			emptied:            g.roomEmptied,
+			aliasKey:           g.cfg.AliasKey,
 		}, GameInfo{Code: code, Name: name, Deck: deck, Settings: settings})
 		g.rooms[code] = room
 		return room, nil

@@ -50,6 +50,8 @@ type Room struct {
 	graceTimer  Timer // checks auto-reveal again when a grace ends
 
 	onPanic PanicHandler // told of a panic in one of the room's timers
+
+	aliasKey []byte // draws the players' aliases (see alias.go)
 }
 
 // subscription is a subscriber and, for a connection, the player it belongs to.
@@ -69,6 +71,7 @@ type roomConfig struct {
 	recordLimit        int
 	onPanic            PanicHandler
 	emptied            func(*Room, uint64)
+	aliasKey           []byte
 }
 
 func newRoom(cfg roomConfig, game GameInfo) *Room {
@@ -80,6 +83,7 @@ func newRoom(cfg roomConfig, game GameInfo) *Room {
 		clock: cfg.clock, state: newRoomState(), maxPlayers: maxPlayers, emptied: cfg.emptied,
 		facilitatorTimeout: cfg.facilitatorTimeout,
 		seatRelease:        cfg.seatRelease, revealGrace: cfg.revealGrace, onPanic: cfg.onPanic,
+		aliasKey: cfg.aliasKey,
 	}
 	g := game
 	r.record(&Event{Kind: RoomCreated, Game: &g, RecordLimit: cfg.recordLimit})
@@ -155,14 +159,27 @@ func (r *Room) seatLocked(id uuid.UUID) (*seat, error) {
 	return st, nil
 }
 
+// seatByAliasLocked finds the seat another player names by its alias.
+func (r *Room) seatByAliasLocked(alias uuid.UUID) (*seat, error) {
+	if r.state.closed {
+		return nil, r.goneError()
+	}
+	st, ok := r.state.byAlias[alias]
+	if !ok {
+		return nil, Errorf(ENotSeated, "Player with ID '%s' not found in game with code '%s'!", alias, r.Code())
+	}
+	return st, nil
+}
+
 func (r *Room) goneError() error {
 	return Errorf(ENotFound, "No existing game found with code '%s'", r.Code())
 }
 
-// Join seats p, with its name cleaned (see CleanName). The first player ever to join
-// becomes the facilitator for the life of the room. Joining again with an id already
-// seated changes nothing. A full room first lets go of seats nobody uses (see seats.go)
-// to make room.
+// Join seats p, with its name cleaned (see CleanName) and its alias drawn (see alias.go).
+// The first player ever to join becomes the facilitator for the life of the room.
+// Joining again with an id already seated changes nothing. An id that is the alias of a
+// seat is refused: aliases are public, and nobody may sit under one. A full room first
+// lets go of seats nobody uses (see seats.go) to make room.
 func (r *Room) Join(p Player) error {
 	p.Username = CleanName(p.Username)
 	if err := CheckUsername(p.Username); err != nil {
@@ -176,6 +193,10 @@ func (r *Room) Join(p Player) error {
 	if _, seated := r.state.byID[p.ID]; seated {
 		return nil
 	}
+	if _, isAlias := r.state.byAlias[p.ID]; isAlias {
+		return Errorf(EConflict, "That id belongs to another player in game '%s': join with your own id", r.Code())
+	}
+	p.Alias = aliasOf(r.aliasKey, r.Code(), p.ID)
 	if r.maxPlayers > 0 && len(r.state.seats) >= r.maxPlayers {
 		r.releaseSeatsLocked(true)
 	}

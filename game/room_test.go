@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 func TestRoomRoundStates(t *testing.T) {
@@ -67,7 +69,7 @@ func TestRoomJoin(t *testing.T) {
 		for _, ps := range st.Players {
 			got = append(got, ps.Player)
 		}
-		if want := []Player{alice, bob, carol}; !reflect.DeepEqual(got, want) {
+		if want := []Player{seatedAs(room, alice), seatedAs(room, bob), seatedAs(room, carol)}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("players %v, want %v", got, want)
 		}
 		for _, p := range []Player{bob, carol} {
@@ -119,7 +121,7 @@ func TestRoomJoin(t *testing.T) {
 		if len(evs) != 2 || evs[0].Kind != PlayerJoined || evs[1].Kind != PlayerJoined {
 			t.Fatalf("events %v, want two PlayerJoined", rec.kinds())
 		}
-		if evs[0].Player != alice || !evs[0].Admin || evs[1].Player != bob || evs[1].Admin {
+		if evs[0].Player != seatedAs(room, alice) || !evs[0].Admin || evs[1].Player != seatedAs(room, bob) || evs[1].Admin {
 			t.Fatalf("joins %+v / %+v, want alice as admin then bob", evs[0], evs[1])
 		}
 	})
@@ -179,7 +181,7 @@ func TestRoomVote(t *testing.T) {
 			room.Subscribe(rec)
 			mustOK(t, room.Vote(tt.voter.ID, tt.value))
 			evs := rec.events()
-			if len(evs) != 2 || evs[1].Kind != VoteCast || evs[1].Player != tt.voter || evs[1].Value != tt.value {
+			if len(evs) != 2 || evs[1].Kind != VoteCast || evs[1].Player != seatedAs(room, tt.voter) || evs[1].Value != tt.value {
 				t.Fatalf("events %v, want a VoteCast of %v by %s", rec.kinds(), tt.value, tt.voter.Username)
 			}
 			if !stateOf(t, room.State(), tt.voter).Voted {
@@ -322,7 +324,7 @@ func TestRoomReveal(t *testing.T) {
 
 		mustOK(t, room.Reveal(alice.ID))
 
-		want := []Vote{{alice.ID, ptr(3.0)}, {bob.ID, nil}, {carol.ID, ptr(0.5)}}
+		want := []Vote{{alice.ID, alias(room, alice), ptr(3.0)}, {bob.ID, alias(room, bob), nil}, {carol.ID, alias(room, carol), ptr(0.5)}}
 		evs := rec.events()
 		if len(evs) != 2 || evs[1].Kind != Revealed {
 			t.Fatalf("events %v, want a Revealed", rec.kinds())
@@ -378,7 +380,7 @@ func TestRoomToggleObserving(t *testing.T) {
 			}
 		}
 		for _, ev := range rec.events()[1:] {
-			if ev.Kind != ObservingToggled || ev.Player != bob {
+			if ev.Kind != ObservingToggled || ev.Player != seatedAs(room, bob) {
 				t.Fatalf("event %v for %s, want ObservingToggled for bob", ev.Kind, ev.Player.Username)
 			}
 		}
@@ -488,10 +490,10 @@ func TestRoomSubscribers(t *testing.T) {
 		if !stateOf(t, evs[0].State, alice).Connected {
 			t.Fatal("the snapshot does not show the player connected")
 		}
-		if evs[1].Player != alice || !evs[1].PlayerState.Connected || !evs[1].PlayerState.Admin {
+		if evs[1].Player != seatedAs(room, alice) || !evs[1].PlayerState.Connected || !evs[1].PlayerState.Admin {
 			t.Fatalf("SocketOpened %+v, want alice connected and admin", evs[1].PlayerState)
 		}
-		if evs[2].Player != bob || !evs[2].PlayerState.Connected {
+		if evs[2].Player != seatedAs(room, bob) || !evs[2].PlayerState.Connected {
 			t.Fatalf("second SocketOpened %+v, want bob connected", evs[2].PlayerState)
 		}
 		for i := 2; i < len(evs); i++ {
@@ -537,7 +539,6 @@ func TestRoomSubscribers(t *testing.T) {
 		}
 	})
 
-	votes := []Vote{{alice.ID, nil}, {bob.ID, ptr(8.0)}}
 	tests := []struct {
 		name  string
 		setup func(*Room) error
@@ -545,7 +546,7 @@ func TestRoomSubscribers(t *testing.T) {
 	}{
 		{"snapshot before any round carries no votes", func(r *Room) error { return nil }, nil},
 		{"snapshot of a voting round carries no votes", func(r *Room) error { return r.StartRound(alice.ID, nil) }, nil},
-		{"snapshot of a revealed round carries the votes", func(r *Room) error { return r.Reveal(alice.ID) }, votes},
+		{"snapshot of a revealed round carries the votes", func(r *Room) error { return r.Reveal(alice.ID) }, []Vote{{alice.ID, uuid.Nil, nil}, {bob.ID, uuid.Nil, ptr(8.0)}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -555,6 +556,9 @@ func TestRoomSubscribers(t *testing.T) {
 			rec := &recorder{}
 			room.Subscribe(rec)
 			snap := rec.events()[0]
+			for i := range tt.want {
+				tt.want[i].Alias = alias(room, Player{ID: tt.want[i].PlayerID})
+			}
 			if !reflect.DeepEqual(snap.Votes, tt.want) || !reflect.DeepEqual(snap.State.Votes, tt.want) {
 				t.Fatalf("snapshot votes %s / state votes %s, want %s",
 					fmtVotes(snap.Votes), fmtVotes(snap.State.Votes), fmtVotes(tt.want))

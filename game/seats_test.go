@@ -52,7 +52,7 @@ func TestUnusedSeatsAreReleased(t *testing.T) {
 		}
 		evs := rec.events()
 		last := evs[len(evs)-1]
-		if last.Kind != SeatsReleased || len(last.Released) != 1 || last.Released[0] != carol || last.State == nil || len(last.State.Players) != 2 {
+		if last.Kind != SeatsReleased || len(last.Released) != 1 || last.Released[0] != seatedAs(room, carol) || last.State == nil || len(last.State.Players) != 2 {
 			t.Fatalf("last event %v released %v with state %v", last.Kind, last.Released, last.State)
 		}
 		t.Run("and the released player may join again", func(t *testing.T) {

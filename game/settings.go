@@ -42,6 +42,8 @@ type GameSettings struct {
 	MaxPlayers int
 	// Options are the room's rules; the facilitator may change them later.
 	Options RoomOptions
+	// Passcode, when set, is asked of everyone who takes a seat (see passcode.go).
+	Passcode PasscodeHash
 }
 
 // RoomOptions are the rules of a room that its facilitator can change at any time.

@@ -40,11 +40,11 @@ type PasscodeHash struct {
 	set  bool
 }
 
-// HashPasscode cleans what the room's creator typed (see cleanPasscode) and hashes it
+// HashPasscode cleans what the room's creator typed (see CleanPasscode) and hashes it
 // with a fresh salt. Nothing (or only spaces) means no passcode; a passcode outside
 // MinPasscodeLength…MaxPasscodeLength characters is refused with a user-safe message.
 func HashPasscode(typed string) (PasscodeHash, error) {
-	p := cleanPasscode(typed)
+	p := CleanPasscode(typed)
 	if p == "" {
 		return PasscodeHash{}, nil
 	}
@@ -68,7 +68,7 @@ func (h PasscodeHash) Matches(typed string) bool {
 	if !h.set {
 		return false
 	}
-	p := cleanPasscode(typed)
+	p := CleanPasscode(typed)
 	if utf8.RuneCountInString(p) > MaxPasscodeLength {
 		return false // never set that long; and no work that grows with what was sent
 	}
@@ -91,7 +91,7 @@ func derivePasscode(p string, salt [passcodeSaltSize]byte) [sha256.Size]byte {
 // cleanPasscode is a passcode as it is hashed: cleaned as names are (see CleanName), so
 // that a character that came along unseen when it was pasted does not make it differ,
 // and without spaces around it. Case and the spaces inside count.
-func cleanPasscode(typed string) string {
+func CleanPasscode(typed string) string {
 	return strings.TrimSpace(CleanName(typed))
 }
 
@@ -107,7 +107,7 @@ func (r *Room) CheckPasscode(typed string) error {
 	switch {
 	case !h.IsSet():
 		return nil
-	case cleanPasscode(typed) == "":
+	case CleanPasscode(typed) == "":
 		return Errorf(EForbidden, "This room needs a passcode")
 	case !h.Matches(typed):
 		return Errorf(EForbidden, "That passcode is not the room's")

@@ -77,6 +77,7 @@ func readGameSettings(body jsonObject, p *problems) game.GameSettings {
 		FacilitatorFree: gs.optionalBool("facilitator_free", loc, p),
 		HideNames:       gs.optionalBool("hide_names", loc, p),
 	}
+	settings.Passcode = readNewPasscode(gs, loc, p)
 	if len(*p) == before {
 		// Rules that cannot work together, such as a reveal on a timer the room lacks.
 		if err := settings.Check(); err != nil {

@@ -10,7 +10,7 @@ import (
 
 // joinGame is POST /api/join/{code}: {"username", "id"?} → the Player. The first player
 // to join becomes the facilitator. Joining again with a seated id changes nothing and
-// echoes the request.
+// echoes the request. A room with a passcode also needs "passcode" (see passcode.go).
 func (s *Server) joinGame(c echo.Context) error {
 	if err := s.admitJoin(c); err != nil {
 		return err
@@ -23,15 +23,20 @@ func (s *Server) joinGame(c echo.Context) error {
 		return err
 	}
 	var player game.Player
+	var passcode string
 	if ok {
 		player.Username, _ = body.requiredName("username", game.MaxUsernameLength, []any{"body"}, &p)
 		player.ID, _ = body.optionalUUID("id", []any{"body"}, &p)
+		passcode = optionalPasscode(body, []any{"body"}, &p)
 	}
 	if err := p.err(); err != nil {
 		return err
 	}
 	room, err := s.rooms.Room(code)
 	if err != nil {
+		return err
+	}
+	if err := s.passcodeRefused(c, room, player.ID, passcode, passcodeFromAPI); err != nil {
 		return err
 	}
 	if err := room.Join(player); err != nil {

@@ -115,6 +115,7 @@ func (s *Server) createRoom(c echo.Context) error {
 	f.CustomCards = c.FormValue("custom_cards")
 	f.MaxPlayers = strings.TrimSpace(c.FormValue("max_players"))
 	f.Options = optionsForm(c)
+	f.Passcode = c.FormValue(passcodeField)
 	created, refused := s.admitRoomCreation(c)
 	if status, detail, ok := refusalDetail(refused); ok {
 		d.Error = detail
@@ -134,6 +135,9 @@ func (s *Server) createRoom(c echo.Context) error {
 	if err == nil {
 		settings.MaxPlayers, err = maxPlayersForm(f.MaxPlayers)
 	}
+	if err == nil {
+		settings.Passcode, err = game.HashPasscode(f.Passcode)
+	}
 	var room *game.Room
 	if err == nil {
 		room, err = s.createFromForm(f, settings)
@@ -151,7 +155,7 @@ func (s *Server) createRoom(c echo.Context) error {
 		return render(c, statusOf[dom.Code], views.Home(d))
 	}
 	s.log.Info("game created", "code", room.Code(), "deck", room.Game().Deck.ID, "from", "browser")
-	return c.Redirect(http.StatusSeeOther, "/room/"+room.Code())
+	return c.Redirect(http.StatusSeeOther, roomWithPasscode(room.Code(), f.Passcode))
 }
 
 // maxPlayersForm reads the room's capacity; empty means none but the server's.
@@ -220,6 +224,10 @@ func (s *Server) joinPage(c echo.Context) error {
 
 func joinData(c echo.Context, room *game.Room) views.JoinData {
 	g := room.Game()
+	if room.HasPasscode() {
+		// The room's name is for those who know the passcode.
+		return views.JoinData{Page: page(c, "Join a room"), Code: g.Code, Found: true, NeedsPasscode: true}
+	}
 	return views.JoinData{Page: page(c, "Join "+g.Name), Code: g.Code, GameName: g.Name, Found: true}
 }
 
@@ -236,9 +244,16 @@ func (s *Server) joinRoom(c echo.Context) error {
 		d.Name, d.Error = name, detail
 		return render(c, status, views.Join(d))
 	}
+	me := seatID(browserIdentity(c), code)
+	typed := c.FormValue(passcodeField)
+	if status, detail, ok := refusalDetail(s.passcodeRefused(c, room, me, typed, passcodeFromPage)); ok {
+		d := joinData(c, room)
+		d.Name, d.Error = name, detail
+		return render(c, status, views.Join(d))
+	}
 	err := checkUsername(name)
 	if err == nil {
-		err = room.Join(game.Player{ID: seatID(browserIdentity(c), code), Username: name})
+		err = room.Join(game.Player{ID: me, Username: name})
 	}
 	if err != nil {
 		var dom *game.Error
@@ -247,6 +262,7 @@ func (s *Server) joinRoom(c echo.Context) error {
 		}
 		d := joinData(c, room)
 		d.Name, d.Error, d.Full = name, dom.Message, dom.Code == game.EConflict
+		d.Passcode = typed
 		return render(c, statusOf[dom.Code], views.Join(d))
 	}
 	return c.Redirect(http.StatusSeeOther, "/room/"+code)
@@ -290,10 +306,11 @@ func (s *Server) seated(c echo.Context) (*game.Room, game.Seat, error) {
 func (s *Server) roomData(c echo.Context, room *game.Room, seat game.Seat) views.RoomData {
 	st := room.State()
 	return views.RoomData{
-		Page:     page(c, views.RoomTitle(st)+" — pokerd"),
-		State:    st,
-		Me:       seat,
-		ShareURL: s.shareURL(c, st.Game.Code),
+		Page:        page(c, views.RoomTitle(st)+" — pokerd"),
+		State:       st,
+		Me:          seat,
+		ShareURL:    s.shareURL(c, st.Game.Code),
+		HasPasscode: st.Game.Settings.Passcode.IsSet(),
 	}
 }
 

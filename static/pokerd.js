@@ -116,7 +116,42 @@
     if (ev.persisted && streamClosed) location.reload();
   });
 
+  // A room's passcode travels only in a URL's fragment, which browsers never send to a
+  // server (nor put in a Referer). The creator's browser lands on /room/{code}#passcode=…
+  // and the share link then carries it, so that "Copy link" gives a link that fills in the
+  // join page's field. Either page takes it out of the address bar, and so out of the
+  // browser's history; the room page keeps it for this tab only, for reloads. Without
+  // JavaScript people type the passcode.
+  function takePasscodeFromFragment() {
+    if (location.hash.length < 2) return null;
+    var passcode = null;
+    try { passcode = new URLSearchParams(location.hash.slice(1)).get("passcode"); } catch (e) {}
+    if (passcode === null) return null;
+    try { history.replaceState(history.state, "", location.pathname + location.search); } catch (e) {}
+    return passcode;
+  }
+  function applyPasscode() {
+    var passcode = takePasscodeFromFragment();
+    var field = document.getElementById("join-passcode");
+    if (field) {
+      if (passcode && !field.value) field.value = passcode;
+      return;
+    }
+    var share = document.querySelector("input[data-passcode-for]");
+    if (!share) return;
+    var key = "pokerd-passcode:" + share.getAttribute("data-passcode-for");
+    try {
+      if (passcode) sessionStorage.setItem(key, passcode);
+      else passcode = sessionStorage.getItem(key);
+    } catch (e) {}
+    if (!passcode) return;
+    share.value = share.value.split("#")[0] + "#" + new URLSearchParams({ passcode: passcode }).toString();
+    var note = document.querySelector("[data-passcode-note]");
+    if (note) note.textContent = "The copied link carries the passcode; the QR code does not.";
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    applyPasscode();
     labelAll();
     tickTimers();
     setInterval(tickTimers, 1000);

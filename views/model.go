@@ -32,6 +32,7 @@ type CreateForm struct {
 	CustomCards string
 	MaxPlayers  string // as typed; empty for no cap but the server's
 	Options     game.RoomOptions
+	Passcode    string // as typed; empty for none
 }
 
 // HomeData is the home page.
@@ -54,6 +55,11 @@ type JoinData struct {
 	Error    string
 	Full     bool // the room has no seat left
 	Removed  bool // the facilitator took this browser's player out of the room
+	// NeedsPasscode: the room has a passcode; the page asks for it and does not show the
+	// room's name to someone who has not given it. Passcode is what was typed, kept
+	// when the join failed for another reason.
+	NeedsPasscode bool
+	Passcode      string
 }
 
 // RoomData is the room as one viewer sees it.
@@ -65,6 +71,9 @@ type RoomData struct {
 	Error    string // why the viewer's last action was refused
 	// PeopleError is why the facilitator's last hand-off or removal was refused.
 	PeopleError string
+	// HasPasscode: people who join need the room's passcode (static/pokerd.js adds it to
+	// the share link when the creator's page knows it).
+	HasPasscode bool
 }
 
 func (d RoomData) code() string { return d.State.Game.Code }

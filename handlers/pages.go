@@ -20,8 +20,8 @@ import (
 )
 
 func (s *Server) routePages(e *echo.Echo) {
-	csrf := newCSRF() // on GET it issues the token that the page's forms send back
-	actions := browserActions{e: e, guard: guardForm(s.formLimit, csrf)}
+	csrf := newCSRF(s.cookies) // on GET it issues the token that the page's forms send back
+	actions := browserActions{e: e, guard: guardForm(s.formLimit, s.crossOriginGuard, csrf)}
 	e.GET("/", s.home, csrf)
 	actions.POST("/rooms", s.createRoom)
 	e.GET("/join", s.joinByCode, csrf)
@@ -140,7 +140,7 @@ func (s *Server) createRoom(c echo.Context) error {
 	}
 	if err == nil {
 		created(room)
-		err = room.Join(game.Player{ID: seatID(browserIdentity(c), room.Code()), Username: f.YourName})
+		err = room.Join(game.Player{ID: seatID(s.browserIdentity(c), room.Code()), Username: f.YourName})
 	}
 	if err != nil {
 		var dom *game.Error
@@ -210,7 +210,7 @@ func (s *Server) joinPage(c echo.Context) error {
 	if !ok {
 		return noSuchRoom(c, code)
 	}
-	if _, err := room.Seat(seatID(browserIdentity(c), code)); err == nil {
+	if _, err := room.Seat(seatID(s.browserIdentity(c), code)); err == nil {
 		return c.Redirect(http.StatusSeeOther, "/room/"+code)
 	}
 	d := joinData(c, room)
@@ -238,7 +238,7 @@ func (s *Server) joinRoom(c echo.Context) error {
 	}
 	err := checkUsername(name)
 	if err == nil {
-		err = room.Join(game.Player{ID: seatID(browserIdentity(c), code), Username: name})
+		err = room.Join(game.Player{ID: seatID(s.browserIdentity(c), code), Username: name})
 	}
 	if err != nil {
 		var dom *game.Error
@@ -274,7 +274,7 @@ func (s *Server) seated(c echo.Context) (*game.Room, game.Seat, error) {
 	if !ok {
 		return nil, game.Seat{}, noSuchRoom(c, code)
 	}
-	seat, err := room.Seat(seatID(browserIdentity(c), code))
+	seat, err := room.Seat(seatID(s.browserIdentity(c), code))
 	if err != nil {
 		if isHTMX(c) {
 			// Only a seated browser has the room page open: losing the seat since

@@ -28,17 +28,17 @@ import (
 func crossOriginSenders(s *testServer) map[string]map[string]string {
 	host := strings.TrimPrefix(s.base, "http://")
 	return map[string]map[string]string{
-		"another site":                                 {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"},
-		"another site, an older browser":               {"Origin": "http://evil.example"},
-		"another site, no Origin":                      {"Sec-Fetch-Site": "cross-site"},
-		"another port of this host":                    {"Origin": "http://127.0.0.1:5174", "Sec-Fetch-Site": "same-site"},
-		"this host and port over https":                {"Origin": "https://" + host, "Sec-Fetch-Site": "cross-site"},
-		"this host and port over https, older":         {"Origin": "https://" + host},
-		"an allowed origin's host over https":          {"Origin": "https://127.0.0.1:5173"},
-		"a browser extension on this host":             {"Origin": "chrome-extension://" + host},
-		"a sandboxed frame or a file (Origin: null)":   {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
-		"a sibling subdomain of an allowed site":       {"Origin": "https://evil.poker.example.com", "Sec-Fetch-Site": "same-site"},
-		"an allowed origin with a path (not a origin)": {"Origin": "https://poker.example.com/x"},
+		"another site":                                  {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"},
+		"another site, an older browser":                {"Origin": "http://evil.example"},
+		"another site, no Origin":                       {"Sec-Fetch-Site": "cross-site"},
+		"another port of this host":                     {"Origin": "http://127.0.0.1:5174", "Sec-Fetch-Site": "same-site"},
+		"this host and port over https":                 {"Origin": "https://" + host, "Sec-Fetch-Site": "cross-site"},
+		"this host and port over https, older":          {"Origin": "https://" + host},
+		"an allowed origin's host over https":           {"Origin": "https://127.0.0.1:5173"},
+		"a browser extension on this host":              {"Origin": "chrome-extension://" + host},
+		"a sandboxed frame or a file (Origin: null)":    {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+		"a sibling subdomain of an allowed site":        {"Origin": "https://evil.poker.example.com", "Sec-Fetch-Site": "same-site"},
+		"an allowed origin with a path (not an origin)": {"Origin": "https://poker.example.com/x"},
 	}
 }
 

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -33,18 +32,6 @@ func newCORSPolicy(origins []string) corsPolicy {
 }
 
 func (p corsPolicy) allowed(origin string) bool { return p.allowAll || p.origins[origin] }
-
-// wsOriginPatterns turns the allowed origins into the host patterns the WebSocket
-// library checks the Origin header against.
-func (p corsPolicy) wsOriginPatterns() []string {
-	var hosts []string
-	for o := range p.origins {
-		if u, err := url.Parse(o); err == nil && u.Host != "" {
-			hosts = append(hosts, u.Host)
-		}
-	}
-	return hosts
-}
 
 func (p corsPolicy) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {

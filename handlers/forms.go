@@ -32,13 +32,15 @@ func (a browserActions) POST(path string, h echo.HandlerFunc) {
 
 // newCSRF is the double-submit CSRF check of the browser UI: the token is in a cookie of
 // its own and must come back in the X-CSRF-Token header (htmx) or the _csrf field
-// (plain forms). On GET it only issues the token.
-func newCSRF() echo.MiddlewareFunc {
+// (plain forms). On GET it only issues the token. The cookie is named and marked by
+// cookies (__Host- and Secure behind an https public URL).
+func newCSRF(cookies cookiePolicy) echo.MiddlewareFunc {
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     "pokerd_csrf",
+		CookieName:     cookies.name(csrfCookie),
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
+		CookieSecure:   cookies.hostPrefixed,
 		CookieSameSite: http.SameSiteLaxMode,
 		ErrorHandler: func(error, echo.Context) error {
 			return &apiError{status: http.StatusForbidden, detail: "The form has expired: reload the page and try again"}
@@ -46,26 +48,26 @@ func newCSRF() echo.MiddlewareFunc {
 	})
 }
 
-// guardForm checks a page's form post before anything reads its body: its declared size
-// (413), its type (415: url-encoded only), and that a browser sent it from one of our
-// own pages (403, from the Sec-Fetch-Site and Origin headers browsers set). The body is
-// then capped at limit bytes however it is sent, so that the CSRF token, read from the
-// form, costs at most that much memory and never a file.
-func guardForm(limit int64, csrf echo.MiddlewareFunc) echo.MiddlewareFunc {
-	crossOrigin := http.NewCrossOriginProtection()
+// guardForm checks a page's form post before anything reads its body: that a browser
+// sent it from one of our own pages (403, from the Sec-Fetch-Site and Origin headers
+// browsers set: originPolicy), whatever its type; its declared size (413); its type
+// (415: url-encoded only). The body is then capped at limit bytes however it is sent,
+// so that the CSRF token, read from the form, costs at most that much memory and never
+// a file.
+func guardForm(limit int64, origins originPolicy, csrf echo.MiddlewareFunc) echo.MiddlewareFunc {
 	tooLarge := &apiError{status: http.StatusRequestEntityTooLarge, detail: "Request body too large: a form has at most " + strconv.FormatInt(limit, 10) + " bytes"}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		checked := csrf(next)
 		return func(c echo.Context) error {
 			req := c.Request()
+			if err := origins.checkForm(c); err != nil {
+				return err
+			}
 			if req.ContentLength > limit {
 				return tooLarge
 			}
 			if !isFormBody(req) {
 				return &apiError{status: http.StatusUnsupportedMediaType, detail: "A form is sent as " + formMIME}
-			}
-			if err := crossOrigin.Check(req); err != nil {
-				return &apiError{status: http.StatusForbidden, detail: "Cross-origin form posts are refused"}
 			}
 			req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
 			if err := req.ParseForm(); err != nil {

@@ -274,7 +274,8 @@ func FuzzBrowserIdentity(f *testing.F) {
 	} {
 		f.Add(c)
 	}
-	e := fuzzServer().echo
+	srv := fuzzServer()
+	e := srv.echo
 	f.Fuzz(func(t *testing.T, cookie string) {
 		var id uuid.UUID
 		var rec *httptest.ResponseRecorder
@@ -282,7 +283,7 @@ func FuzzBrowserIdentity(f *testing.F) {
 			req := httptest.NewRequest(http.MethodGet, "/", nil)
 			req.Header.Set("Cookie", cookie)
 			rec = httptest.NewRecorder()
-			id = browserIdentity(e.NewContext(req, rec))
+			id = srv.browserIdentity(e.NewContext(req, rec))
 		})
 		if id.Version() != 4 {
 			t.Fatalf("identity %s from %q is not a UUID v4", id, cookie)

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -11,12 +13,50 @@ import (
 // browserCookie holds a browser's secret identity. A browser's player id in a room is
 // derived from it one way (a name-based UUID of the room code), so the public player ids
 // that the JSON API shows cannot be turned back into a cookie.
+//
+// The cookie is not signed: its value is itself the secret, 122 random bits that only
+// this browser ever received. Changing a character, or bringing another browser's
+// cookie, names another identity, which holds no seat in any room (its seat ids are
+// those of nobody). A signature protects a value that could be guessed or built; this
+// one can be neither, so it would add nothing.
 const browserCookie = "pokerd_browser"
+
+// csrfCookie holds the browser's CSRF token (the double-submit check of the pages).
+const csrfCookie = "pokerd_csrf"
+
+// cookiePolicy names and marks the cookies pokerd gives browsers. Behind a proxy that
+// terminates TLS the server itself sees plain HTTP, so only the configured public URL
+// can tell that browsers reach it over https: then every cookie is Secure (never sent
+// over plain HTTP, where anyone on the path could read it) and carries the __Host-
+// prefix, with which browsers accept it only when it is Secure, for Path=/ and without
+// Domain, so that neither a sibling subdomain nor a plain-HTTP answer can plant a
+// cookie of that name.
+type cookiePolicy struct {
+	hostPrefixed bool // --public-url is https
+}
+
+func newCookiePolicy(publicURL string) cookiePolicy {
+	u, err := url.Parse(publicURL)
+	return cookiePolicy{hostPrefixed: err == nil && strings.EqualFold(u.Scheme, "https")}
+}
+
+// name is the name a cookie has under this policy.
+func (p cookiePolicy) name(base string) string {
+	if p.hostPrefixed {
+		return "__Host-" + base
+	}
+	return base
+}
+
+// secure tells whether a cookie set in answer to this request is Secure: always when
+// the public URL is https, else when the request itself came over TLS.
+func (p cookiePolicy) secure(c echo.Context) bool { return p.hostPrefixed || c.IsTLS() }
 
 // browserIdentity returns the browser's secret id, issuing a new cookie when there is
 // none (or a malformed one).
-func browserIdentity(c echo.Context) uuid.UUID {
-	if ck, err := c.Cookie(browserCookie); err == nil {
+func (s *Server) browserIdentity(c echo.Context) uuid.UUID {
+	name := s.cookies.name(browserCookie)
+	if ck, err := c.Cookie(name); err == nil {
 		// Only the form pokerd issues: uuid.Parse also takes braces, a urn: prefix, no
 		// hyphens, and any two characters around 36 (it never checks they are braces),
 		// so that many spellings would name one browser.
@@ -26,12 +66,12 @@ func browserIdentity(c echo.Context) uuid.UUID {
 	}
 	id := uuid.New()
 	c.SetCookie(&http.Cookie{
-		Name:     browserCookie,
+		Name:     name,
 		Value:    id.String(),
 		Path:     "/",
 		MaxAge:   int((365 * 24 * time.Hour).Seconds()),
 		HttpOnly: true,
-		Secure:   c.IsTLS(),
+		Secure:   s.cookies.secure(c),
 		SameSite: http.SameSiteLaxMode,
 	})
 	return id

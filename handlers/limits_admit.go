@@ -59,7 +59,7 @@ func (s *Server) admitConnection(c echo.Context, code string, player uuid.UUID) 
 // browser is in that room.
 func (s *Server) admitStream(c echo.Context) (release func(), err error) {
 	code := c.Param("code")
-	return s.admitConnection(c, code, seatID(browserIdentity(c), code))
+	return s.admitConnection(c, code, seatID(s.browserIdentity(c), code))
 }
 
 // refusalDetail is the message of a limit's refusal, for a page to show in its form.

@@ -20,8 +20,8 @@ import (
 )
 
 func (s *Server) routePages(e *echo.Echo) {
-	csrf := newCSRF() // on GET it issues the token that the page's forms send back
-	actions := browserActions{e: e, guard: guardForm(s.formLimit, csrf)}
+	csrf := newCSRF(s.cookies) // on GET it issues the token that the page's forms send back
+	actions := browserActions{e: e, guard: guardForm(s.formLimit, s.crossOriginGuard, csrf)}
 	e.GET("/", s.home, csrf)
 	actions.POST("/rooms", s.createRoom)
 	e.GET("/join", s.joinByCode, csrf)
@@ -144,7 +144,7 @@ func (s *Server) createRoom(c echo.Context) error {
 	}
 	if err == nil {
 		created(room)
-		err = room.Join(game.Player{ID: seatID(browserIdentity(c), room.Code()), Username: f.YourName})
+		err = room.Join(game.Player{ID: seatID(s.browserIdentity(c), room.Code()), Username: f.YourName})
 	}
 	if err != nil {
 		var dom *game.Error
@@ -214,7 +214,7 @@ func (s *Server) joinPage(c echo.Context) error {
 	if !ok {
 		return noSuchRoom(c, code)
 	}
-	if _, err := room.Seat(seatID(browserIdentity(c), code)); err == nil {
+	if _, err := room.Seat(seatID(s.browserIdentity(c), code)); err == nil {
 		return c.Redirect(http.StatusSeeOther, "/room/"+code)
 	}
 	d := joinData(c, room)
@@ -244,7 +244,7 @@ func (s *Server) joinRoom(c echo.Context) error {
 		d.Name, d.Error = name, detail
 		return render(c, status, views.Join(d))
 	}
-	me := seatID(browserIdentity(c), code)
+	me := seatID(s.browserIdentity(c), code)
 	typed := c.FormValue(passcodeField)
 	if status, detail, ok := refusalDetail(s.passcodeRefused(c, room, me, typed, passcodeFromPage)); ok {
 		d := joinData(c, room)
@@ -290,7 +290,7 @@ func (s *Server) seated(c echo.Context) (*game.Room, game.Seat, error) {
 	if !ok {
 		return nil, game.Seat{}, noSuchRoom(c, code)
 	}
-	seat, err := room.Seat(seatID(browserIdentity(c), code))
+	seat, err := room.Seat(seatID(s.browserIdentity(c), code))
 	if err != nil {
 		if isHTMX(c) {
 			// Only a seated browser has the room page open: losing the seat since

@@ -44,7 +44,7 @@ type Server struct {
 	rooms            *game.Registry
 	decks            game.DeckDB
 	cors             corsPolicy
-	wsOriginPatterns []string
+	crossOriginGuard originPolicy // who may change state: the API's writes, forms, sockets
 	ws               WSConfig
 	formLimit        int64
 	log              *slog.Logger
@@ -58,6 +58,7 @@ type Server struct {
 	limits      *clientLimits // what one client may open and hold
 	testWSFault wsFaultHook   // tests only: called in a socket's goroutines, to make them panic
 	shareLinks  shareLinks
+	cookies     cookiePolicy // the cookies' names and flags (__Host-, Secure)
 }
 
 // New builds the routes and middleware.
@@ -77,7 +78,8 @@ func New(cfg Config) *Server {
 	}
 	s.limits = newClientLimits(cfg.Limits)
 	s.shareLinks = newShareLinks(cfg.PublicURL, cfg.ListenAddr)
-	s.wsOriginPatterns = s.cors.wsOriginPatterns()
+	s.crossOriginGuard = newOriginPolicy(s.cors, cfg.PublicURL)
+	s.cookies = newCookiePolicy(cfg.PublicURL)
 	s.metrics = newMetrics(cfg.Version, cfg.Rooms, s.sockets.count)
 	s.faults = newFaults(cfg.Log, s.metrics.registry)
 	if cfg.SSEOutbox <= 0 {
@@ -95,8 +97,10 @@ func New(cfg Config) *Server {
 
 	// Every route has a body limit; the pages' forms have a smaller one of their own.
 	e.Use(middleware.BodyLimit(strconv.FormatInt(cfg.BodyLimit, 10) + "B"))
-	e.POST("/api/game", s.createGame)
-	e.POST("/api/join/:code", s.joinGame)
+	// Every state-changing API route is guarded against other sites' pages; a test walks
+	// them all.
+	e.POST("/api/game", s.createGame, s.crossOriginGuard.apiWrite)
+	e.POST("/api/join/:code", s.joinGame, s.crossOriginGuard.apiWrite)
 	getOrHead := []string{http.MethodGet, http.MethodHead}
 	e.Match(getOrHead, "/api/decks", s.listDecks)
 	e.Match(getOrHead, "/api/decks/:id", s.getDeck)

@@ -176,7 +176,7 @@ func (s *Server) roomEvents(c echo.Context) error {
 	if !ok {
 		return &apiError{status: http.StatusNotFound, detail: "No existing game found with code '" + truncateText(code, maxEchoedText) + "'"}
 	}
-	seat, err := room.Seat(seatID(browserIdentity(c), code))
+	seat, err := room.Seat(seatID(s.browserIdentity(c), code))
 	if err != nil {
 		return &apiError{status: http.StatusForbidden, detail: "Join the room first"}
 	}

@@ -204,6 +204,7 @@ func TestPublicURLSetsTheShareLink(t *testing.T) {
 		t.Errorf("qr.svg answered %d, not the QR code of the public URL's link", status)
 	}
 	b := s.newFormClient(t)
+	b.client.Jar = newTLSProxyJar() // an https public URL: the cookies are Secure
 	code = b.createRoom("Shared", "Ann")
 	page := b.get("/room/" + code)
 	if !strings.Contains(string(page.body), `value="https://poker.example.org/team/join/`+code+`"`) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -69,11 +70,33 @@ func TestCORS(t *testing.T) {
 	})
 }
 
+// "*" opens the API and the WebSocket to every origin (what README says it gives up),
+// but not the pages' forms, which only the server's own pages post.
 func TestCORSAllowAll(t *testing.T) {
 	s := startServer(t, map[string]string{"PP_CORS_URLS": "*"})
-	res := s.do(t, "GET", "/api/decks", "", map[string]string{"Origin": "http://anywhere.example"})
+	anywhere := map[string]string{"Origin": "http://anywhere.example", "Sec-Fetch-Site": "cross-site"}
+	res := s.do(t, "GET", "/api/decks", "", anywhere)
 	if res.header.Get("Access-Control-Allow-Origin") != "http://anywhere.example" {
 		t.Fatalf("got %v", res.header)
+	}
+	res = s.do(t, "POST", "/api/game", `{"name":"x","deck_id":1,"game_settings":{}}`, anywhere)
+	if res.status != 200 {
+		t.Fatalf("a game created from anywhere: %d %s", res.status, res.body)
+	}
+	code := res.json(t)["code"].(string)
+	id := s.join(t, code, "Ann")
+	conn, err := s.tryDial(id, code, http.Header{"Origin": {"http://anywhere.example"}})
+	if err != nil {
+		t.Fatalf("a socket from anywhere: %v", err)
+	}
+	conn.CloseNow()
+	b := s.newFormClient(t)
+	b.get("/")
+	req, _ := http.NewRequest("POST", s.base+"/rooms", strings.NewReader(url.Values{"room_name": {"x"}, "your_name": {"Ann"}, "deck_id": {"1"}, "_csrf": {b.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "http://anywhere.example")
+	if res := b.do(req); res.status != http.StatusForbidden {
+		t.Fatalf("a page form posted from anywhere: %d %s", res.status, res.body)
 	}
 }
 

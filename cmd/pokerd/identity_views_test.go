@@ -372,6 +372,26 @@ func TestEveryViewAgreesButOnIds(t *testing.T) {
 		sameIDs(t, views)
 	})
 
+	scenarioStep(t, "screenshots of Ann's room as facilitator, light and dark, desktop and phone", func(t *testing.T) {
+		// The list of players with its hand-off and remove buttons is where the aliases
+		// went in: it must look as before. The room is loaded again in the dark scheme,
+		// as someone whose system is dark loads it.
+		shots := screenshotDir(t)
+		desktop := screenSize{"desktop", 1280, 800, false}
+		ann.waitFor(t, "the list of players with its buttons", jsAll(
+			jsCount("#people [data-testid^=remove-]")+" === 4", jsTextIs("[data-theme-toggle]", "Dark theme")))
+		ann.shoot(t, shots, "identity-room", desktop, "light")
+		ann.shoot(t, shots, "identity-room", phoneSize, "light")
+		ann.do(t, "load the room in the dark scheme", emulateScreen(desktop, "dark"), chromedp.Reload())
+		ann.waitHandRefreshed(t, 0)
+		ann.waitFor(t, "the revealed round, the list of players and the theme button again", jsAll(
+			jsTextIs("#round [data-testid=round-state]", "Revealed"),
+			jsCount("#people [data-testid^=remove-]")+" === 4",
+			jsTextIs("[data-theme-toggle]", "Light theme")))
+		ann.shoot(t, shots, "identity-room", desktop, "dark")
+		ann.shoot(t, shots, "identity-room", phoneSize, "dark")
+	})
+
 	t.Logf("the whole scenario took %v", time.Since(start).Round(time.Millisecond))
 }
 

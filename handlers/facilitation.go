@@ -30,34 +30,48 @@ func optionsForm(c echo.Context) game.RoomOptions {
 	}
 }
 
-// handOff is POST /room/{code}/handoff with player=<player id>.
+// handOff is POST /room/{code}/handoff with player=<alias>: the page names the other
+// players by their aliases only (their ids are their secrets).
 func (s *Server) handOff(c echo.Context) error {
 	return s.actOn(c, peoplePart, func(room *game.Room, me uuid.UUID) error {
 		to, err := playerForm(c)
 		if err != nil {
 			return err
 		}
-		return room.HandOff(me, to)
+		return otherPlayerGone(room.HandOff(me, to))
 	})
 }
 
-// removePlayer is POST /room/{code}/remove with player=<player id>.
+// removePlayer is POST /room/{code}/remove with player=<alias>.
 func (s *Server) removePlayer(c echo.Context) error {
 	return s.actOn(c, peoplePart, func(room *game.Room, me uuid.UUID) error {
 		who, err := playerForm(c)
 		if err != nil {
 			return err
 		}
-		return room.Remove(me, who)
+		return otherPlayerGone(room.Remove(me, who))
 	})
 }
 
+// playerForm reads the alias of the player a facilitator's form names.
 func playerForm(c echo.Context) (uuid.UUID, error) {
-	id, err := uuid.Parse(c.FormValue("player"))
+	alias, err := uuid.Parse(c.FormValue("player"))
 	if err != nil {
 		return uuid.Nil, game.Errorf(game.EInvalid, "Pick one of the players")
 	}
-	return id, nil
+	return alias, nil
+}
+
+// otherPlayerGone words the room's "not seated" for the facilitator: the alias on the
+// form names nobody in the room (the player was removed meanwhile, or the form is not
+// one of ours). The room's own words name the alias as an id, which says nothing to a
+// person. A facilitator who lost their own seat never sees it: their page is sent to
+// the join page instead.
+func otherPlayerGone(err error) error {
+	if game.CodeOf(err) == game.ENotSeated {
+		return game.Errorf(game.ENotSeated, "That player is not in this room any more")
+	}
+	return err
 }
 
 // setEstimate is POST /room/{code}/estimate with round=<n> and estimate=<text>.

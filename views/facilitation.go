@@ -60,6 +60,8 @@ func estimateValue(rec *game.RoundRecord) string {
 	return rec.Results.Suggestion.Label
 }
 
+// otherPlayers are the players but the viewer, whom the server tells apart by their
+// seat's id: the id is compared here, never written into the page.
 func otherPlayers(d RoomData) []game.PlayerState {
 	var others []game.PlayerState
 	for _, p := range d.State.Players {

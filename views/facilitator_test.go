@@ -29,17 +29,17 @@ func TestFacilitatorHand(t *testing.T) {
 	t.Run("the facilitator's list of players hands the role to those online and removes anyone", func(t *testing.T) {
 		html := renderString(t, People(RoomData{State: st, Me: me}))
 		for _, want := range []string{
-			`data-testid="handoff-` + st.Players[1].Player.ID.String() + `"`,
-			`data-testid="remove-` + st.Players[2].Player.ID.String() + `"`,
+			`data-testid="handoff-` + st.Players[1].Player.Alias.String() + `"`,
+			`data-testid="remove-` + st.Players[2].Player.Alias.String() + `"`,
 		} {
 			if !strings.Contains(html, want) {
 				t.Errorf("the list lacks %s", want)
 			}
 		}
 		for _, unwanted := range []string{
-			`data-testid="handoff-` + st.Players[0].Player.ID.String() + `"`, // themself
-			`data-testid="remove-` + st.Players[0].Player.ID.String() + `"`,
-			`data-testid="handoff-` + st.Players[2].Player.ID.String() + `"`, // offline
+			`data-testid="handoff-` + st.Players[0].Player.Alias.String() + `"`, // themself
+			`data-testid="remove-` + st.Players[0].Player.Alias.String() + `"`,
+			`data-testid="handoff-` + st.Players[2].Player.Alias.String() + `"`, // offline
 		} {
 			if strings.Contains(html, unwanted) {
 				t.Errorf("the list has %s", unwanted)

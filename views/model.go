@@ -102,7 +102,7 @@ func cardLabel(deck game.Deck, v float64) string {
 
 func voteOf(st *game.State, p game.PlayerState) *float64 {
 	for _, v := range st.Votes {
-		if v.PlayerID == p.Player.ID {
+		if v.Alias == p.Player.Alias {
 			return v.Value
 		}
 	}
@@ -156,7 +156,14 @@ func roundStart(st *game.State) string {
 	return st.RoundStart.UTC().Format(time.RFC3339Nano)
 }
 
-func playerTestID(p game.Player) string { return "player-" + p.ID.String() }
+// Pages and stream messages name every player, the viewer included, by their public
+// alias: a player's id is their secret (see game/alias.go), and a page is read by
+// whoever sits at the screen, its stream by every browser in the room.
+
+func playerTestID(p game.Player) string { return "player-" + p.Alias.String() }
+
+// playerAlias is how a form names another player: the rooms take aliases.
+func playerAlias(p game.Player) string { return p.Alias.String() }
 
 // HandKey changes exactly when every viewer's own hand must be fetched again: the room
 // says their controls may have changed (HandVersion: a new round, a reveal, a new
@@ -171,7 +178,7 @@ func HandKey(st *game.State) string {
 func PeopleKey(st *game.State) string {
 	var b strings.Builder
 	for _, p := range st.Players {
-		b.WriteString(p.Player.ID.String())
+		b.WriteString(p.Player.Alias.String())
 		if p.Connected {
 			b.WriteByte('+')
 		}

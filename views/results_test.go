@@ -21,7 +21,7 @@ func revealedWith(t *testing.T, labels ...string) *game.State {
 	for i, label := range labels {
 		p := st.Players[i]
 		p.Observing = false
-		vote := game.Vote{PlayerID: p.Player.ID}
+		vote := game.Vote{PlayerID: p.Player.ID, Alias: p.Player.Alias}
 		rv := game.RecordedVote{Player: p.Player}
 		if label != "" {
 			c := cardOf(t, deck, label)

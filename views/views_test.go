@@ -34,10 +34,11 @@ func fixedState(round game.RoundState, players int) *game.State {
 		st.RoundStart = &start
 	}
 	for i := range players {
-		p := game.Player{ID: uuid.NewSHA1(uuid.Nil, []byte{byte(i)}), Username: fmt.Sprintf("Player %d", i)}
+		// The room draws a seat's alias from its id; any other UUID stands for it here.
+		p := game.Player{ID: uuid.NewSHA1(uuid.Nil, []byte{byte(i)}), Alias: uuid.NewSHA1(uuid.NameSpaceOID, []byte{byte(i)}), Username: fmt.Sprintf("Player %d", i)}
 		st.Players = append(st.Players, game.PlayerState{Player: p, Connected: i%3 != 2, Admin: i == 0, Voted: i%2 == 0, Observing: i == 5})
 		if round == game.RoundRevealed {
-			v := game.Vote{PlayerID: p.ID}
+			v := game.Vote{PlayerID: p.ID, Alias: p.Alias}
 			if i%2 == 0 {
 				x := 5.0
 				v.Value = &x

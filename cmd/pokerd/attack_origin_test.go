@@ -114,7 +114,7 @@ func TestAttackCrossOriginWritesAreRefused(t *testing.T) {
 	code := ann.createRoom("Target", "Ann")
 	bobID := s.join(t, code, "Bob")
 	bob := s.connect(t, bobID, code)
-	bobSeenByAnn := playerIDOf(t, ann.page(code), "Bob")
+	bobSeenByAnn := playerAliasOf(t, ann.page(code), "Bob")
 	cy := s.newFormClient(t) // a browser that has the join page open, not yet seated
 	cy.get("/join/" + code)
 	rooms, players := s.metric(t, "pokerd_rooms_open"), s.metric(t, "pokerd_players_seated")

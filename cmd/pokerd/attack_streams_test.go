@@ -287,8 +287,8 @@ func TestAttackStalledBrowserDoesNotDelayItsRoom(t *testing.T) {
 		`pokerd_sse_streams_open`:                                 1, // the ordinary one
 	})
 	// The dropped browser is shown offline to the others.
-	stalledID := playerIDOf(t, host.page(code), "Stops reading")
-	eventually(t, "the dropped browser shown offline", func() bool { return !connectedOnPage(host.page(code), stalledID) })
+	stalledAlias := playerAliasOf(t, host.page(code), "Stops reading")
+	eventually(t, "the dropped browser shown offline", func() bool { return !connectedOnPage(host.page(code), stalledAlias) })
 	// The server closed the stalled stream: what it holds is read to its end.
 	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if _, err := io.Copy(io.Discard, conn); err != nil {

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,11 +31,14 @@ import (
 // Ann opened the room from the home page (she is the facilitator), Bob took a seat
 // through the share link, Carol joined over the API.
 type table struct {
-	s                     *testServer
-	code                  string
-	ann, bob              *browserTab
-	carol                 *wsClient
+	s        *testServer
+	code     string
+	ann, bob *browserTab
+	carol    *wsClient
+	// The players as Carol's socket names them (Carol by her own id).
 	annID, bobID, carolID string
+	// The players as the pages name them: by alias, the same on every screen.
+	annAlias, bobAlias, carolAlias string
 }
 
 // roomChoices are what Ann ticks on the create form besides the name and the deck.
@@ -75,11 +79,12 @@ func seatTable(t *testing.T, roomName string, choices roomChoices) *table {
 	if !st.PlayerStates[tb.annID].IsAdmin {
 		t.Fatalf("Ann opened the room but is not its facilitator: %+v", st.PlayerStates)
 	}
+	tb.annAlias, tb.bobAlias, tb.carolAlias = aliasOnScreen(t, tb.ann, "Ann"), aliasOnScreen(t, tb.ann, "Bob"), aliasOnScreen(t, tb.ann, "Carol")
 	for _, tab := range tb.browsers() {
 		tab.waitFor(t, "Ann, Bob and Carol online", jsAll(
-			jsAttrIs(playerSel(tb.annID), "data-connected", "true"),
-			jsAttrIs(playerSel(tb.bobID), "data-connected", "true"),
-			jsAttrIs(playerSel(tb.carolID), "data-connected", "true")))
+			jsAttrIs(playerSel(tb.annAlias), "data-connected", "true"),
+			jsAttrIs(playerSel(tb.bobAlias), "data-connected", "true"),
+			jsAttrIs(playerSel(tb.carolAlias), "data-connected", "true")))
 	}
 	return tb
 }
@@ -431,9 +436,9 @@ func TestBrowserAutoReveal(t *testing.T) {
 		checkVotes(t, votes, map[string]float64{tb.annID: 3, tb.bobID: 5, tb.carolID: 8})
 		for _, tab := range tb.browsers() {
 			tab.waitFor(t, "the votes shown", jsAll(
-				jsTextIs(playerSel(tb.annID)+" [data-testid=vote]", "3"),
-				jsTextIs(playerSel(tb.bobID)+" [data-testid=vote]", "5"),
-				jsTextIs(playerSel(tb.carolID)+" [data-testid=vote]", "8")))
+				jsTextIs(playerSel(tb.annAlias)+" [data-testid=vote]", "3"),
+				jsTextIs(playerSel(tb.bobAlias)+" [data-testid=vote]", "5"),
+				jsTextIs(playerSel(tb.carolAlias)+" [data-testid=vote]", "8")))
 		}
 	})
 
@@ -508,6 +513,20 @@ func fetchInPage(t *testing.T, tab *browserTab, url string) fetched {
 	expr := fmt.Sprintf(`fetch(%s, {credentials: "same-origin"}).then(async r => ({
   status: r.status, type: r.headers.get("content-type") || "", disposition: r.headers.get("content-disposition") || "", body: await r.text()}))`, jsString(url))
 	return tabRun(t, tab, "fetch "+url, chromedp.Evaluate[fetched](expr, chromedp.EvalAwaitPromise))
+}
+
+// postFromPage sends one of the viewer's actions from their page as htmx does (their
+// cookies, the page's CSRF token, the htmx header), without waiting for the page to
+// show the answer; the room's stream tells everyone, this page too, what changed.
+func postFromPage(t *testing.T, tab *browserTab, path string, form url.Values) {
+	t.Helper()
+	expr := fmt.Sprintf(`fetch(%s, {method: "POST", credentials: "same-origin", headers: {
+  "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded",
+  "X-CSRF-Token": JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"]}, body: %s}).then(r => r.status)`,
+		jsString(path), jsString(form.Encode()))
+	if status := tabRun(t, tab, "post "+path, chromedp.Evaluate[int](expr, chromedp.EvalAwaitPromise)); status != 200 {
+		t.Fatalf("%s: POST %s answered %d", tab.name, path, status)
+	}
 }
 
 // TestBrowserSessionRecordCSV: three rounds with two browsers and an API player; Ann
@@ -620,6 +639,8 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 			col[name] = i
 		}
 		names := map[string]string{tb.annID: "Ann", tb.bobID: "Bob", tb.carolID: "Carol"}
+		// The record from the page names the players as the page does: by alias.
+		byAlias := map[string]string{tb.annAlias: tb.annID, tb.bobAlias: tb.bobID, tb.carolAlias: tb.carolID}
 		type roundWant struct {
 			ticket, estimate, consensus string
 			average, median             float64
@@ -637,7 +658,11 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 				t.Errorf("a row of round %q: %q", cell("round"), row)
 				continue
 			}
-			id := cell("player_id")
+			id, ok := byAlias[cell("player_id")]
+			if !ok {
+				t.Errorf("round %d: a row names a player by %q, not by the alias the page shows: %q", n, cell("player_id"), row)
+				continue
+			}
 			key := fmt.Sprintf("%d/%s", n, id)
 			if seen[key] {
 				t.Errorf("two rows for %s in round %d", id, n)
@@ -670,31 +695,23 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 
 	const long = views.RecordShown + 5
 	scenarioStep(t, fmt.Sprintf("a long session: %d rounds, the pages show the newest %d and say where the others are", long, views.RecordShown), func(t *testing.T) {
-		// The rounds are played quickly over the API, by Ann (as a second client of
-		// hers, a new one every ten rounds to stay within its rate of messages) and
-		// Carol; the browsers follow through their streams.
-		var annAPI *wsClient
+		// The rounds are played quickly: Ann's page sends her actions as htmx would
+		// (without clicks and waits for her hand), Carol votes over the API; the browsers
+		// follow through their streams. Ann's seat is her browser's: the API does not
+		// know her by any id it could connect with.
 		for n := 4; n <= long; n++ {
-			if (n-4)%10 == 0 {
-				if annAPI != nil {
-					annAPI.close()
-				}
-				annAPI = tb.s.connect(t, tb.annID, tb.code)
-			}
-			var ticket any // null: no ticket
+			form := url.Values{}
 			if n%3 == 0 {
-				ticket = fmt.Sprintf("https://tracker.example.com/browse/PP-%d", 100+n)
+				form.Set("ticket", fmt.Sprintf("https://tracker.example.com/browse/PP-%d", 100+n))
 			}
-			wsSendMsg(t, annAPI, "RESET", ticket)
-			wsAwait(t, annAPI, "RESETGAME", nil)
-			wsSendMsg(t, annAPI, "SUBMITVOTE", []float64{3, 5, 8}[n%3])
-			wsAwait(t, annAPI, "PLAYERVOTED", aboutPlayer(tb.annID))
+			postFromPage(t, tb.ann, "/room/"+tb.code+"/start", form)
+			wsAwait(t, tb.carol, "RESETGAME", nil)
+			postFromPage(t, tb.ann, "/room/"+tb.code+"/vote", url.Values{"value": {[]string{"3", "5", "8"}[n%3]}})
+			wsAwait(t, tb.carol, "PLAYERVOTED", aboutPlayer(tb.annID))
 			tb.carolVotes(t, []float64{5, 5, 13}[n%3])
-			wsAwait(t, annAPI, "PLAYERVOTED", aboutPlayer(tb.carolID))
-			wsSendMsg(t, annAPI, "REVEAL", nil)
-			wsAwait(t, annAPI, "REVEALGAME", nil)
+			postFromPage(t, tb.ann, "/room/"+tb.code+"/reveal", nil)
+			wsAwait(t, tb.carol, "REVEALGAME", nil)
 		}
-		annAPI.close()
 		newest := strings.Join(strings.Split(newestFirstRounds(long), ",")[:views.RecordShown], ",")
 		note := fmt.Sprintf("Showing the last %d of %d rounds — the facilitator can download all of them as CSV or JSON.", views.RecordShown, long)
 		shown := jsAll(jsRecordRounds+" === "+jsString(newest), jsTextIs("[data-testid=record-note]", note))
@@ -762,21 +779,21 @@ func TestBrowserHandoff(t *testing.T) {
 	scenarioStep(t, "only Ann has the controls, with a hand-off button for Bob and Carol, none for herself", func(t *testing.T) {
 		tb.ann.waitFor(t, "Ann's controls", jsAll(
 			jsPresent(controls),
-			jsPresent(`[data-testid="handoff-`+tb.bobID+`"]`),
-			jsPresent(`[data-testid="handoff-`+tb.carolID+`"]`),
-			jsCount(`[data-testid="handoff-`+tb.annID+`"]`)+" === 0"))
+			jsPresent(`[data-testid="handoff-`+tb.bobAlias+`"]`),
+			jsPresent(`[data-testid="handoff-`+tb.carolAlias+`"]`),
+			jsCount(`[data-testid="handoff-`+tb.annAlias+`"]`)+" === 0"))
 		if n := tabEval[int](t, tb.bob, jsCount(controls+`, [data-testid^="handoff-"]`)); n != 0 {
 			t.Errorf("Bob sees %d facilitator controls", n)
 		}
 	})
 
 	scenarioStep(t, "Ann hands the role to Bob: Bob gets the controls, Ann loses them", func(t *testing.T) {
-		handOff(t, tb.ann, tb.bobID)
+		handOff(t, tb.ann, tb.bobAlias)
 		tb.bob.waitFor(t, "Bob's controls", jsAll(jsPresent(controls), jsPresent("#hand [data-testid=start]")))
 		tb.ann.waitFor(t, "Ann without controls", jsCount(controls+`, [data-testid=start], [data-testid^="handoff-"]`)+" === 0")
 		adminState(t, tb.bobID)
 		for _, tab := range tb.browsers() {
-			tab.waitFor(t, "Bob tagged facilitator", jsPresent(playerSel(tb.bobID)+" .tag-admin"))
+			tab.waitFor(t, "Bob tagged facilitator", jsPresent(playerSel(tb.bobAlias)+" .tag-admin"))
 		}
 	})
 
@@ -787,19 +804,19 @@ func TestBrowserHandoff(t *testing.T) {
 	})
 
 	scenarioStep(t, "Bob hands the role back to Ann", func(t *testing.T) {
-		handOff(t, tb.bob, tb.annID)
+		handOff(t, tb.bob, tb.annAlias)
 		tb.ann.waitFor(t, "Ann's controls", jsPresent(controls))
 		tb.bob.waitFor(t, "Bob without controls", jsCount(controls+`, [data-testid^="handoff-"]`)+" === 0")
 		adminState(t, tb.annID)
 	})
 
 	scenarioStep(t, "Ann hands the role to Carol over the API: Carol's STATE makes her the admin, the browsers lose the controls", func(t *testing.T) {
-		handOff(t, tb.ann, tb.carolID)
+		handOff(t, tb.ann, tb.carolAlias)
 		adminState(t, tb.carolID)
 		for _, tab := range tb.browsers() {
 			tab.waitFor(t, "no facilitator controls, Carol tagged facilitator", jsAll(
 				jsCount(controls+`, [data-testid=start], [data-testid=reveal], [data-testid^="handoff-"]`)+" === 0",
-				jsPresent(playerSel(tb.carolID)+" .tag-admin")))
+				jsPresent(playerSel(tb.carolAlias)+" .tag-admin")))
 		}
 	})
 
@@ -925,14 +942,14 @@ func TestBrowserKeysQRAndRemoval(t *testing.T) {
 	})
 
 	scenarioStep(t, "Ann removes Bob: he lands on the join page, told so; Ann's list drops him", func(t *testing.T) {
-		tb.ann.waitFor(t, "Bob's remove button", jsPresent(`[data-testid="remove-`+tb.bobID+`"]`))
+		tb.ann.waitFor(t, "Bob's remove button", jsPresent(`[data-testid="remove-`+tb.bobAlias+`"]`))
 		annLoads, annPeople := tb.ann.handLoads(t), tb.ann.peopleLoads(t)
-		tb.ann.click(t, `[data-testid="remove-`+tb.bobID+`"]`)
+		tb.ann.click(t, `[data-testid="remove-`+tb.bobAlias+`"]`)
 		tb.bob.waitThroughNavigation(t, "Bob on the join page with the removed note", jsAll(
 			`location.pathname === `+jsString("/join/"+tb.code),
 			`new URLSearchParams(location.search).get("removed") === "1"`,
 			jsVisible("[data-testid=removed-note]")))
-		tb.ann.waitFor(t, "Bob gone from the list", jsCount(playerSel(tb.bobID))+" === 0")
+		tb.ann.waitFor(t, "Bob gone from the list", jsCount(playerSel(tb.bobAlias))+" === 0")
 		tb.ann.waitHandRefreshed(t, annLoads)
 		tb.ann.waitPeopleRefreshed(t, annPeople)
 		var st gameState
@@ -956,12 +973,12 @@ func TestBrowserKeysQRAndRemoval(t *testing.T) {
 	})
 
 	scenarioStep(t, "Ann removes Carol: her socket is closed with 4001", func(t *testing.T) {
-		tb.ann.waitFor(t, "Carol's remove button", jsPresent(`[data-testid="remove-`+tb.carolID+`"]`))
-		tb.ann.click(t, `[data-testid="remove-`+tb.carolID+`"]`)
+		tb.ann.waitFor(t, "Carol's remove button", jsPresent(`[data-testid="remove-`+tb.carolAlias+`"]`))
+		tb.ann.click(t, `[data-testid="remove-`+tb.carolAlias+`"]`)
 		if code, reason := wsCloseStatus(t, tb.carol); code != 4001 {
 			t.Errorf("Carol's socket closed with %d %q, want 4001", code, reason)
 		}
-		tb.ann.waitFor(t, "Carol gone from the list", jsCount(playerSel(tb.carolID))+" === 0")
+		tb.ann.waitFor(t, "Carol gone from the list", jsCount(playerSel(tb.carolAlias))+" === 0")
 	})
 }
 

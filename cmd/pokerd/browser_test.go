@@ -358,6 +358,15 @@ func jsAll(conds ...string) string { return "(" + strings.Join(conds, ") && (") 
 // playerSel selects a player's row in the players list.
 func playerSel(id string) string { return `#players li[data-testid="player-` + id + `"]` }
 
+// aliasOnScreen is the alias a browser shows a player under, found by their name once
+// they are listed: pages name every player, the viewer included, by alias, never by id.
+func aliasOnScreen(t *testing.T, tab *browserTab, name string) string {
+	t.Helper()
+	row := fmt.Sprintf(`Array.from(document.querySelectorAll("#players li[data-testid^=player-]")).find(li => li.querySelector("[data-testid=player-name]")?.textContent === %s)`, jsString(name))
+	tab.waitFor(t, name+" listed", row+" !== undefined")
+	return strings.TrimPrefix(tabEval[string](t, tab, row+".dataset.testid"), "player-")
+}
+
 // jsPlayerNames lists the names the players list shows, as text.
 const jsPlayerNames = `Array.from(document.querySelectorAll("#players [data-testid=player-name]"), e => e.textContent)`
 
@@ -656,7 +665,8 @@ func TestBrowserRoom(t *testing.T) {
 	// connection must outlive the subtests.
 	carolID := s.join(t, code, "Carol")
 	carol := s.connect(t, carolID, code)
-	var annID, bobID string
+	var annID, bobID string                   // as Carol's socket names them
+	var annAlias, bobAlias, carolAlias string // as the pages name them
 
 	scenarioStep(t, "Carol joins over the WebSocket API and shows live in both browsers", func(t *testing.T) {
 		st := wsState(t, carol)
@@ -665,11 +675,17 @@ func TestBrowserRoom(t *testing.T) {
 		if len(st.PlayerStates) != 3 || !st.PlayerStates[annID].IsAdmin || !st.PlayerStates[annID].IsConnected || !st.PlayerStates[bobID].IsConnected {
 			t.Errorf("Carol's STATE: %+v", st.PlayerStates)
 		}
+		annAlias, bobAlias, carolAlias = aliasOnScreen(t, ann, "Ann"), aliasOnScreen(t, ann, bobName), aliasOnScreen(t, ann, "Carol")
+		if carolAlias == carolID {
+			t.Errorf("Ann's page shows Carol's id")
+		}
 		for _, tab := range []*browserTab{ann, bob} {
 			tab.waitFor(t, "Carol listed, connected", jsAll(
-				jsAttrIs(playerSel(carolID), "data-connected", "true"),
-				jsTextIs(playerSel(carolID)+" [data-testid=player-name]", "Carol")))
-			tab.waitFor(t, "Bob's row under his id, with his name as text", jsTextIs(playerSel(bobID)+" [data-testid=player-name]", bobName))
+				jsAttrIs(playerSel(carolAlias), "data-connected", "true"),
+				jsTextIs(playerSel(carolAlias)+" [data-testid=player-name]", "Carol")))
+			tab.waitFor(t, "Ann's and Bob's rows under the aliases Ann's page shows, with their names as text", jsAll(
+				jsTextIs(playerSel(annAlias)+" [data-testid=player-name]", "Ann"),
+				jsTextIs(playerSel(bobAlias)+" [data-testid=player-name]", bobName)))
 		}
 	})
 
@@ -703,15 +719,15 @@ func TestBrowserRoom(t *testing.T) {
 		bob.waitFor(t, "Bob's 5 pressed", jsAll(
 			jsAttrIs("#hand [data-testid=card-5]", "aria-pressed", "true"),
 			jsCount(`#hand button.card[aria-pressed="true"]`)+" === 1"))
-		ann.waitFor(t, "Bob voted", jsAttrIs(playerSel(bobID), "data-voted", "true"))
+		ann.waitFor(t, "Bob voted", jsAttrIs(playerSel(bobAlias), "data-voted", "true"))
 		wsAwait(t, carol, "PLAYERVOTED", aboutPlayer(bobID))
 
 		wsSendMsg(t, carol, "SUBMITVOTE", 8)
 		for _, tab := range []*browserTab{ann, bob} {
 			tab.waitFor(t, "Carol and Bob voted, Ann not", jsAll(
-				jsAttrIs(playerSel(carolID), "data-voted", "true"),
-				jsAttrIs(playerSel(bobID), "data-voted", "true"),
-				jsAttrIs(playerSel(annID), "data-voted", "false"),
+				jsAttrIs(playerSel(carolAlias), "data-voted", "true"),
+				jsAttrIs(playerSel(bobAlias), "data-voted", "true"),
+				jsAttrIs(playerSel(annAlias), "data-voted", "false"),
 				jsTextIs("#round [data-testid=voted-count]", "2 of 3 voted")))
 			if n := tabEval[int](t, tab, jsCount("#players [data-testid=vote]")); n != 0 {
 				t.Errorf("%s's screen shows %d vote slots before the reveal", tab.name, n)
@@ -728,9 +744,9 @@ func TestBrowserRoom(t *testing.T) {
 		for _, tab := range []*browserTab{ann, bob} {
 			tab.waitFor(t, "the votes revealed", jsAll(
 				jsTextIs("#round [data-testid=round-state]", "Revealed"),
-				jsTextIs(playerSel(annID)+" [data-testid=vote]", "3"),
-				jsTextIs(playerSel(bobID)+" [data-testid=vote]", "5"),
-				jsTextIs(playerSel(carolID)+" [data-testid=vote]", "8"),
+				jsTextIs(playerSel(annAlias)+" [data-testid=vote]", "3"),
+				jsTextIs(playerSel(bobAlias)+" [data-testid=vote]", "5"),
+				jsTextIs(playerSel(carolAlias)+" [data-testid=vote]", "8"),
 				jsText("#round [data-testid=average]")+`.startsWith("5.33")`))
 		}
 		raw := wsAwait(t, carol, "REVEALGAME", nil)
@@ -759,7 +775,7 @@ func TestBrowserRoom(t *testing.T) {
 			ann.waitHandRefreshed(t, 0)
 			ann.waitFor(t, "the revealed round again, and the theme button", jsAll(
 				jsTextIs("#round [data-testid=round-state]", "Revealed"),
-				jsTextIs(playerSel(bobID)+" [data-testid=vote]", "5"),
+				jsTextIs(playerSel(bobAlias)+" [data-testid=vote]", "5"),
 				jsTextIs("[data-theme-toggle]", themeButton)))
 		}
 		// The tab has been light since it opened.
@@ -806,7 +822,7 @@ func TestBrowserRoom(t *testing.T) {
 			jsPresent("#hand button.card"),
 			jsCount("#hand button.card:not(:disabled)")+" === 0"))
 		ann.waitFor(t, "Bob tagged observing", jsAll(
-			jsPresent(playerSel(bobID)+" [data-testid=observing]"),
+			jsPresent(playerSel(bobAlias)+" [data-testid=observing]"),
 			jsTextIs("#round [data-testid=voted-count]", "0 of 2 voted")))
 		wsAwait(t, carol, "OBSERVING", aboutPlayer(bobID))
 	})
@@ -817,7 +833,7 @@ func TestBrowserRoom(t *testing.T) {
 		}
 		// The room page must not linger with its stream open (back/forward cache).
 		wsAwait(t, carol, "DISCONNECTED", aboutPlayer(bobID))
-		ann.waitFor(t, "Bob offline after leaving", jsAttrIs(playerSel(bobID), "data-connected", "false"))
+		ann.waitFor(t, "Bob offline after leaving", jsAttrIs(playerSel(bobAlias), "data-connected", "false"))
 		if status := bob.navigate(t, s.base+"/join/"+code); status != 200 {
 			t.Fatalf("back through the share link: %d", status)
 		}
@@ -825,17 +841,17 @@ func TestBrowserRoom(t *testing.T) {
 			t.Fatalf("the share link led Bob to %s, not back to his seat", path)
 		}
 		wsAwait(t, carol, "CONNECTED", aboutPlayer(bobID))
-		ann.waitFor(t, "Bob online again", jsAttrIs(playerSel(bobID), "data-connected", "true"))
+		ann.waitFor(t, "Bob online again", jsAttrIs(playerSel(bobAlias), "data-connected", "true"))
 	})
 
 	scenarioStep(t, "Bob closes his tab: he shows offline, Carol gets DISCONNECTED", func(t *testing.T) {
 		bob.checkNoDialogs(t)
 		bob.close()
-		ann.waitFor(t, "Bob offline", jsAttrIs(playerSel(bobID), "data-connected", "false"))
+		ann.waitFor(t, "Bob offline", jsAttrIs(playerSel(bobAlias), "data-connected", "false"))
 		wsAwait(t, carol, "DISCONNECTED", aboutPlayer(bobID))
 		ann.waitFor(t, "Ann and Carol still online", jsAll(
-			jsAttrIs(playerSel(annID), "data-connected", "true"),
-			jsAttrIs(playerSel(carolID), "data-connected", "true")))
+			jsAttrIs(playerSel(annAlias), "data-connected", "true"),
+			jsAttrIs(playerSel(carolAlias), "data-connected", "true")))
 	})
 }
 
@@ -919,10 +935,11 @@ func TestBrowserReconnectShowsCurrentState(t *testing.T) {
 	eve.waitHandRefreshed(t, 0)
 	eve.waitFor(t, "the room before the first round", jsTextIs("#round [data-testid=round-state]", "Waiting for the first round"))
 	st := wsState(t, admin)
-	eveID := playerIDByName(t, st, "Eve")
+	eveID := playerIDByName(t, st, "Eve") // as the admin's socket names her
 	if !st.PlayerStates[eveID].IsConnected {
 		t.Fatalf("Eve is in the room but not connected: %+v", st.PlayerStates[eveID])
 	}
+	adminAlias, eveAlias := aliasOnScreen(t, eve, "Admin"), aliasOnScreen(t, eve, "Eve")
 
 	// Cut Eve's stream: she closes the tab. The server sees her go.
 	eve.checkNoDialogs(t)
@@ -946,8 +963,8 @@ func TestBrowserReconnectShowsCurrentState(t *testing.T) {
 	}
 	eve.waitFor(t, "the current round: voting, the admin voted, Eve not", jsAll(
 		jsTextIs("#round [data-testid=round-state]", "Voting"),
-		jsAttrIs(playerSel(adminID), "data-voted", "true"),
-		jsAttrIs(playerSel(eveID), "data-voted", "false"),
+		jsAttrIs(playerSel(adminAlias), "data-voted", "true"),
+		jsAttrIs(playerSel(eveAlias), "data-voted", "false"),
 		jsTextIs("#round [data-testid=voted-count]", "1 of 2 voted")))
 	eve.waitHandRefreshed(t, 0)
 	eve.waitFor(t, "her cards open, none picked", jsAll(
@@ -960,5 +977,5 @@ func TestBrowserReconnectShowsCurrentState(t *testing.T) {
 	wsSendMsg(t, admin, "REVEAL", nil)
 	eve.waitFor(t, "the reveal, live", jsAll(
 		jsTextIs("#round [data-testid=round-state]", "Revealed"),
-		jsTextIs(playerSel(adminID)+" [data-testid=vote]", "13")))
+		jsTextIs(playerSel(adminAlias)+" [data-testid=vote]", "13")))
 }

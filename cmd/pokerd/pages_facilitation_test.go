@@ -36,8 +36,9 @@ func (b *formClient) page(code string) string {
 	return string(res.body)
 }
 
-// playerIDOf finds a player's public id on a room page by their name.
-func playerIDOf(t *testing.T, page, name string) string {
+// playerAliasOf finds a player's alias on a room page by their name: pages name every
+// player by alias, never by id.
+func playerAliasOf(t *testing.T, page, name string) string {
 	t.Helper()
 	m := regexp.MustCompile(`data-testid="player-([0-9a-f-]{36})"[^>]*>(?:<div[^>]*>[^<]*</div>)<div class="who"><div class="name" data-testid="player-name">` + regexp.QuoteMeta(name) + `<`).FindStringSubmatch(page)
 	if m == nil {
@@ -46,9 +47,9 @@ func playerIDOf(t *testing.T, page, name string) string {
 	return m[1]
 }
 
-func connectedOnPage(page, id string) bool {
-	return strings.Contains(page, `data-testid="player-`+id+`" data-voted="false" data-connected="true"`) ||
-		strings.Contains(page, `data-testid="player-`+id+`" data-voted="true" data-connected="true"`)
+func connectedOnPage(page, alias string) bool {
+	return strings.Contains(page, `data-testid="player-`+alias+`" data-voted="false" data-connected="true"`) ||
+		strings.Contains(page, `data-testid="player-`+alias+`" data-voted="true" data-connected="true"`)
 }
 
 func mustContain(t *testing.T, what, body string, wants ...string) {
@@ -123,8 +124,8 @@ func TestFacilitatorInTheBrowser(t *testing.T) {
 	bobStream.next()
 	annStream := ann.openEvents(code, "")
 	annStream.next()
-	bobID := playerIDOf(t, ann.page(code), "Bob")
-	annID := playerIDOf(t, ann.page(code), "Ann")
+	bobAlias := playerAliasOf(t, ann.page(code), "Bob")
+	annAlias := playerAliasOf(t, ann.page(code), "Ann")
 
 	t.Run("the facilitator changes the rules; a player is refused with the reason", func(t *testing.T) {
 		ann.page(code)
@@ -195,16 +196,43 @@ func TestFacilitatorInTheBrowser(t *testing.T) {
 	t.Run("the role goes only to a player who is here", func(t *testing.T) {
 		carol := s.newFormClient(t)
 		carol.joinRoom(code, "Carol")
-		carolID := playerIDOf(t, ann.page(code), "Carol")
+		carolAlias := playerAliasOf(t, ann.page(code), "Carol")
 		people := string(ann.get("/room/" + code + "/people").body)
-		if strings.Contains(people, "handoff-"+carolID) || !strings.Contains(people, "remove-"+carolID) || !strings.Contains(people, "handoff-"+bobID) || strings.Contains(people, "remove-"+annID) {
+		if strings.Contains(people, "handoff-"+carolAlias) || !strings.Contains(people, "remove-"+carolAlias) || !strings.Contains(people, "handoff-"+bobAlias) || strings.Contains(people, "remove-"+annAlias) {
 			t.Fatalf("handoff offered to an offline player, or removal missing:\n%s", people)
 		}
-		people = string(ann.post("/room/"+code+"/handoff", url.Values{"player": {carolID}}, true).body)
+		people = string(ann.post("/room/"+code+"/handoff", url.Values{"player": {carolAlias}}, true).body)
 		mustContain(t, "Ann's list of players", people, "Carol is offline", `data-testid="people-error"`)
 	})
+	t.Run("the forms take aliases: a player's id, or an alias of nobody here, is refused plainly", func(t *testing.T) {
+		// Dave plays over the API: his id is his own, the page shows his alias.
+		daveID := s.join(t, code, "Dave")
+		dave := s.connect(t, daveID, code)
+		daveAlias := playerAliasOf(t, ann.page(code), "Dave")
+		if daveAlias == daveID {
+			t.Fatal("the page shows Dave's id")
+		}
+		for _, action := range []string{"handoff", "remove"} {
+			for _, named := range []string{daveID, "6f1c2a54-3b1e-4c7a-9d2f-0a6b8e4c1d37"} {
+				people := string(ann.post("/room/"+code+"/"+action, url.Values{"player": {named}}, true).body)
+				mustContain(t, "Ann's list of players after "+action+" of "+named, people,
+					`data-testid="people-error">That player is not in this room any more<`, `data-testid="handoff-`+daveAlias+`"`)
+			}
+		}
+		st := dave.sync()
+		if ps := st.PlayerStates[daveID]; ps.IsAdmin || !ps.IsConnected || len(st.PlayerStates) != 4 {
+			t.Fatalf("the refused forms changed the room: %+v", st.PlayerStates)
+		}
+		people := string(ann.post("/room/"+code+"/remove", url.Values{"player": {daveAlias}}, true).body)
+		if strings.Contains(people, daveAlias) || strings.Contains(people, "people-error") {
+			t.Fatalf("Dave is still listed after his removal by alias:\n%s", people)
+		}
+		if code, _ := dave.closeStatus(); code == 0 {
+			t.Fatal("Dave's socket stayed open after his removal")
+		}
+	})
 	t.Run("the facilitator hands the role to Bob, whose hand gets the controls", func(t *testing.T) {
-		people := string(ann.post("/room/"+code+"/handoff", url.Values{"player": {bobID}}, true).body)
+		people := string(ann.post("/room/"+code+"/handoff", url.Values{"player": {bobAlias}}, true).body)
 		if !strings.Contains(people, `id="people" hidden`) {
 			t.Fatalf("Ann kept the list of players:\n%s", people)
 		}
@@ -213,14 +241,14 @@ func TestFacilitatorInTheBrowser(t *testing.T) {
 		}
 		bobStream.until(`id="hand-sync" hx-swap-oob="true"`)
 		mustContain(t, "Bob's hand", string(bob.get("/room/"+code+"/hand").body), `data-testid="facilitator"`, `data-testid="options-form"`)
-		mustContain(t, "Bob's list of players", string(bob.get("/room/"+code+"/people").body), "remove-"+annID)
+		mustContain(t, "Bob's list of players", string(bob.get("/room/"+code+"/people").body), "remove-"+annAlias)
 		if res := ann.get("/room/" + code + "/record.json"); res.status != http.StatusForbidden {
 			t.Fatalf("Ann still downloads the record: %d", res.status)
 		}
 	})
 	t.Run("a removed player is sent to the join page with a note, and may join again", func(t *testing.T) {
 		bob.page(code)
-		bob.post("/room/"+code+"/remove", url.Values{"player": {annID}}, true)
+		bob.post("/room/"+code+"/remove", url.Values{"player": {annAlias}}, true)
 		annStream.until(`id="hand-sync" hx-swap-oob="true"`)
 		hand := ann.getHTMX("/room/" + code + "/hand")
 		if hand.status != http.StatusForbidden || hand.header.Get("HX-Redirect") != "/join/"+code+"?removed=1" {
@@ -235,9 +263,9 @@ func TestFacilitatorInTheBrowser(t *testing.T) {
 		again := ann.openEvents(code, "")
 		again.next()
 		annStream.cancel() // the stream of the removed seat ends: it must not take the new one offline
-		eventually(t, "Ann again is online", func() bool { return connectedOnPage(bob.page(code), annID) })
+		eventually(t, "Ann again is online", func() bool { return connectedOnPage(bob.page(code), annAlias) })
 		bob.post("/room/"+code+"/reveal", nil, true) // some change for the stream to carry
-		eventually(t, "the old stream's end is handled", func() bool { return connectedOnPage(bob.page(code), annID) })
+		eventually(t, "the old stream's end is handled", func() bool { return connectedOnPage(bob.page(code), annAlias) })
 	})
 }
 

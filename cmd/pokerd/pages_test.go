@@ -297,6 +297,7 @@ func TestRoomStream(t *testing.T) {
 	other := ann.createRoom("Other room", "Ann")
 	carolID := s.join(t, code, "Carol")
 	carol := s.connect(t, carolID, code)
+	carolAlias := playerAliasOf(t, ann.page(code), "Carol") // pages name players by alias
 
 	// The stream id comes from the path, never from ?stream=.
 	events := ann.openEvents(code, "?stream="+other)
@@ -323,7 +324,7 @@ func TestRoomStream(t *testing.T) {
 		}
 		carol.send("SUBMITVOTE", 13)
 		carol.expect("PLAYERVOTED")
-		events.until(`data-testid="player-` + carolID + `" data-voted="true"`)
+		events.until(`data-testid="player-` + carolAlias + `" data-voted="true"`)
 	})
 	t.Run("a reveal from the browser reaches the API client", func(t *testing.T) {
 		ann.post("/room/"+code+"/reveal", nil, true)

@@ -15,6 +15,7 @@ func TestRoomStreamSendsTheRecordOnlyWhenItChanged(t *testing.T) {
 	code := ann.createRoom("Record", "Ann")
 	bobID := s.join(t, code, "Bob")
 	bob := s.connect(t, bobID, code)
+	bobAlias := playerAliasOf(t, ann.page(code), "Bob") // pages name players by alias
 	events := ann.openEvents(code, "")
 	if first := events.until(`id="players"`); !strings.Contains(first, `id="record" hx-swap-oob="true"`) {
 		t.Fatalf("a new browser did not get the record: %s", first)
@@ -26,7 +27,7 @@ func TestRoomStreamSendsTheRecordOnlyWhenItChanged(t *testing.T) {
 	bob.expect("RESETGAME")
 	bob.send("SUBMITVOTE", 5)
 	bob.expect("PLAYERVOTED")
-	events.until(`data-testid="player-` + bobID + `" data-voted="true"`)
+	events.until(`data-testid="player-` + bobAlias + `" data-voted="true"`)
 	ann.post("/room/"+code+"/reveal", nil, true)
 	bob.expect("REVEALGAME")
 	if d := events.until(`Revealed`); !strings.Contains(d, `data-testid="record-round" data-round="1"`) {
@@ -43,7 +44,7 @@ func TestRoomStreamSendsTheRecordOnlyWhenItChanged(t *testing.T) {
 		if strings.Contains(d, `id="record"`) {
 			t.Fatalf("an update without a new record carries it: %s", d)
 		}
-		if strings.Contains(d, `data-testid="player-`+bobID+`" data-voted="true"`) {
+		if strings.Contains(d, `data-testid="player-`+bobAlias+`" data-voted="true"`) {
 			break
 		}
 	}

@@ -31,6 +31,7 @@ type room struct {
 	ws         []*wsPlayer // ws[0] is the facilitator; the first --voters of them vote
 	browsers   []*browser
 	voterIndex map[string]int // WebSocket player id → index in ws; read-only once set up
+	voterNames map[string]int // WebSocket player name → index in ws; read-only once set up
 
 	// sends[row*len(ws)+voter] is the send time of that voter's vote in the round
 	// rounds[row] (row = round % ringRounds), 0 while not sent.
@@ -54,7 +55,7 @@ type room struct {
 }
 
 func newRoom(code string, c clock, seed uint64) *room {
-	return &room{code: code, clock: c, voterIndex: map[string]int{}, adminSignal: make(chan struct{}, 1),
+	return &room{code: code, clock: c, voterIndex: map[string]int{}, voterNames: map[string]int{}, adminSignal: make(chan struct{}, 1),
 		rng: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))}
 }
 
@@ -64,6 +65,7 @@ func (r *room) seal(voters int) {
 	r.sends = make([]atomic.Int64, ringRounds*len(r.ws))
 	for i, p := range r.ws {
 		r.voterIndex[p.id] = i
+		r.voterNames[p.name] = i
 		p.idx = i
 	}
 	if voters <= 0 || voters > len(r.ws) {

@@ -16,7 +16,8 @@ import (
 type wsPlayer struct {
 	room *room
 	id   string
-	idx  int // in room.ws
+	name string // unique in its room: the pages name players by alias, and show the name
+	idx  int    // in room.ws
 	conn *websocket.Conn
 
 	round int64 // the round of the last RESETGAME; only the reader touches it

@@ -1,15 +1,19 @@
 package game
 
 import (
+	"cmp"
 	"sync"
 	"time"
 )
 
 // RegistryConfig holds what a Registry needs. Zero caps mean no cap.
 type RegistryConfig struct {
-	Decks             DeckDB
-	Clock             Clock         // default: SystemClock
-	NewCode           CodeGenerator // default: RandomCode
+	Decks   DeckDB
+	Clock   Clock         // default: SystemClock
+	NewCode CodeGenerator // default: RandomCodes(CodeLength)
+	// CodeLength is the length of new rooms' codes, MinCodeLength to MaxCodeLength
+	// (see code.go for why the default is long enough). 0: DefaultCodeLength.
+	CodeLength        int
 	MaxRooms          int
 	MaxPlayersPerRoom int
 	// EmptyRoomGrace is how long a room whose last connection closed is kept, so that a
@@ -60,7 +64,11 @@ func NewRegistry(cfg RegistryConfig) *Registry {
 		cfg.Clock = SystemClock{}
 	}
 	if cfg.NewCode == nil {
-		cfg.NewCode = RandomCode
+		next, err := RandomCodes(cmp.Or(cfg.CodeLength, DefaultCodeLength))
+		if err != nil {
+			panic("game.NewRegistry: " + err.Error()) // a configuration checked before
+		}
+		cfg.NewCode = next
 	}
 	if len(cfg.AliasKey) == 0 {
 		cfg.AliasKey = NewAliasKey()

@@ -16,9 +16,18 @@ func lookupsAt(cfg CodeLookupLimits, tracked int) (*codeLookups, *time.Time) {
 	return l, &now
 }
 
-// look runs one look-up that finds a room (hit) or not, and reports whether it ran.
+// lookups counts the look-ups of the tests, so that each looks up a code of its own.
+var lookups atomic.Int64
+
+// look runs one look-up of a new code that finds a room (hit) or not, and reports
+// whether it ran.
 func look(l *codeLookups, key string, hit bool) (ran bool, wait time.Duration, refused bool) {
-	wait, refused = l.lookUp(key, func() bool { ran = true; return hit })
+	return lookCode(l, key, fmt.Sprintf("c%07d", lookups.Add(1)), hit)
+}
+
+// lookCode is look for a given code.
+func lookCode(l *codeLookups, key, code string, hit bool) (ran bool, wait time.Duration, refused bool) {
+	wait, refused = l.lookUp(key, code, func() bool { ran = true; return hit })
 	return ran, wait, refused
 }
 
@@ -92,7 +101,7 @@ func TestCodeMissesAtOnceStayWithinTheBurst(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 64 {
 		wg.Go(func() {
-			l.lookUp("a", func() bool { ran.Add(1); return false })
+			l.lookUp("a", fmt.Sprintf("c%07d", lookups.Add(1)), func() bool { ran.Add(1); return false })
 		})
 	}
 	wg.Wait()
@@ -115,5 +124,42 @@ func TestCodeLookupTableIsBounded(t *testing.T) {
 	look(l, "10.1.0.1", false)
 	if n := l.trackedClients(); n != 1 {
 		t.Fatalf("%d clients tracked after every budget refilled, want only the new one", n)
+	}
+}
+
+// Asking again for a code missed lately costs nothing: a tab left open on a room that is
+// gone asks for it for ever. Every other code costs a miss, malformed ones too.
+func TestCodesMissedLatelyAreFree(t *testing.T) {
+	l, _ := lookupsAt(CodeLookupLimits{MissesPerMinute: 10, Burst: 3}, 100)
+	for i := range 100 {
+		if ran, _, refused := lookCode(l, "a", "gone0001", false); !ran || refused {
+			t.Fatalf("the gone room's code, asked %d times: refused", i+1)
+		}
+	}
+	for i := range 100 { // a malformed code is never remembered
+		_, _, refused := lookCode(l, "a", "NOT-A-CODE", false)
+		if refused != (i >= 2) {
+			t.Fatalf("a malformed code, asked %d times: refused %v", i+1, refused)
+		}
+	}
+	if _, _, refused := lookCode(l, "a", "gone0001", false); !refused {
+		t.Fatal("with the budget spent, the code missed lately was not refused like any other")
+	}
+}
+
+func TestOnlyTheLastMissesAreRemembered(t *testing.T) {
+	l, now := lookupsAt(CodeLookupLimits{MissesPerMinute: 60, Burst: 100}, 100)
+	for i := range recentMisses + 1 {
+		lookCode(l, "a", fmt.Sprintf("code%04d", i), false)
+	}
+	spent := func() float64 { return l.clients["a"].budget.TokensAt(*now) }
+	before := spent()
+	lookCode(l, "a", fmt.Sprintf("code%04d", recentMisses), false) // the last: free
+	if spent() != before {
+		t.Fatal("the last code missed cost a miss again")
+	}
+	lookCode(l, "a", "code0000", false) // the first: pushed out by then
+	if spent() != before-1 {
+		t.Fatal("a code missed longer ago than the last few was free")
 	}
 }

@@ -43,7 +43,7 @@ func (s *Server) findRoom(c echo.Context, code string) (*game.Room, error) {
 	var room *game.Room
 	var err error
 	key := s.clientKey(c)
-	wait, refused := s.lookups.lookUp(key, func() bool {
+	wait, refused := s.lookups.lookUp(key, code, func() bool {
 		room, err = s.rooms.Room(code)
 		return err == nil
 	})

@@ -368,3 +368,20 @@ func TestEveryCodeLookupIsLimited(t *testing.T) {
 		}
 	})
 }
+
+// Tabs left open on rooms that are gone (after a restart, say) ask for their codes again
+// and again, their event streams reconnecting for ever: asking again for a code missed
+// lately costs nothing, so an office behind one address is not locked out by them.
+func TestStaleTabsDoNotLockOutTheirAddress(t *testing.T) {
+	s := startServer(t, nil, trustLoopback...)
+	code := s.createGame(t, "Today's room")
+	for i := range 100 {
+		stale := fmt.Sprintf("gone%04d", i%3) // three old rooms, of three teams
+		if res := s.pageFrom(t, attackerAddr, "/room/"+stale+"/events"); res.status != http.StatusNotFound {
+			t.Fatalf("reconnect %d of a stale tab: %d %s", i+1, res.status, res.body)
+		}
+	}
+	if res := s.pageFrom(t, attackerAddr, "/join/"+code); res.status != http.StatusOK {
+		t.Fatalf("the office's new room after the stale tabs' reconnects: %d", res.status)
+	}
+}

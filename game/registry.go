@@ -8,12 +8,9 @@ import (
 
 // RegistryConfig holds what a Registry needs. Zero caps mean no cap.
 type RegistryConfig struct {
-	Decks   DeckDB
-	Clock   Clock         // default: SystemClock
-	NewCode CodeGenerator // default: RandomCodes(CodeLength)
-	// CodeLength is the length of new rooms' codes, MinCodeLength to MaxCodeLength
-	// (see code.go for why the default is long enough). 0: DefaultCodeLength.
-	CodeLength        int
+	Decks             DeckDB
+	Clock             Clock         // default: SystemClock
+	NewCode           CodeGenerator // default: RandomCodes(CodeLength)
 	MaxRooms          int
 	MaxPlayersPerRoom int
 	// EmptyRoomGrace is how long a room whose last connection closed is kept, so that a
@@ -35,6 +32,9 @@ type RegistryConfig struct {
 	// MaxRecordRounds is how many rounds a room's session record keeps, the oldest
 	// dropped first. 0 keeps them all.
 	MaxRecordRounds int
+	// CodeLength is the length of new rooms' codes, MinCodeLength to MaxCodeLength
+	// (see code.go for why the default is long enough). 0: DefaultCodeLength.
+	CodeLength int
 	// OnPanic is told of a panic recovered in a room's timer (with its stack); the
 	// room and the process carry on. Nil logs it with the default logger.
 	OnPanic PanicHandler

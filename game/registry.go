@@ -1,6 +1,7 @@
 package game
 
 import (
+	"cmp"
 	"sync"
 	"time"
 )
@@ -9,7 +10,7 @@ import (
 type RegistryConfig struct {
 	Decks             DeckDB
 	Clock             Clock         // default: SystemClock
-	NewCode           CodeGenerator // default: RandomCode
+	NewCode           CodeGenerator // default: RandomCodes(CodeLength)
 	MaxRooms          int
 	MaxPlayersPerRoom int
 	// EmptyRoomGrace is how long a room whose last connection closed is kept, so that a
@@ -31,6 +32,9 @@ type RegistryConfig struct {
 	// MaxRecordRounds is how many rounds a room's session record keeps, the oldest
 	// dropped first. 0 keeps them all.
 	MaxRecordRounds int
+	// CodeLength is the length of new rooms' codes, MinCodeLength to MaxCodeLength
+	// (see code.go for why the default is long enough). 0: DefaultCodeLength.
+	CodeLength int
 	// OnPanic is told of a panic recovered in a room's timer (with its stack); the
 	// room and the process carry on. Nil logs it with the default logger.
 	OnPanic PanicHandler
@@ -60,7 +64,11 @@ func NewRegistry(cfg RegistryConfig) *Registry {
 		cfg.Clock = SystemClock{}
 	}
 	if cfg.NewCode == nil {
-		cfg.NewCode = RandomCode
+		next, err := RandomCodes(cmp.Or(cfg.CodeLength, DefaultCodeLength))
+		if err != nil {
+			panic("game.NewRegistry: " + err.Error()) // a configuration checked before
+		}
+		cfg.NewCode = next
 	}
 	if len(cfg.AliasKey) == 0 {
 		cfg.AliasKey = NewAliasKey()

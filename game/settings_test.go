@@ -98,26 +98,6 @@ func TestRoundTimerSettingsCheck(t *testing.T) {
 	}
 }
 
-func TestRandomCode(t *testing.T) {
-	t.Run("codes have length 4 and are valid", func(t *testing.T) {
-		seen := map[string]bool{}
-		for range 500 {
-			c := RandomCode()
-			if len(c) != RandomCodeLength || RandomCodeLength != 4 {
-				t.Fatalf("RandomCode() = %q, length %d, want 4", c, len(c))
-			}
-			if !ValidCode(c) {
-				t.Fatalf("RandomCode() = %q does not match %v", c, CodePattern)
-			}
-			seen[c] = true
-		}
-		// 500 draws from 36^4 codes: a handful of repeats at most, never a constant.
-		if len(seen) < 400 {
-			t.Fatalf("only %d distinct codes in 500 draws", len(seen))
-		}
-	})
-}
-
 func TestValidCode(t *testing.T) {
 	tests := []struct {
 		code string

@@ -32,7 +32,7 @@ func (s *Server) joinGame(c echo.Context) error {
 	if err := p.err(); err != nil {
 		return err
 	}
-	room, err := s.rooms.Room(code)
+	room, err := s.findRoom(c, code)
 	if err != nil {
 		return err
 	}

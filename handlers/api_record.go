@@ -53,7 +53,7 @@ func (s *Server) sessionFor(c echo.Context) (*game.State, error) {
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	room, err := s.rooms.Room(code)
+	room, err := s.findRoom(c, code)
 	if err != nil {
 		return nil, err
 	}

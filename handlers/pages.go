@@ -210,9 +210,9 @@ func (s *Server) joinByCode(c echo.Context) error {
 // joinPage is GET /join/{code}, the link people share.
 func (s *Server) joinPage(c echo.Context) error {
 	code := c.Param("code")
-	room, ok := s.lookupRoom(code)
-	if !ok {
-		return noSuchRoom(c, code)
+	room, lookupErr := s.findRoomForPage(c, code)
+	if room == nil {
+		return lookupErr
 	}
 	if _, err := room.Seat(seatID(s.browserIdentity(c), code)); err == nil {
 		return c.Redirect(http.StatusSeeOther, "/room/"+code)
@@ -234,9 +234,9 @@ func joinData(c echo.Context, room *game.Room) views.JoinData {
 // joinRoom is POST /join/{code}.
 func (s *Server) joinRoom(c echo.Context) error {
 	code := c.Param("code")
-	room, ok := s.lookupRoom(code)
-	if !ok {
-		return noSuchRoom(c, code)
+	room, lookupErr := s.findRoomForPage(c, code)
+	if room == nil {
+		return lookupErr
 	}
 	name := strings.TrimSpace(game.CleanName(c.FormValue("your_name")))
 	if status, detail, ok := refusalDetail(s.admitJoin(c)); ok {
@@ -273,22 +273,13 @@ func noSuchRoom(c echo.Context, code string) error {
 	return render(c, http.StatusNotFound, views.Join(views.JoinData{Page: page(c, "No such room"), Code: truncateText(code, maxEchoedText)}))
 }
 
-// lookupRoom finds a room by a code taken from a URL.
-func (s *Server) lookupRoom(code string) (*game.Room, bool) {
-	if !game.ValidCode(code) {
-		return nil, false
-	}
-	room, err := s.rooms.Room(code)
-	return room, err == nil
-}
-
 // seated finds the room and this browser's seat. Without a seat the answer is the join
 // page (a redirect), without a room a 404 page.
 func (s *Server) seated(c echo.Context) (*game.Room, game.Seat, error) {
 	code := c.Param("code")
-	room, ok := s.lookupRoom(code)
-	if !ok {
-		return nil, game.Seat{}, noSuchRoom(c, code)
+	room, lookupErr := s.findRoomForPage(c, code)
+	if room == nil {
+		return nil, game.Seat{}, lookupErr
 	}
 	seat, err := room.Seat(seatID(s.browserIdentity(c), code))
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 // code is public (it is in the link), so no seat is needed.
 func (s *Server) roomQR(c echo.Context) error {
 	code := c.Param("code")
-	if _, ok := s.lookupRoom(code); !ok {
-		return &apiError{status: http.StatusNotFound, detail: "No existing game found with code '" + truncateText(code, maxEchoedText) + "'"}
+	if _, err := s.findRoom(c, code); err != nil {
+		return err
 	}
 	svg, err := views.QRCodeSVG(s.shareURL(c, code))
 	if err != nil {

@@ -26,6 +26,8 @@ type Config struct {
 	FormLimit   int64    // largest body of a page's form, in bytes (0: DefaultFormLimit)
 	WS          WSConfig
 	Limits      Limits // per-client limits and the trusted proxies
+	// CodeLookups limits the room codes a client may try that lead nowhere.
+	CodeLookups CodeLookupLimits
 	Log         *slog.Logger
 	Version     string // the build's, shown by pokerd_build_info
 	// SSEOutbox is how many messages may wait for one browser's event stream before it
@@ -56,6 +58,7 @@ type Server struct {
 	draining         atomic.Bool // shutdown has begun: /readyz answers 503
 
 	limits      *clientLimits // what one client may open and hold
+	lookups     *codeLookups  // the room codes each client tried that led nowhere
 	testWSFault wsFaultHook   // tests only: called in a socket's goroutines, to make them panic
 	shareLinks  shareLinks
 	cookies     cookiePolicy // the cookies' names and flags (__Host-, Secure)
@@ -77,6 +80,7 @@ func New(cfg Config) *Server {
 		docs:      newAPIDocs(),
 	}
 	s.limits = newClientLimits(cfg.Limits)
+	s.lookups = newCodeLookups(cfg.CodeLookups, cfg.Limits.TrackedClients)
 	s.shareLinks = newShareLinks(cfg.PublicURL, cfg.ListenAddr)
 	s.crossOriginGuard = newOriginPolicy(s.cors, cfg.PublicURL)
 	s.cookies = newCookiePolicy(cfg.PublicURL)

@@ -172,9 +172,9 @@ func (s *Server) roomEvents(c echo.Context) error {
 	}
 	defer release()
 	code := c.Param("code")
-	room, ok := s.lookupRoom(code)
-	if !ok {
-		return &apiError{status: http.StatusNotFound, detail: "No existing game found with code '" + truncateText(code, maxEchoedText) + "'"}
+	room, err := s.findRoom(c, code)
+	if err != nil {
+		return err
 	}
 	seat, err := room.Seat(seatID(s.browserIdentity(c), code))
 	if err != nil {

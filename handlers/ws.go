@@ -127,6 +127,12 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		// As the reference: a malformed path is refused before the upgrade.
 		return &apiError{status: 403, detail: "Forbidden"}
 	}
+	// Looked up before the upgrade, so that a client refused for guessing codes gets its
+	// 429; a missing room is told after it, with 4000, as the reference does.
+	room, lookupErr := s.findRoom(c, code)
+	if lookupRefused(lookupErr) {
+		return lookupErr
+	}
 	if !s.sockets.begin() {
 		return &apiError{status: 503, detail: "The server is shutting down"}
 	}
@@ -158,8 +164,7 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 	defer s.sockets.remove(conn)
 	conn.SetReadLimit(s.ws.ReadLimit)
 
-	room, err := s.rooms.Room(code)
-	if err != nil {
+	if lookupErr != nil {
 		conn.Close(closeNoGame, "No game with code '"+code+"' exists!")
 		return nil
 	}

@@ -49,7 +49,8 @@ func TestDecks(t *testing.T) {
 	}
 }
 
-var codeShape = regexp.MustCompile(`^[a-z0-9]{4}$`)
+// codeShape is a new room's code at the default length (--code-length 8).
+var codeShape = regexp.MustCompile(`^[a-z0-9]{8}$`)
 
 func TestCreateGame(t *testing.T) {
 	// Its subtests open some 60 rooms from one client in a moment, which the per-client

@@ -33,6 +33,8 @@ type config struct {
 	revealGrace     time.Duration
 	maxRecordRounds int
 	limits          handlers.Limits
+	codeLength      int                       // of new rooms' codes
+	codeLookups     handlers.CodeLookupLimits // room codes a client may try in vain
 	trustedProxies  string
 	sseOutbox       int
 	publicURL       string // input: the base of share links and QR codes
@@ -52,7 +54,7 @@ type setting struct {
 }
 
 func parseConfig(args []string, getenv func(string) string, output io.Writer) (config, error) {
-	cfg := config{ws: handlers.DefaultWSConfig, limits: handlers.DefaultLimits}
+	cfg := config{ws: handlers.DefaultWSConfig, limits: handlers.DefaultLimits, codeLookups: handlers.DefaultCodeLookupLimits}
 	fs := flag.NewFlagSet("pokerd", flag.ContinueOnError)
 	fs.SetOutput(output)
 	var settings []setting
@@ -132,6 +134,14 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	bind("max-tcp-connections", "PP_MAX_TCP_CONNECTIONS")
 	fs.DurationVar(&cfg.idleTimeout, "idle-timeout", 30*time.Second, "longest a keep-alive connection may wait for its next request (env PP_IDLE_TIMEOUT)")
 	bind("idle-timeout", "PP_IDLE_TIMEOUT")
+	// Room codes: long enough, and tried in vain only so often, that rooms cannot be
+	// found by guessing.
+	fs.IntVar(&cfg.codeLength, "code-length", game.DefaultCodeLength, "characters of new rooms' codes, 4 (the reference's) to 10; see README for how long guessing takes (env PP_CODE_LENGTH)")
+	bind("code-length", "PP_CODE_LENGTH")
+	fs.IntVar(&cfg.codeLookups.MissesPerMinute, "code-misses-per-minute", cfg.codeLookups.MissesPerMinute, "room codes that lead to no room one address may look up a minute, after a burst of --code-miss-burst; beyond it every code look-up from the address answers 429 with Retry-After; 0 for no limit (env PP_CODE_MISSES_PER_MINUTE)")
+	bind("code-misses-per-minute", "PP_CODE_MISSES_PER_MINUTE")
+	fs.IntVar(&cfg.codeLookups.Burst, "code-miss-burst", cfg.codeLookups.Burst, "room codes that lead to no room one address may look up in a row before --code-misses-per-minute applies (env PP_CODE_MISS_BURST)")
+	bind("code-miss-burst", "PP_CODE_MISS_BURST")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "longest a graceful shutdown waits for connections (env PP_SHUTDOWN_TIMEOUT)")
 	bind("shutdown-timeout", "PP_SHUTDOWN_TIMEOUT")
 	fs.DurationVar(&cfg.shutdownDelay, "shutdown-delay", 0, "on a stop signal, how long /readyz answers 503 while everything still works, before connections close: give it the load balancer's probe interval or more (env PP_SHUTDOWN_DELAY)")
@@ -217,6 +227,9 @@ func (c config) check() error {
 	case c.logFormat != "text" && c.logFormat != "json":
 		return fmt.Errorf("--log-format must be text or json")
 	}
+	if err := c.checkCodes(); err != nil {
+		return err
+	}
 	if _, err := handlers.ParseTrustedProxies(c.trustedProxies); err != nil {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
@@ -233,6 +246,20 @@ func checkPublicURL(raw string) error {
 	if err != nil || len(raw) > 1024 || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" ||
 		u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.Opaque != "" {
 		return fmt.Errorf("--public-url must be an absolute http:// or https:// URL, without query or fragment, such as https://poker.example.org: %q", raw)
+	}
+	return nil
+}
+
+// checkCodes checks the settings of room codes: a length the API's code pattern accepts,
+// and a look-up limit that lets at least one miss through.
+func (c config) checkCodes() error {
+	switch {
+	case c.codeLength < game.MinCodeLength || c.codeLength > game.MaxCodeLength:
+		return fmt.Errorf("--code-length must be from %d to %d", game.MinCodeLength, game.MaxCodeLength)
+	case c.codeLookups.MissesPerMinute < 0:
+		return fmt.Errorf("--code-misses-per-minute must not be negative")
+	case c.codeLookups.Burst < 1:
+		return fmt.Errorf("--code-miss-burst must be at least 1")
 	}
 	return nil
 }

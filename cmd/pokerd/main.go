@@ -69,6 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		SeatRelease:        cfg.seatRelease,
 		RevealGrace:        cfg.revealGrace,
 		MaxRecordRounds:    cfg.maxRecordRounds,
+		CodeLength:         cfg.codeLength,
 		OnPanic:            func(v any, stack []byte) { server.RoomPanicked(v, stack) },
 	})
 	limits := cfg.limits
@@ -105,6 +106,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		BodyLimit: cfg.maxBody, FormLimit: cfg.maxFormBody, WS: cfg.ws, Limits: limits, Log: log, Version: version,
 		SSEOutbox: cfg.sseOutbox,
 		PublicURL: cfg.publicURL, ListenAddr: listener.Addr().String(),
+		// Guessing room codes: see handlers/limits_lookups.go.
+		CodeLookups: cfg.codeLookups,
 	})
 
 	// Every TCP connection counts, not only the long-lived ones: idle keep-alive

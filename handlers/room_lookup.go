@@ -1,0 +1,85 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/views"
+)
+
+// Every route that takes a room code from its path finds the room here, so that a code
+// that leads nowhere counts against the client the same way on each of them: the API's
+// join and record, the WebSocket, the join and room pages and everything under them, the
+// QR code. A client that has spent its misses (see codeLookups) is refused 429 with
+// Retry-After on every one of them, for codes that exist as well.
+
+// lookupRefusal is the refusal of a look-up: a 429 in the API's shape, carrying how long
+// the client waits.
+type lookupRefusal struct {
+	apiError
+	retryAfter int // seconds
+}
+
+func (r *lookupRefusal) Unwrap() error { return &r.apiError }
+
+// lookupRefused tells the refusal of a look-up from a missing room, for the routes that
+// answer them differently (the WebSocket: the refusal before the upgrade, a missing room
+// after it).
+func lookupRefused(err error) bool {
+	var refusal *lookupRefusal
+	return errors.As(err, &refusal)
+}
+
+// findRoom returns the room with the given code, or the error to answer: the domain's
+// ENotFound for a room that does not exist (a malformed code included: it is a guess
+// too), a lookupRefusal for a client that has tried too many codes. It sets Retry-After
+// on the refusal's response.
+func (s *Server) findRoom(c echo.Context, code string) (*game.Room, error) {
+	var room *game.Room
+	var err error
+	key := s.clientKey(c)
+	wait, refused := s.lookups.lookUp(key, code, func() bool {
+		room, err = s.rooms.Room(code)
+		return err == nil
+	})
+	if !refused {
+		return room, err
+	}
+	s.faults.refused(limitCodeMisses, "client", key, "path", c.Request().URL.Path)
+	seconds := max(1, int((wait+time.Second-1)/time.Second))
+	c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
+	return nil, &lookupRefusal{
+		apiError: apiError{
+			status: http.StatusTooManyRequests,
+			detail: "Too many room codes tried from your address that lead to no room: try again in " + strconv.Itoa(seconds) + " s",
+		},
+		retryAfter: seconds,
+	}
+}
+
+// findRoomForPage is findRoom for the pages: without a room, it answers the request
+// itself, with the page saying there is no such room (404) or the refusal (429). An
+// htmx request (an action, a part of the room page) is told to reload the page instead,
+// which then shows the refusal: htmx would show nothing of a 429.
+func (s *Server) findRoomForPage(c echo.Context, code string) (*game.Room, error) {
+	room, err := s.findRoom(c, code)
+	var refusal *lookupRefusal
+	switch {
+	case err == nil:
+		return room, nil
+	case !errors.As(err, &refusal):
+		return nil, noSuchRoom(c, code)
+	case isHTMX(c):
+		c.Response().Header().Set("HX-Refresh", "true")
+		return nil, c.NoContent(http.StatusTooManyRequests)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return nil, render(c, http.StatusTooManyRequests, views.LookupRefused(views.LookupRefusedData{
+		Page: page(c, "Too many room codes tried — pokerd"), RetryAfter: refusal.retryAfter,
+	}))
+}

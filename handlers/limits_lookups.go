@@ -107,6 +107,23 @@ func (l *codeLookups) lookUp(key, code string, find func() bool) (wait time.Dura
 	return 0, false
 }
 
+// noteGuess counts a guess that is not a code against the client's budget of misses: a
+// wrong passcode for a room it found. It spends the budget like a miss, so that once it
+// is spent every look-up of the client is refused.
+func (l *codeLookups) noteGuess(key string) {
+	if l.cfg.MissesPerMinute <= 0 || l.cfg.Burst <= 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	client := l.clients[key]
+	if client == nil {
+		client = l.newClientLocked(key, now)
+	}
+	client.budget.AllowN(now, 1)
+}
+
 // waitFor is how long the budget takes to refill the given misses, to the microsecond:
 // finer, the float's error would show (4.000000001 s), and Retry-After, which rounds up
 // to whole seconds, would ask for a second more than needed.

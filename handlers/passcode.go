@@ -49,6 +49,11 @@ func (s *Server) passcodeRefused(c echo.Context, room *game.Room, id uuid.UUID, 
 		return nil
 	}
 	missing := game.CleanPasscode(typed) == ""
+	if !missing {
+		// A wrong passcode is a guess: it spends the client's budget of failed
+		// look-ups, so that guessing passcodes is as slow as guessing codes.
+		s.lookups.noteGuess(s.clientKey(c))
+	}
 	// The passcode is never logged, only that one was refused.
 	s.log.Debug("passcode refused", "code", room.Code(), "client", s.clientKey(c), "missing", missing)
 	var detail string

@@ -392,8 +392,24 @@ func TestPasscodeRoomAPI(t *testing.T) {
 // guesses, through the page and the API alike, are held to the joins-per-minute limit:
 // past it even the right passcode waits, while another address still joins.
 func TestAttackPasscodeGuessesAreLimited(t *testing.T) {
-	const perMinute, guesses = 5, 40
-	s := startServer(t, nil, append(trustLoopback, "--joins-per-minute", "5")...)
+	// A wrong passcode is held by two limits: every join attempt counts against
+	// --joins-per-minute, and a wrong passcode is a guess, spending the address's budget
+	// of failed look-ups as a mistyped code does. Either one alone stops the guesser.
+	for _, tc := range []struct {
+		name    string
+		checked int // the most guesses the limit lets through
+		flags   []string
+	}{
+		{"by the joins a minute", 5, []string{"--joins-per-minute", "5"}},
+		{"by the budget of failed look-ups", 3, []string{"--joins-per-minute", "0", "--code-miss-burst", "3", "--code-misses-per-minute", "1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { passcodeGuessesAreLimited(t, tc.checked, tc.flags) })
+	}
+}
+
+func passcodeGuessesAreLimited(t *testing.T, perMinute int, flags []string) {
+	const guesses = 40
+	s := startServer(t, nil, append(append([]string(nil), trustLoopback...), flags...)...)
 	ann := s.newFormClient(t)
 	code, _ := ann.createPasscodeRoom(passcodeRoomName, "Ann", testPasscode)
 	before := beforeAttack(t, s)
@@ -418,7 +434,7 @@ func TestAttackPasscodeGuessesAreLimited(t *testing.T) {
 		}
 	}
 	if refused > perMinute || limited < guesses-perMinute {
-		t.Fatalf("of %d guesses from one address %d were checked and %d limited; the limit is %d a minute", guesses, refused, limited, perMinute)
+		t.Fatalf("of %d guesses from one address %d were checked and %d limited; the limit is %d", guesses, refused, limited, perMinute)
 	}
 	if res := s.do(t, http.MethodPost, "/api/join/"+code, `{"username":"Guesser","passcode":`+quote(testPasscode)+`}`, fromAddr(attackerAddr)); res.status != http.StatusTooManyRequests {
 		t.Fatalf("the right passcode after the guesses: %d, want 429", res.status)

@@ -35,6 +35,7 @@ type config struct {
 	limits          handlers.Limits
 	codeLength      int                       // of new rooms' codes
 	codeLookups     handlers.CodeLookupLimits // room codes a client may try in vain
+	aliasKey        string                    // secret: draws players' public aliases
 	trustedProxies  string
 	sseOutbox       int
 	publicURL       string // input: the base of share links and QR codes
@@ -142,6 +143,9 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	bind("code-misses-per-minute", "PP_CODE_MISSES_PER_MINUTE")
 	fs.IntVar(&cfg.codeLookups.Burst, "code-miss-burst", cfg.codeLookups.Burst, "room codes that lead to no room one address may look up in a row before --code-misses-per-minute applies (env PP_CODE_MISS_BURST)")
 	bind("code-miss-burst", "PP_CODE_MISS_BURST")
+	// A secret: the environment keeps it out of the process list.
+	fs.StringVar(&cfg.aliasKey, "alias-key", "", "secret of at least 32 characters that players' public aliases are drawn with; instances sharing rooms must share it; empty: a random one at each start (env PP_ALIAS_KEY, better than the flag, which shows in the process list)")
+	bind("alias-key", "PP_ALIAS_KEY")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "longest a graceful shutdown waits for connections (env PP_SHUTDOWN_TIMEOUT)")
 	bind("shutdown-timeout", "PP_SHUTDOWN_TIMEOUT")
 	fs.DurationVar(&cfg.shutdownDelay, "shutdown-delay", 0, "on a stop signal, how long /readyz answers 503 while everything still works, before connections close: give it the load balancer's probe interval or more (env PP_SHUTDOWN_DELAY)")
@@ -260,6 +264,8 @@ func (c config) checkCodes() error {
 		return fmt.Errorf("--code-misses-per-minute must not be negative")
 	case c.codeLookups.Burst < 1:
 		return fmt.Errorf("--code-miss-burst must be at least 1")
+	case c.aliasKey != "" && len(c.aliasKey) < game.AliasKeySize:
+		return fmt.Errorf("--alias-key must have at least %d characters (for example 64 hex digits of a random source)", game.AliasKeySize)
 	}
 	return nil
 }

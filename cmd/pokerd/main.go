@@ -70,6 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		RevealGrace:        cfg.revealGrace,
 		MaxRecordRounds:    cfg.maxRecordRounds,
 		CodeLength:         cfg.codeLength,
+		AliasKey:           []byte(cfg.aliasKey),
 		OnPanic:            func(v any, stack []byte) { server.RoomPanicked(v, stack) },
 	})
 	limits := cfg.limits

@@ -72,9 +72,9 @@ type clientLimits struct {
 }
 
 // playerKey names a player's connections from one address. Ids are chosen by clients, so
-// the room is part of it. So is the address: a player's id is public (every socket of
-// the room sees it in STATE), so a cap by player alone would let anyone who knows the
-// room's code take a player's places and lock them out; by player and address, an
+// the room is part of it. So is the address: ids are secrets now (others see aliases),
+// but a leaked id (a shared screenshot of the Vue frontend's cookie, say) must still not
+// let someone fill a player's places and lock them out; by player and address, an
 // attacker only ever fills their own.
 type playerKey struct {
 	code   string

@@ -139,22 +139,31 @@ func aboutOnePlayer(k game.EventKind) bool {
 type wsFrameSet struct {
 	frames [][]byte
 	// spots[i] is where frames[i] names players by alias, when frames[i] names every
-	// player: each recipient gets a copy that names it by its id.
-	spots [][]aliasSpot
+	// player: each recipient gets a copy that names it by its id. nil when no frame does.
+	spots  [][]aliasSpot
+	inline [2][]byte // the room for frames: no event has more
 }
 
 // add appends a frame that every socket receiving it gets as it is.
 func (s *wsFrameSet) add(frame []byte) {
+	if s.frames == nil {
+		s.frames = s.inline[:0]
+	}
 	s.frames = append(s.frames, frame)
-	s.spots = append(s.spots, nil)
+	if s.spots != nil {
+		s.spots = append(s.spots, nil)
+	}
 }
 
 // addNamingEveryone appends a frame whose payload names every player: it is written
 // once with aliases, noting where each alias is.
 func (s *wsFrameSet) addNamingEveryone(typ string, payload func([]byte, names) []byte) {
 	var spots []aliasSpot
-	s.frames = append(s.frames, envelope(typ, func(b []byte) []byte { return payload(b, names{spots: &spots}) }))
-	s.spots = append(s.spots, spots)
+	s.add(envelope(typ, func(b []byte) []byte { return payload(b, names{spots: &spots}) }))
+	if s.spots == nil {
+		s.spots = make([][]aliasSpot, len(s.frames), len(s.inline))
+	}
+	s.spots[len(s.frames)-1] = spots
 }
 
 // forRecipient returns the frames as the player with the given id receives them: the

@@ -164,7 +164,7 @@ func (b *browser) update(html []byte, now int64) {
 		if len(rest) < 36 {
 			return
 		}
-		voter, known := r.voterIndex[string(rest[:36])]
+		voter, known := r.voterOf(rest[:36])
 		k := bytes.Index(rest, votedMarker)
 		if k < 0 {
 			return

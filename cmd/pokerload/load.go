@@ -77,11 +77,12 @@ func (l *load) seat(ctx context.Context, shapes []roomShape) error {
 		}
 		r := newRoom(code, l.clock, uint64(i)+1)
 		for j := range shapes[i].ws {
-			id, err := l.api.join(ctx, code, "player "+strconv.Itoa(j)) // the first is the facilitator
+			name := "player " + strconv.Itoa(j)
+			id, err := l.api.join(ctx, code, name) // the first is the facilitator
 			if err != nil {
 				return err
 			}
-			r.ws = append(r.ws, &wsPlayer{room: r, id: id})
+			r.ws = append(r.ws, &wsPlayer{room: r, id: id, name: name})
 		}
 		for j := range shapes[i].browsers {
 			client, err := joinBrowser(ctx, l.base, code, "browser "+strconv.Itoa(j), l.transport)
@@ -141,6 +142,11 @@ func (l *load) connect(ctx context.Context) error {
 		return true
 	}) {
 		return errors.New("not every socket received its STATE within 30s")
+	}
+	for _, r := range l.rooms {
+		if err := r.learnAliases(); err != nil {
+			return err
+		}
 	}
 	l.quiesce(ctx)
 	return nil

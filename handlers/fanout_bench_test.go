@@ -197,7 +197,8 @@ func BenchmarkVoteFanout50(b *testing.B) {
 	}
 }
 
-func BenchmarkEncodeState50(b *testing.B) {
+// fanoutState is the state of a room of fanoutPlayers players in a round.
+func fanoutState() *game.State {
 	st := &game.State{
 		Game: game.GameInfo{
 			Code: "ab12", Name: "Sprint 42 <core> & \"friends\"", Deck: game.FibonacciDeck(),
@@ -217,6 +218,11 @@ func BenchmarkEncodeState50(b *testing.B) {
 			Voted:     i%2 == 0,
 		})
 	}
+	return st
+}
+
+func BenchmarkEncodeState50(b *testing.B) {
+	st := fanoutState()
 	buf := appendGameState(nil, st, names{})
 	b.SetBytes(int64(len(buf)))
 	b.ReportAllocs()
@@ -226,4 +232,22 @@ func BenchmarkEncodeState50(b *testing.B) {
 	if len(buf) == 0 {
 		b.Fatal("nothing encoded")
 	}
+}
+
+// BenchmarkStateToEveryone50 is what a STATE costs a room of 50 (new rules, a new
+// facilitator): one encoding, then, per socket, a copy that names its player by its id.
+// An op is the whole room served.
+func BenchmarkStateToEveryone50(b *testing.B) {
+	st := fanoutState()
+	encodings := &encodings{}
+	b.ReportAllocs()
+	for b.Loop() {
+		ev := &game.Event{Kind: game.OptionsChanged, State: st}
+		for _, ps := range st.Players {
+			if frames := wsFrames(ev, ps.Player.ID, encodings); len(frames) != 1 {
+				b.Fatalf("%d frames", len(frames))
+			}
+		}
+	}
+	b.ReportMetric(float64(encodings.count())/float64(b.N), "encodings/op")
 }

@@ -156,10 +156,11 @@ func (s *wsFrameSet) add(frame []byte) {
 }
 
 // addNamingEveryone appends a frame whose payload names every player: it is written
-// once with aliases, noting where each alias is.
-func (s *wsFrameSet) addNamingEveryone(typ string, payload func([]byte, names) []byte) {
-	var spots []aliasSpot
-	s.add(envelope(typ, func(b []byte) []byte { return payload(b, names{spots: &spots}) }))
+// once with aliases, noting where each alias is. size and players are what the payload
+// is expected to take: its bytes, and the players it names (twice each, at most).
+func (s *wsFrameSet) addNamingEveryone(typ string, size, players int, payload func([]byte, names) []byte) {
+	spots := make([]aliasSpot, 0, 2*players)
+	s.add(envelope(typ, size, func(b []byte) []byte { return payload(b, names{spots: &spots}) }))
 	if s.spots == nil {
 		s.spots = make([][]aliasSpot, len(s.frames), len(s.inline))
 	}
@@ -198,12 +199,13 @@ func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
 	case game.Snapshot, game.OptionsChanged, game.FacilitatorChanged, game.PlayerRemoved, game.SeatsReleased:
 		// A new facilitator, new rules or players gone: the protocol has no message for
 		// these, and the existing frontend redraws everything from a fresh STATE.
-		set.addNamingEveryone("STATE", func(b []byte, n names) []byte { return appendGameState(b, ev.State, n) })
+		players := len(ev.State.Players)
+		set.addNamingEveryone("STATE", 512+200*players, players, func(b []byte, n names) []byte { return appendGameState(b, ev.State, n) })
 		if ev.State.Round == game.RoundRevealed {
 			addRevealFrame(set, ev.Votes)
 		}
 	case game.SocketOpened:
-		set.add(envelope("CONNECTED", func(b []byte) []byte {
+		set.add(envelope("CONNECTED", 160+len(ev.Player.Username), func(b []byte) []byte {
 			return appendPlayerState(b, asShownToClients(ev.Rules, ev.PlayerState), subject)
 		}))
 	case game.SocketClosed:
@@ -215,7 +217,7 @@ func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
 	case game.ObservingToggled:
 		set.add(playerFrame("OBSERVING", ev.Player, subject))
 	case game.RoundStarted:
-		set.add(envelope("RESETGAME", func(b []byte) []byte { return appendOptionalString(b, ev.TicketURL) }))
+		set.add(envelope("RESETGAME", 8+len(deref(ev.TicketURL)), func(b []byte) []byte { return appendOptionalString(b, ev.TicketURL) }))
 	case game.Revealed:
 		addRevealFrame(set, ev.Votes)
 	}
@@ -223,16 +225,17 @@ func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
 }
 
 func addRevealFrame(set *wsFrameSet, votes []game.Vote) {
-	set.addNamingEveryone("REVEALGAME", func(b []byte, n names) []byte { return appendVotes(b, votes, n) })
+	set.addNamingEveryone("REVEALGAME", 2+48*len(votes), len(votes), func(b []byte, n names) []byte { return appendVotes(b, votes, n) })
 }
 
 func playerFrame(typ string, p game.Player, n names) []byte {
-	return envelope(typ, func(b []byte) []byte { return appendPlayer(b, p, n) })
+	return envelope(typ, 64+len(p.Username), func(b []byte) []byte { return appendPlayer(b, p, n) })
 }
 
-// envelope writes {"type": typ, "payload": ...}.
-func envelope(typ string, payload func([]byte) []byte) []byte {
-	b := make([]byte, 0, 256)
+// envelope writes {"type": typ, "payload": ...}, in a buffer sized for a payload of
+// about size bytes (it grows if need be).
+func envelope(typ string, size int, payload func([]byte) []byte) []byte {
+	b := make([]byte, 0, 32+len(typ)+size)
 	b = append(b, `{"type":`...)
 	b = appendString(b, typ)
 	b = append(b, `,"payload":`...)

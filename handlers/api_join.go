@@ -8,9 +8,11 @@ import (
 	"github.com/pokerd/pokerd/game"
 )
 
-// joinGame is POST /api/join/{code}: {"username", "id"?} → the Player. The first player
-// to join becomes the facilitator. Joining again with a seated id changes nothing and
-// echoes the request. A room with a passcode also needs "passcode" (see passcode.go).
+// joinGame is POST /api/join/{code}: {"username", "id"?} → the Player, with its real id
+// (the only answer that carries it: everyone else sees the seat's alias). The first
+// player to join becomes the facilitator. Joining again with a seated id changes nothing
+// and echoes the request; an id that is another seat's alias is refused with 409. A room
+// with a passcode also needs "passcode" (see passcode.go).
 func (s *Server) joinGame(c echo.Context) error {
 	if err := s.admitJoin(c); err != nil {
 		return err
@@ -42,5 +44,5 @@ func (s *Server) joinGame(c echo.Context) error {
 	if err := room.Join(player); err != nil {
 		return err
 	}
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendPlayer(nil, player))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendPlayer(nil, player, namesFor(player.ID)))
 }

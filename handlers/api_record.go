@@ -10,30 +10,34 @@ import (
 )
 
 // The session record over the JSON API, for the facilitator (anyone, in a
-// facilitator-free room), who proves it with their player id:
+// facilitator-free room), who proves it with their own player id (an alias is no one's
+// id, and is refused like a stranger's):
 // GET /api/game/{code}/record?player_id=<uuid> (JSON) and
 // GET /api/game/{code}/record.csv?player_id=<uuid> (a CSV download).
+// The record names the caller by its id and everyone else by alias, as the socket does.
 
 func (s *Server) getRecordJSON(c echo.Context) error {
-	st, err := s.sessionFor(c)
+	st, caller, err := s.sessionFor(c)
 	if err != nil {
 		return err
 	}
-	return sendRecordJSON(c, st)
+	return sendRecordJSONFor(c, st, namesFor(caller))
 }
 
 func (s *Server) getRecordCSV(c echo.Context) error {
-	st, err := s.sessionFor(c)
+	st, _, err := s.sessionFor(c)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="pokerd-`+st.Game.Code+`-record.csv"`)
+	// A CSV file is made to be passed around, so it names the caller by alias too: the
+	// caller's id, their credential, stays out of it.
 	return sendRecordCSV(c, st)
 }
 
 // sessionFor checks the code and the player_id query parameter (422 before any lookup),
-// then asks the room for its record on the player's behalf.
-func (s *Server) sessionFor(c echo.Context) (*game.State, error) {
+// then asks the room for its record on the player's behalf. It returns the player's id.
+func (s *Server) sessionFor(c echo.Context) (*game.State, uuid.UUID, error) {
 	var p problems
 	code := c.Param("code")
 	checkCodeParam(code, &p)
@@ -51,39 +55,47 @@ func (s *Server) sessionFor(c echo.Context) (*game.State, error) {
 		playerID = id
 	}
 	if err := p.err(); err != nil {
-		return nil, err
+		return nil, uuid.Nil, err
 	}
 	room, err := s.findRoom(c, code)
 	if err != nil {
-		return nil, err
+		return nil, uuid.Nil, err
 	}
 	st, err := room.Session(playerID)
 	switch game.CodeOf(err) {
 	case game.ENotSeated, game.EForbidden:
 		// The id is the caller's credential here: a stranger is refused like a player
 		// who may not, rather than told who is not at the table.
-		return nil, &apiError{status: http.StatusForbidden, detail: "Only the facilitator may download the session record"}
+		return nil, uuid.Nil, &apiError{status: http.StatusForbidden, detail: "Only the facilitator may download the session record"}
 	}
-	return st, err
+	return st, playerID, err
 }
 
-// sendRecordCSV answers with the session record as CSV, written to the client as it is
-// made: a record at its bounds is tens of megabytes (every row repeats its round's
-// ticket link), which a client that reads slowly, or not at all, would otherwise hold
-// in the server's memory until the write deadline, once per download.
-func sendRecordCSV(c echo.Context, st *game.State) error {
+// sendRecordCSVFor answers with the session record as CSV, its players named as n says,
+// written to the client as it is made: a record at its bounds is tens of megabytes
+// (every row repeats its round's ticket link), which a client that reads slowly, or not
+// at all, would otherwise hold in the server's memory until the write deadline, once
+// per download.
+func sendRecordCSVFor(c echo.Context, st *game.State, n names) error {
 	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	c.Response().WriteHeader(http.StatusOK)
-	return writeRecordCSV(c.Response(), st)
+	return writeRecordCSV(c.Response(), st, n)
 }
 
-// sendRecordJSON answers with the session record as JSON, a round at a time, for the
-// same reason as sendRecordCSV.
-func sendRecordJSON(c echo.Context, st *game.State) error {
+// sendRecordJSONFor answers with the session record as JSON, its players named as n
+// says, a round at a time, for the same reason as sendRecordCSVFor.
+func sendRecordJSONFor(c echo.Context, st *game.State, n names) error {
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	c.Response().WriteHeader(http.StatusOK)
 	if c.Request().Method == http.MethodHead {
 		return nil
 	}
-	return writeRecordJSON(c.Response(), st)
+	return writeRecordJSON(c.Response(), st, n)
 }
+
+// sendRecordCSV is sendRecordCSVFor naming every player by alias: a copy that may be
+// passed around without giving anyone's id away.
+func sendRecordCSV(c echo.Context, st *game.State) error { return sendRecordCSVFor(c, st, names{}) }
+
+// sendRecordJSON is sendRecordJSONFor naming every player by alias.
+func sendRecordJSON(c echo.Context, st *game.State) error { return sendRecordJSONFor(c, st, names{}) }

@@ -25,6 +25,7 @@ type metrics struct {
 	wsInvalid prometheus.Counter            // frames that are not a protocol message
 	wsLimited prometheus.Counter            // frames over the rate limit, not decoded
 	wsOut     prometheus.Counter            // frames written to sockets
+	wsEncoded prometheus.Counter            // events encoded into frames, shared by the sockets that carry them
 
 	dropSlow, dropPing, dropWrite prometheus.Counter
 
@@ -83,6 +84,12 @@ func newMetrics(version string, rooms *game.Registry, openSockets func() int) *m
 		Help: "Frames written to WebSocket API clients.",
 	})
 	f(m.wsOut)
+
+	m.wsEncoded = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "pokerd_websocket_encodings_total",
+		Help: "Events encoded into WebSocket API frames: once however many sockets carry them, twice when about one player (for that player's own sockets, which see its id, and for the others, which see its alias).",
+	})
+	f(m.wsEncoded)
 
 	dropped := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "pokerd_websocket_clients_dropped_total",

@@ -14,7 +14,9 @@ import (
 )
 
 // The session record leaves the room in two forms: JSON for scripts and CSV for
-// spreadsheets. Both come from the same *game.State, so they always agree.
+// spreadsheets. Both come from the same *game.State, so they always agree. Both name
+// the players as any message does (see wire_names.go): the caller by its id, the others
+// by alias; names{} names everyone by alias.
 
 // recordCSVHeader names the columns of the CSV record: one row per player per round.
 var recordCSVHeader = []string{
@@ -26,7 +28,7 @@ var recordCSVHeader = []string{
 // writeRecordCSV writes the session record as CSV, rounds oldest first and players in
 // join order. Text a player typed is defused so that a spreadsheet never runs it as a
 // formula.
-func writeRecordCSV(w io.Writer, st *game.State) error {
+func writeRecordCSV(w io.Writer, st *game.State, n names) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(recordCSVHeader); err != nil {
 		return err
@@ -45,7 +47,7 @@ func writeRecordCSV(w io.Writer, st *game.State) error {
 				formatTime(rec.StartedAt),
 				formatTime(rec.RevealedAt),
 				formatNumber(roundTo(rec.Duration().Seconds(), 3)),
-				v.Player.ID.String(),
+				n.of(v.Player).String(),
 				spreadsheetText(v.Player.Username),
 				strconv.FormatBool(v.Observing),
 				spreadsheetText(vote),
@@ -162,16 +164,16 @@ type (
 )
 
 // appendRecordJSON appends the session record as a JSON object.
-func appendRecordJSON(b []byte, st *game.State) []byte {
+func appendRecordJSON(b []byte, st *game.State, n names) []byte {
 	buf := bytes.NewBuffer(b)
-	_ = writeRecordJSON(buf, st) // a buffer takes every write
+	_ = writeRecordJSON(buf, st, n) // a buffer takes every write
 	return buf.Bytes()
 }
 
 // writeRecordJSON writes the session record as one JSON object, a round at a time: a
 // record at its bounds is megabytes, which a download must not hold whole in memory.
 // The bytes are those json.Marshal gives the whole recordJSON.
-func writeRecordJSON(w io.Writer, st *game.State) error {
+func writeRecordJSON(w io.Writer, st *game.State, n names) error {
 	head, err := json.Marshal(recordJSON{
 		Code: st.Game.Code,
 		Name: st.Game.Name,
@@ -187,7 +189,7 @@ func writeRecordJSON(w io.Writer, st *game.State) error {
 	}
 	hideNames := st.Game.Settings.Options.HideNames
 	for i, rec := range st.Records {
-		data, err := json.Marshal(recordRoundToJSON(rec, hideNames))
+		data, err := json.Marshal(recordRoundToJSON(rec, hideNames, n))
 		if err != nil {
 			panic(err)
 		}
@@ -202,7 +204,7 @@ func writeRecordJSON(w io.Writer, st *game.State) error {
 	return err
 }
 
-func recordRoundToJSON(rec *game.RoundRecord, hideNames bool) recordRoundJSON {
+func recordRoundToJSON(rec *game.RoundRecord, hideNames bool, n names) recordRoundJSON {
 	r := recordRoundJSON{
 		Round:           rec.Number,
 		TicketURL:       rec.TicketURL,
@@ -210,14 +212,14 @@ func recordRoundToJSON(rec *game.RoundRecord, hideNames bool) recordRoundJSON {
 		RevealedAt:      formatTime(rec.RevealedAt),
 		DurationSeconds: roundTo(rec.Duration().Seconds(), 3),
 		Votes:           make([]recordVoteJSON, len(rec.Votes)),
-		Results:         resultsToJSON(rec.Results, hideNames),
+		Results:         resultsToJSON(rec.Results, hideNames, n),
 	}
 	if rec.Estimate != "" {
 		e := rec.Estimate
 		r.Estimate = &e
 	}
 	for i, v := range rec.Votes {
-		r.Votes[i] = recordVoteJSON{Player: toPlayerJSON(v.Player), Observing: v.Observing}
+		r.Votes[i] = recordVoteJSON{Player: toPlayerJSON(v.Player, n), Observing: v.Observing}
 		if v.Card != nil {
 			c := toCardJSON(*v.Card)
 			r.Votes[i].Card = &c
@@ -226,7 +228,7 @@ func recordRoundToJSON(rec *game.RoundRecord, hideNames bool) recordRoundJSON {
 	return r
 }
 
-func resultsToJSON(res game.Results, hideNames bool) resultsJSON {
+func resultsToJSON(res game.Results, hideNames bool, n names) resultsJSON {
 	out := resultsJSON{
 		Votes:        res.Votes,
 		Counted:      res.Counted,
@@ -235,8 +237,8 @@ func resultsToJSON(res game.Results, hideNames bool) resultsJSON {
 		Modes:        cardsJSON(res.Modes),
 		ModeCount:    res.ModeCount,
 		Consensus:    res.Consensus,
-		Lowest:       extremeToJSON(res.Lowest, hideNames),
-		Highest:      extremeToJSON(res.Highest, hideNames),
+		Lowest:       extremeToJSON(res.Lowest, hideNames, n),
+		Highest:      extremeToJSON(res.Highest, hideNames, n),
 		Distribution: make([]barJSON, len(res.Distribution)),
 	}
 	if res.Suggestion != nil {
@@ -249,14 +251,14 @@ func resultsToJSON(res game.Results, hideNames bool) resultsJSON {
 	return out
 }
 
-func extremeToJSON(e *game.Extreme, hideNames bool) *extremeJSON {
+func extremeToJSON(e *game.Extreme, hideNames bool, n names) *extremeJSON {
 	if e == nil {
 		return nil
 	}
 	out := &extremeJSON{Card: toCardJSON(e.Card)}
 	if !hideNames {
 		for _, p := range e.Players {
-			out.Players = append(out.Players, toPlayerJSON(p))
+			out.Players = append(out.Players, toPlayerJSON(p, n))
 		}
 	}
 	return out
@@ -282,6 +284,6 @@ func toCardJSON(c game.Card) cardJSON {
 	return cardJSON{Label: c.Label, Value: c.Value, Special: c.Special}
 }
 
-func toPlayerJSON(p game.Player) playerJSON {
-	return playerJSON{ID: p.ID.String(), Username: p.Username}
+func toPlayerJSON(p game.Player, n names) playerJSON {
+	return playerJSON{ID: n.of(p).String(), Username: p.Username}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -54,10 +55,24 @@ func must(t *testing.T, err error) {
 	}
 }
 
+// recAliases returns the alias of each player of playedRoom, by id.
+func recAliases(t *testing.T, room *game.Room) map[uuid.UUID]uuid.UUID {
+	t.Helper()
+	aliases := map[uuid.UUID]uuid.UUID{}
+	for _, p := range []game.Player{recAlice, recBob, recCarol} {
+		seat, err := room.Seat(p.ID)
+		must(t, err)
+		aliases[p.ID] = seat.Player.Alias
+	}
+	return aliases
+}
+
 func TestRecordCSV(t *testing.T) {
-	st := playedRoom(t, game.RoomOptions{}).State()
+	room := playedRoom(t, game.RoomOptions{})
+	st := room.State()
 	var buf bytes.Buffer
-	must(t, writeRecordCSV(&buf, st))
+	must(t, writeRecordCSV(&buf, st, namesFor(recAlice.ID)))
+	text := buf.String()
 	rows, err := csv.NewReader(&buf).ReadAll()
 	if err != nil {
 		t.Fatalf("not CSV: %v", err)
@@ -90,6 +105,28 @@ func TestRecordCSV(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the caller is named by id, everyone else by alias", func(t *testing.T) {
+		aliases := recAliases(t, room)
+		for r, p := range []game.Player{recAlice, recBob, recCarol, recAlice, recBob, recCarol} {
+			want := aliases[p.ID].String()
+			if p == recAlice {
+				want = p.ID.String()
+			}
+			if got := cell(r+1, "player_id"); got != want {
+				t.Errorf("row %d names %s by %s, want %s", r+1, p.Username, got, want)
+			}
+		}
+		for _, p := range []game.Player{recBob, recCarol} {
+			if strings.Contains(text, p.ID.String()) {
+				t.Errorf("alice's record carries %s's id", p.Username)
+			}
+		}
+		var anyone bytes.Buffer
+		must(t, writeRecordCSV(&anyone, st, names{}))
+		if strings.Contains(anyone.String(), recAlice.ID.String()) || !strings.Contains(anyone.String(), aliases[recAlice.ID].String()) {
+			t.Errorf("a record for anyone names alice by her id, or not at all:\n%s", anyone.String())
+		}
+	})
 	t.Run("round figures leave the special card out", func(t *testing.T) {
 		if cell(1, "average") != "4" || cell(1, "median") != "4" || cell(1, "consensus") != "false" {
 			t.Errorf("round 1: average %q median %q consensus %q", cell(1, "average"), cell(1, "median"), cell(1, "consensus"))
@@ -107,7 +144,7 @@ func TestRecordJSON(t *testing.T) {
 	decode := func(t *testing.T, st *game.State) map[string]any {
 		t.Helper()
 		var out map[string]any
-		if err := json.Unmarshal(appendRecordJSON(nil, st), &out); err != nil {
+		if err := json.Unmarshal(appendRecordJSON(nil, st, namesFor(recAlice.ID)), &out); err != nil {
 			t.Fatal(err)
 		}
 		return out
@@ -133,6 +170,27 @@ func TestRecordJSON(t *testing.T) {
 		carol := first["votes"].([]any)[2].(map[string]any)["card"].(map[string]any)
 		if carol["label"] != "?" || carol["special"] != true {
 			t.Errorf("carol's card %v", carol)
+		}
+	})
+	t.Run("the caller is named by id, everyone else by alias, in votes and results", func(t *testing.T) {
+		room := playedRoom(t, game.RoomOptions{})
+		aliases := recAliases(t, room)
+		raw := string(appendRecordJSON(nil, room.State(), namesFor(recBob.ID)))
+		rec := decode(t, room.State())
+		votes := rec["rounds"].([]any)[0].(map[string]any)["votes"].([]any)
+		for i, p := range []game.Player{recAlice, recBob, recCarol} {
+			want := aliases[p.ID].String()
+			if p == recAlice {
+				want = p.ID.String()
+			}
+			if got := votes[i].(map[string]any)["player"].(map[string]any)["id"]; got != want {
+				t.Errorf("alice's record names %s by %v, want %s", p.Username, got, want)
+			}
+		}
+		// Bob's own record: the lowest vote of round 1 is alice's, named by alias.
+		if strings.Contains(raw, recAlice.ID.String()) || strings.Contains(raw, recCarol.ID.String()) ||
+			!strings.Contains(raw, `"lowest":{"card":{"label":"3","value":3,"special":false},"players":[{"id":"`+aliases[recAlice.ID].String()+`"`) {
+			t.Errorf("bob's record: %s", raw)
 		}
 	})
 	t.Run("a room that hides names keeps them out of the results", func(t *testing.T) {
@@ -169,9 +227,9 @@ func TestRecordCSVNeutralisesEveryFormulaStart(t *testing.T) {
 		must(t, err)
 		room, err := game.NewRegistry(game.RegistryConfig{Decks: decks}).Create("Sprint", 1, game.GameSettings{})
 		must(t, err)
-		names := []string{"+cmd", "-2+3", "@SUM(A1)"}
+		usernames := []string{"+cmd", "-2+3", "@SUM(A1)"}
 		var facilitator uuid.UUID // the first to join
-		for i, name := range names {
+		for i, name := range usernames {
 			p := game.Player{ID: uuid.New(), Username: name}
 			if i == 0 {
 				facilitator = p.ID
@@ -185,7 +243,7 @@ func TestRecordCSVNeutralisesEveryFormulaStart(t *testing.T) {
 		}
 		must(t, room.Reveal(facilitator))
 		var buf bytes.Buffer
-		must(t, writeRecordCSV(&buf, room.State()))
+		must(t, writeRecordCSV(&buf, room.State(), namesFor(facilitator)))
 		rows, err := csv.NewReader(&buf).ReadAll()
 		must(t, err)
 		col := -1
@@ -194,7 +252,7 @@ func TestRecordCSVNeutralisesEveryFormulaStart(t *testing.T) {
 				col = i
 			}
 		}
-		for i, name := range names {
+		for i, name := range usernames {
 			if got := rows[i+1][col]; got != "'"+name {
 				t.Errorf("player cell %q, want %q", got, "'"+name)
 			}

@@ -78,20 +78,28 @@ func appendFloat(b []byte, f float64) []byte {
 	return b
 }
 
+// uuidLen is the length of a UUID in canonical form.
+const uuidLen = 36
+
 // appendUUID writes id in canonical form without the allocation of id.String(): a state
 // names every player twice.
 func appendUUID(b []byte, id uuid.UUID) []byte {
-	var buf [36]byte
-	hex.Encode(buf[0:8], id[0:4])
-	buf[8] = '-'
-	hex.Encode(buf[9:13], id[4:6])
-	buf[13] = '-'
-	hex.Encode(buf[14:18], id[6:8])
-	buf[18] = '-'
-	hex.Encode(buf[19:23], id[8:10])
-	buf[23] = '-'
-	hex.Encode(buf[24:], id[10:])
+	var buf [uuidLen]byte
+	putUUID(buf[:], id)
 	return append(b, buf[:]...)
+}
+
+// putUUID writes id in canonical form into dst, which is uuidLen bytes long.
+func putUUID(dst []byte, id uuid.UUID) {
+	hex.Encode(dst[0:8], id[0:4])
+	dst[8] = '-'
+	hex.Encode(dst[9:13], id[4:6])
+	dst[13] = '-'
+	hex.Encode(dst[14:18], id[6:8])
+	dst[18] = '-'
+	hex.Encode(dst[19:23], id[8:10])
+	dst[23] = '-'
+	hex.Encode(dst[24:36], id[10:])
 }
 
 func appendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
@@ -202,17 +210,18 @@ func appendRoomRules(b []byte, s game.GameSettings, comma bool) []byte {
 	return b
 }
 
-func appendPlayer(b []byte, p game.Player) []byte {
+// appendPlayer writes a Player, named as n says (see wire_names.go).
+func appendPlayer(b []byte, p game.Player, n names) []byte {
 	b = append(b, `{"id":"`...)
-	b = appendUUID(b, p.ID)
+	b = n.appendName(b, p)
 	b = append(b, `","username":`...)
 	b = appendString(b, p.Username)
 	return append(b, '}')
 }
 
-func appendPlayerState(b []byte, ps game.PlayerState) []byte {
+func appendPlayerState(b []byte, ps game.PlayerState, n names) []byte {
 	b = append(b, `{"player":`...)
-	b = appendPlayer(b, ps.Player)
+	b = appendPlayer(b, ps.Player, n)
 	b = append(b, `,"is_connected":`...)
 	b = appendBool(b, ps.Connected)
 	b = append(b, `,"is_admin":`...)
@@ -235,7 +244,8 @@ func asShownToClients(rules game.RoomOptions, ps game.PlayerState) game.PlayerSt
 	return ps
 }
 
-func appendGameState(b []byte, st *game.State) []byte {
+// appendGameState writes a GameState, its players named as n says.
+func appendGameState(b []byte, st *game.State, n names) []byte {
 	b = append(b, `{"game":`...)
 	b = appendGame(b, st.Game)
 	b = append(b, `,"player_states":{`...)
@@ -244,9 +254,9 @@ func appendGameState(b []byte, st *game.State) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, '"')
-		b = appendUUID(b, ps.Player.ID)
+		b = n.appendName(b, ps.Player)
 		b = append(b, `":`...)
-		b = appendPlayerState(b, asShownToClients(st.Game.Settings.Options, ps))
+		b = appendPlayerState(b, asShownToClients(st.Game.Settings.Options, ps), n)
 	}
 	b = append(b, `},"ticket_url":`...)
 	b = appendOptionalString(b, st.TicketURL)
@@ -257,15 +267,16 @@ func appendGameState(b []byte, st *game.State) []byte {
 	return append(b, '}')
 }
 
-// appendVotes writes the votes map, {"<player id>": vote or null}, in join order.
-func appendVotes(b []byte, votes []game.Vote) []byte {
+// appendVotes writes the votes map, {"<player id>": vote or null}, in join order, its
+// players named as n says.
+func appendVotes(b []byte, votes []game.Vote, n names) []byte {
 	b = append(b, '{')
 	for i, v := range votes {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, '"')
-		b = appendUUID(b, v.PlayerID)
+		b = n.appendName(b, game.Player{ID: v.PlayerID, Alias: v.Alias})
 		b = append(b, `":`...)
 		if v.Value == nil {
 			b = append(b, "null"...)

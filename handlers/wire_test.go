@@ -257,22 +257,34 @@ func TestAppendDeck(t *testing.T) {
 }
 
 func TestAppendPlayerAndState(t *testing.T) {
-	p := game.Player{ID: uuid.MustParse("3F2504E0-4F89-11D3-9A0C-0305E82C3301"), Username: "Ann <admin>"}
-	if got, want := string(appendPlayer(nil, p)), `{"id":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","username":"Ann <admin>"}`; got != want {
-		t.Errorf("appendPlayer:\n got %s\nwant %s", got, want)
+	p := game.Player{
+		ID:       uuid.MustParse("3F2504E0-4F89-11D3-9A0C-0305E82C3301"),
+		Alias:    uuid.MustParse("a11a5000-4f89-41d3-9a0c-0305e82c3301"),
+		Username: "Ann <admin>",
+	}
+	own, others := namesFor(p.ID), names{}
+	if got, want := string(appendPlayer(nil, p, own)), `{"id":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","username":"Ann <admin>"}`; got != want {
+		t.Errorf("appendPlayer for Ann:\n got %s\nwant %s", got, want)
+	}
+	if got, want := string(appendPlayer(nil, p, others)), `{"id":"a11a5000-4f89-41d3-9a0c-0305e82c3301","username":"Ann <admin>"}`; got != want {
+		t.Errorf("appendPlayer for anyone:\n got %s\nwant %s", got, want)
+	}
+	if got, want := string(appendPlayer(nil, p, namesFor(uuid.New()))), string(appendPlayer(nil, p, others)); got != want {
+		t.Errorf("appendPlayer for someone else:\n got %s\nwant %s", got, want)
 	}
 	ps := game.PlayerState{Player: p, Connected: true, Admin: false, Observing: true, Voted: false}
 	want := `{"player":{"id":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","username":"Ann <admin>"},` +
 		`"is_connected":true,"is_admin":false,"is_observing":true,"has_voted":false}`
-	if got := string(appendPlayerState(nil, ps)); got != want {
+	if got := string(appendPlayerState(nil, ps, own)); got != want {
 		t.Errorf("appendPlayerState:\n got %s\nwant %s", got, want)
 	}
 }
 
 // wireReverseState builds a state whose three players joined in the reverse order of
-// their ids: encoding/json, which sorts keys, would write them the other way round.
+// their aliases: encoding/json, which sorts keys, would write them the other way round.
+// It returns the aliases, by which a state for anyone names them.
 func wireReverseState() (*game.State, []uuid.UUID) {
-	ids := []uuid.UUID{
+	aliases := []uuid.UUID{
 		uuid.MustParse("ffffffff-0000-4000-8000-000000000003"),
 		uuid.MustParse("88888888-0000-4000-8000-000000000002"),
 		uuid.MustParse("11111111-0000-4000-8000-000000000001"),
@@ -282,16 +294,18 @@ func wireReverseState() (*game.State, []uuid.UUID) {
 		Game:  game.GameInfo{Code: "ab12", Name: "Sprint", Deck: game.FibonacciDeck()},
 		Round: game.RoundInit,
 	}
-	for i, id := range ids {
+	for i, alias := range aliases {
+		id := alias
+		id[0] ^= 0x0f // an id that is not the alias
 		st.Players = append(st.Players, game.PlayerState{
-			Player:    game.Player{ID: id, Username: names[i]},
+			Player:    game.Player{ID: id, Alias: alias, Username: names[i]},
 			Connected: i != 1,
 			Admin:     i == 0,
 			Observing: i == 2,
 			Voted:     i == 1,
 		})
 	}
-	return st, ids
+	return st, aliases
 }
 
 // wireKeyOrder checks that the quoted ids appear in b in the given order.
@@ -333,9 +347,9 @@ type wireGameState struct {
 }
 
 func TestAppendGameStateJoinOrder(t *testing.T) {
-	st, ids := wireReverseState()
-	b := appendGameState(nil, st)
-	wireKeyOrder(t, b, ids)
+	st, aliases := wireReverseState()
+	b := appendGameState(nil, st, names{})
+	wireKeyOrder(t, b, aliases)
 
 	var decoded wireGameState
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -347,11 +361,11 @@ func TestAppendGameStateJoinOrder(t *testing.T) {
 		t.Fatalf("want 3 player states, got %d", len(decoded.PlayerStates))
 	}
 	for _, ps := range st.Players {
-		got, ok := decoded.PlayerStates[ps.Player.ID.String()]
+		got, ok := decoded.PlayerStates[ps.Player.Alias.String()]
 		if !ok {
-			t.Fatalf("no state for %s", ps.Player.ID)
+			t.Fatalf("no state for %s", ps.Player.Alias)
 		}
-		if got.Player.ID != ps.Player.ID.String() || got.Player.Username != ps.Player.Username ||
+		if got.Player.ID != ps.Player.Alias.String() || got.Player.Username != ps.Player.Username ||
 			got.IsConnected != ps.Connected || got.IsAdmin != ps.Admin ||
 			got.IsObserving != ps.Observing || got.HasVoted != ps.Voted {
 			t.Errorf("player %s: got %+v, want %+v", ps.Player.ID, got, ps)
@@ -373,7 +387,7 @@ func TestAppendGameStateRound(t *testing.T) {
 	ticket := "https://jira.example.com/browse/PP-1?a=1&b=<2>"
 	start := time.Date(2024, 5, 1, 12, 34, 56, 789012999, time.UTC)
 	st.TicketURL, st.RoundStart, st.Round = &ticket, &start, game.RoundVoting
-	b := appendGameState(nil, st)
+	b := appendGameState(nil, st, names{})
 	want := `,"ticket_url":"https://jira.example.com/browse/PP-1?a=1&b=<2>","round_state":"VOTING","round_start":"2024-05-01T12:34:56.789012Z"}`
 	if !bytes.HasSuffix(b, []byte(want)) {
 		t.Errorf("state ends\n %s\nwant\n %s", b[bytes.LastIndex(b, []byte(`},"ticket_url"`))+1:], want)
@@ -388,7 +402,7 @@ func TestAppendGameStateRound(t *testing.T) {
 	}
 
 	st.Round = game.RoundRevealed
-	if b := appendGameState(nil, st); !bytes.Contains(b, []byte(`"round_state":"REVEALED"`)) {
+	if b := appendGameState(nil, st, names{}); !bytes.Contains(b, []byte(`"round_state":"REVEALED"`)) {
 		t.Errorf("revealed state: %s", b)
 	}
 }
@@ -396,20 +410,20 @@ func TestAppendGameStateRound(t *testing.T) {
 func TestAppendGameStateNoPlayers(t *testing.T) {
 	st := &game.State{Game: game.GameInfo{Code: "zz99", Name: "", Deck: game.FibonacciDeck()}, Round: game.RoundInit}
 	want := `{"game":{"name":"","deck_id":1,"game_settings":{},"code":"zz99"},"player_states":{},"ticket_url":null,"round_state":"INIT","round_start":null}`
-	if got := string(appendGameState(nil, st)); got != want {
+	if got := string(appendGameState(nil, st, names{})); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
 
 func TestAppendVotes(t *testing.T) {
-	_, ids := wireReverseState()
+	st, ids := wireReverseState()
 	half, three := 0.5, 3.0
 	votes := []game.Vote{
-		{PlayerID: ids[0], Value: &half},
-		{PlayerID: ids[1]},
-		{PlayerID: ids[2], Value: &three},
+		{PlayerID: st.Players[0].Player.ID, Alias: ids[0], Value: &half},
+		{PlayerID: st.Players[1].Player.ID, Alias: ids[1]},
+		{PlayerID: st.Players[2].Player.ID, Alias: ids[2], Value: &three},
 	}
-	b := appendVotes(nil, votes)
+	b := appendVotes(nil, votes, names{})
 	want := `{"ffffffff-0000-4000-8000-000000000003":0.5,"88888888-0000-4000-8000-000000000002":null,"11111111-0000-4000-8000-000000000001":3.0}`
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
@@ -422,15 +436,21 @@ func TestAppendVotes(t *testing.T) {
 	if len(decoded) != 3 || *decoded[ids[0].String()] != 0.5 || decoded[ids[1].String()] != nil || *decoded[ids[2].String()] != 3 {
 		t.Errorf("decoded %v", decoded)
 	}
-	if got := string(appendVotes(nil, nil)); got != "{}" {
+	own := appendVotes(nil, votes, namesFor(votes[1].PlayerID))
+	if want := strings.Replace(want, ids[1].String(), votes[1].PlayerID.String(), 1); string(own) != want {
+		t.Errorf("for the second voter:\n got %s\nwant %s", own, want)
+	}
+	if got := string(appendVotes(nil, nil, names{})); got != "{}" {
 		t.Errorf("no votes: %s, want {}", got)
 	}
 }
 
-// TestStateFrameGolden pins one whole STATE frame, byte for byte.
+// TestStateFrameGolden pins one whole STATE frame, byte for byte, as Bea receives it:
+// she is named by her id, Al by his alias.
 func TestStateFrameGolden(t *testing.T) {
 	ticket := "https://example.com/t/1"
 	start := time.Date(2024, 5, 1, 14, 34, 56, 789012345, time.FixedZone("CEST", 2*60*60))
+	bea := game.Player{ID: uuid.MustParse("b0000000-0000-4000-8000-000000000002"), Alias: uuid.MustParse("b1a50000-0000-4000-8000-0000000000b1"), Username: "Bea"}
 	ev := &game.Event{
 		Seq:  9,
 		Kind: game.Snapshot,
@@ -442,15 +462,15 @@ func TestStateFrameGolden(t *testing.T) {
 				Settings: game.GameSettings{RoundTimer: &game.RoundTimerSettings{Maximum: 5, Warning: 4}},
 			},
 			Players: []game.PlayerState{
-				{Player: game.Player{ID: uuid.MustParse("b0000000-0000-4000-8000-000000000002"), Username: "Bea"}, Connected: true, Admin: true, Voted: true},
-				{Player: game.Player{ID: uuid.MustParse("a0000000-0000-4000-8000-000000000001"), Username: "Al\n"}, Observing: true},
+				{Player: bea, Connected: true, Admin: true, Voted: true},
+				{Player: game.Player{ID: uuid.MustParse("a0000000-0000-4000-8000-000000000001"), Alias: uuid.MustParse("a1a50000-0000-4000-8000-0000000000a1"), Username: "Al\n"}, Observing: true},
 			},
 			TicketURL:  &ticket,
 			Round:      game.RoundVoting,
 			RoundStart: &start,
 		},
 	}
-	frames := renderWSFrames(ev)
+	frames := wsFrames(ev, bea.ID, wsmsgEncodings())
 	if len(frames) != 1 {
 		t.Fatalf("want 1 frame, got %d", len(frames))
 	}
@@ -458,7 +478,7 @@ func TestStateFrameGolden(t *testing.T) {
 		`"game":{"name":"Sprint <42> & \"co\"","deck_id":1,"game_settings":{"round_timer_settings":{"maximum":5,"warning":4}},"code":"ab12"},` +
 		`"player_states":{` +
 		`"b0000000-0000-4000-8000-000000000002":{"player":{"id":"b0000000-0000-4000-8000-000000000002","username":"Bea"},"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":true},` +
-		`"a0000000-0000-4000-8000-000000000001":{"player":{"id":"a0000000-0000-4000-8000-000000000001","username":"Al\n"},"is_connected":false,"is_admin":false,"is_observing":true,"has_voted":false}},` +
+		`"a1a50000-0000-4000-8000-0000000000a1":{"player":{"id":"a1a50000-0000-4000-8000-0000000000a1","username":"Al\n"},"is_connected":false,"is_admin":false,"is_observing":true,"has_voted":false}},` +
 		`"ticket_url":"https://example.com/t/1","round_state":"VOTING","round_start":"2024-05-01T12:34:56.789012Z"}}`
 	if got := string(frames[0]); got != want {
 		t.Errorf("STATE frame:\n got %s\nwant %s", got, want)
@@ -476,8 +496,8 @@ func TestAppendGameStateMatchesEncodingJSON(t *testing.T) {
 	st.RoundStart, st.Round = &start, game.RoundRevealed
 	players := map[string]any{}
 	for _, ps := range st.Players {
-		players[ps.Player.ID.String()] = map[string]any{
-			"player":       map[string]any{"id": ps.Player.ID.String(), "username": ps.Player.Username},
+		players[ps.Player.Alias.String()] = map[string]any{
+			"player":       map[string]any{"id": ps.Player.Alias.String(), "username": ps.Player.Username},
 			"is_connected": ps.Connected, "is_admin": ps.Admin, "is_observing": ps.Observing, "has_voted": ps.Voted,
 		}
 	}
@@ -493,7 +513,7 @@ func TestAppendGameStateMatchesEncodingJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	var a, b any
-	if err := json.Unmarshal(appendGameState(nil, st), &a); err != nil {
+	if err := json.Unmarshal(appendGameState(nil, st, names{}), &a); err != nil {
 		t.Fatal(err)
 	}
 	if err := json.Unmarshal(refJSON, &b); err != nil {

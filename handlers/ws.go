@@ -312,7 +312,7 @@ func (s *wsSession) writeLoop() {
 				return
 			}
 			s.injectFault("writer")
-			frames := wsFrames(ev)
+			frames := wsFrames(ev, s.playerID, s.metrics.wsEncoded)
 			for _, frame := range frames {
 				if err := s.write(frame); err != nil {
 					s.log.Debug("websocket write failed", "err", err)

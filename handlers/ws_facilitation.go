@@ -12,7 +12,8 @@ import (
 
 // The WebSocket messages beyond the reference's protocol, for clients that offer a
 // facilitator's controls: the room's rules (OPTIONS), handing the role on (HANDOFF),
-// removing a player (REMOVE) and the agreed estimate of a round (ESTIMATE). Like every
+// removing a player (REMOVE) and the agreed estimate of a round (ESTIMATE). HANDOFF and
+// REMOVE name the other player by the alias the sender sees in its STATE. Like every
 // client message, one that does not decode is ignored and the connection stays.
 
 // optionsChange is an OPTIONS payload: the rules it names, nil for those it leaves as
@@ -86,18 +87,19 @@ func decodeEstimate(payload []byte) (round int, estimate string, err error) {
 	return round, estimate, nil
 }
 
-// decodePlayerID reads a payload that names a player by id, in any form a UUID is
+// decodeAlias reads a payload that names another player, by the alias the sender sees
+// for them (their id is a secret the sender never receives), in any form a UUID is
 // written in.
-func decodePlayerID(payload []byte) (uuid.UUID, error) {
+func decodeAlias(payload []byte) (uuid.UUID, error) {
 	var text string
 	if !isJSONString(payload) || json.Unmarshal(payload, &text) != nil {
-		return uuid.Nil, fmt.Errorf("%w: a player id must be a string", errNotAMessage)
+		return uuid.Nil, fmt.Errorf("%w: a player's alias must be a string", errNotAMessage)
 	}
-	id, err := uuid.Parse(text)
+	alias, err := uuid.Parse(text)
 	if err != nil {
-		return uuid.Nil, fmt.Errorf("%w: a player id must be a UUID", errNotAMessage)
+		return uuid.Nil, fmt.Errorf("%w: a player's alias must be a UUID", errNotAMessage)
 	}
-	return id, nil
+	return alias, nil
 }
 
 // payloadObject reads a payload that must be a JSON object (not null).
@@ -123,9 +125,9 @@ func (s *wsSession) applyFacilitation(room *game.Room, playerID uuid.UUID, msg c
 		// The room takes whole rule sets; the message names only the rules to change.
 		return room.UpdateOptions(playerID, msg.Options.applyTo)
 	case msgHandOff:
-		return room.HandOff(playerID, msg.Player)
+		return room.HandOff(playerID, msg.Alias)
 	case msgRemove:
-		return room.Remove(playerID, msg.Player)
+		return room.Remove(playerID, msg.Alias)
 	case msgEstimate:
 		return room.SetEstimate(playerID, msg.Round, msg.Estimate)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -35,7 +36,7 @@ type clientMessage struct {
 	Vote     float64        // SUBMITVOTE
 	Ticket   *string        // RESET: nil for no ticket link
 	Options  *optionsChange // OPTIONS
-	Player   uuid.UUID      // HANDOFF, REMOVE: the player it is about
+	Alias    uuid.UUID      // HANDOFF, REMOVE: the other player, by the alias the sender sees
 	Round    int            // ESTIMATE
 	Estimate string         // ESTIMATE
 }
@@ -86,11 +87,11 @@ func decodeClientMessage(data []byte) (clientMessage, error) {
 		}
 		msg.Options = change
 	case msgHandOff, msgRemove:
-		player, err := decodePlayerID(payload)
+		alias, err := decodeAlias(payload)
 		if err != nil {
 			return clientMessage{}, err
 		}
-		msg.Player = player
+		msg.Alias = alias
 	case msgEstimate:
 		round, estimate, err := decodeEstimate(payload)
 		if err != nil {
@@ -104,55 +105,137 @@ func decodeClientMessage(data []byte) (clientMessage, error) {
 	return msg, nil
 }
 
-// wsFormat is the memo key under which an event's WebSocket frames are kept, so that
-// each event is encoded once however many sockets carry it.
-type wsFormat struct{}
+// wsFormat is the memo key under which an event's WebSocket frames are kept, so that an
+// event is encoded at most twice however many sockets carry it: an event about one
+// player once for that player's own sockets (own), which see its real id, and once for
+// everyone else's, which see its alias; any other event once (see wire_names.go).
+type wsFormat struct{ own bool }
 
-// wsFrames returns the frames the protocol sends for ev, none when it sends nothing.
-func wsFrames(ev *game.Event) [][]byte {
-	return ev.Memo(wsFormat{}, func() any { return renderWSFrames(ev) }).([][]byte)
+// encodingCounter counts encodings: a prometheus.Counter in the server.
+type encodingCounter interface{ Inc() }
+
+// wsFrames returns the frames the protocol sends for ev to a socket of the player with
+// the given id, none when it sends nothing. encoded counts the encodings.
+func wsFrames(ev *game.Event, recipient uuid.UUID, encoded encodingCounter) [][]byte {
+	own := aboutOnePlayer(ev.Kind) && ev.Player.ID == recipient
+	set := ev.Memo(wsFormat{own}, func() any {
+		encoded.Inc()
+		return renderWSFrames(ev, own)
+	}).(*wsFrameSet)
+	return set.forRecipient(recipient)
 }
 
-func renderWSFrames(ev *game.Event) [][]byte {
+// aboutOnePlayer reports whether events of kind k are written as a message about their
+// subject, ev.Player, and about nobody else.
+func aboutOnePlayer(k game.EventKind) bool {
+	switch k {
+	case game.SocketOpened, game.SocketClosed, game.VoteCast, game.ObservingToggled:
+		return true
+	}
+	return false
+}
+
+// wsFrameSet is an event's frames, encoded once and shared by the sockets that carry it.
+type wsFrameSet struct {
+	frames [][]byte
+	// spots[i] is where frames[i] names players by alias, when frames[i] names every
+	// player: each recipient gets a copy that names it by its id. nil when no frame does.
+	spots  [][]aliasSpot
+	inline [2][]byte // the room for frames: no event has more
+}
+
+// add appends a frame that every socket receiving it gets as it is.
+func (s *wsFrameSet) add(frame []byte) {
+	if s.frames == nil {
+		s.frames = s.inline[:0]
+	}
+	s.frames = append(s.frames, frame)
+	if s.spots != nil {
+		s.spots = append(s.spots, nil)
+	}
+}
+
+// addNamingEveryone appends a frame whose payload names every player: it is written
+// once with aliases, noting where each alias is. size and players are what the payload
+// is expected to take: its bytes, and the players it names (twice each, at most).
+func (s *wsFrameSet) addNamingEveryone(typ string, size, players int, payload func([]byte, names) []byte) {
+	spots := make([]aliasSpot, 0, 2*players)
+	s.add(envelope(typ, size, func(b []byte) []byte { return payload(b, names{spots: &spots}) }))
+	if s.spots == nil {
+		s.spots = make([][]aliasSpot, len(s.frames), len(s.inline))
+	}
+	s.spots[len(s.frames)-1] = spots
+}
+
+// forRecipient returns the frames as the player with the given id receives them: the
+// shared frames themselves, or, where a frame names that player, a patched copy.
+func (s *wsFrameSet) forRecipient(id uuid.UUID) [][]byte {
+	var out [][]byte
+	for i, spots := range s.spots {
+		patched := patchName(s.frames[i], spots, id)
+		if patched == nil {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(s.frames)
+		}
+		out[i] = patched
+	}
+	if out == nil {
+		return s.frames
+	}
+	return out
+}
+
+// renderWSFrames encodes ev's frames: for its subject's own sockets when own is set,
+// for everyone else's otherwise.
+func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
+	subject := names{} // the subject by its alias
+	if own {
+		subject = namesFor(ev.Player.ID)
+	}
+	set := &wsFrameSet{}
 	switch ev.Kind {
 	case game.Snapshot, game.OptionsChanged, game.FacilitatorChanged, game.PlayerRemoved, game.SeatsReleased:
 		// A new facilitator, new rules or players gone: the protocol has no message for
 		// these, and the existing frontend redraws everything from a fresh STATE.
-		frames := [][]byte{envelope("STATE", func(b []byte) []byte { return appendGameState(b, ev.State) })}
+		players := len(ev.State.Players)
+		set.addNamingEveryone("STATE", 512+200*players, players, func(b []byte, n names) []byte { return appendGameState(b, ev.State, n) })
 		if ev.State.Round == game.RoundRevealed {
-			frames = append(frames, revealFrame(ev.Votes))
+			addRevealFrame(set, ev.Votes)
 		}
-		return frames
 	case game.SocketOpened:
-		return [][]byte{envelope("CONNECTED", func(b []byte) []byte { return appendPlayerState(b, asShownToClients(ev.Rules, ev.PlayerState)) })}
+		set.add(envelope("CONNECTED", 160+len(ev.Player.Username), func(b []byte) []byte {
+			return appendPlayerState(b, asShownToClients(ev.Rules, ev.PlayerState), subject)
+		}))
 	case game.SocketClosed:
-		if !ev.LastSocket {
-			return nil // the player still has another tab open
+		if ev.LastSocket { // else the player still has another tab open
+			set.add(playerFrame("DISCONNECTED", ev.Player, subject))
 		}
-		return [][]byte{playerFrame("DISCONNECTED", ev.Player)}
 	case game.VoteCast:
-		return [][]byte{playerFrame("PLAYERVOTED", ev.Player)}
+		set.add(playerFrame("PLAYERVOTED", ev.Player, subject))
 	case game.ObservingToggled:
-		return [][]byte{playerFrame("OBSERVING", ev.Player)}
+		set.add(playerFrame("OBSERVING", ev.Player, subject))
 	case game.RoundStarted:
-		return [][]byte{envelope("RESETGAME", func(b []byte) []byte { return appendOptionalString(b, ev.TicketURL) })}
+		set.add(envelope("RESETGAME", 8+len(deref(ev.TicketURL)), func(b []byte) []byte { return appendOptionalString(b, ev.TicketURL) }))
 	case game.Revealed:
-		return [][]byte{revealFrame(ev.Votes)}
+		addRevealFrame(set, ev.Votes)
 	}
-	return nil
+	return set
 }
 
-func revealFrame(votes []game.Vote) []byte {
-	return envelope("REVEALGAME", func(b []byte) []byte { return appendVotes(b, votes) })
+func addRevealFrame(set *wsFrameSet, votes []game.Vote) {
+	set.addNamingEveryone("REVEALGAME", 2+48*len(votes), len(votes), func(b []byte, n names) []byte { return appendVotes(b, votes, n) })
 }
 
-func playerFrame(typ string, p game.Player) []byte {
-	return envelope(typ, func(b []byte) []byte { return appendPlayer(b, p) })
+func playerFrame(typ string, p game.Player, n names) []byte {
+	return envelope(typ, 64+len(p.Username), func(b []byte) []byte { return appendPlayer(b, p, n) })
 }
 
-// envelope writes {"type": typ, "payload": ...}.
-func envelope(typ string, payload func([]byte) []byte) []byte {
-	b := make([]byte, 0, 256)
+// envelope writes {"type": typ, "payload": ...}, in a buffer sized for a payload of
+// about size bytes (it grows if need be).
+func envelope(typ string, size int, payload func([]byte) []byte) []byte {
+	b := make([]byte, 0, 32+len(typ)+size)
 	b = append(b, `{"type":`...)
 	b = appendString(b, typ)
 	b = append(b, `,"payload":`...)

@@ -12,7 +12,8 @@ import (
 	"github.com/pokerd/pokerd/game"
 )
 
-const facBob = "0b000000-0000-4000-8000-00000000000b"
+// facBob is the alias by which the sender of a HANDOFF or a REMOVE names Bob.
+const facBob = "0b11a500-0000-4000-8000-0000000000b1"
 
 // facDescribe writes a message with its facilitation fields, for failure messages.
 func facDescribe(m clientMessage) string {
@@ -26,7 +27,7 @@ func facDescribe(m clientMessage) string {
 		}
 		opts = fmt.Sprintf("{auto:%s timer:%s free:%s hide:%s}", show(o.AutoReveal), show(o.RevealOnTimer), show(o.FacilitatorFree), show(o.HideNames))
 	}
-	return fmt.Sprintf("{Type:%s Options:%s Player:%s Round:%d Estimate:%q}", m.Type, opts, m.Player, m.Round, m.Estimate)
+	return fmt.Sprintf("{Type:%s Options:%s Alias:%s Round:%d Estimate:%q}", m.Type, opts, m.Alias, m.Round, m.Estimate)
 }
 
 func TestDecodeFacilitationMessages(t *testing.T) {
@@ -47,11 +48,11 @@ func TestDecodeFacilitationMessages(t *testing.T) {
 			clientMessage{Type: msgOptions, Options: &optionsChange{HideNames: yes}}},
 		{"options, spaces", `{"type":"OPTIONS","payload": { "hide_names" : true } }`,
 			clientMessage{Type: msgOptions, Options: &optionsChange{HideNames: yes}}},
-		{"handoff", `{"type":"HANDOFF","payload":"` + facBob + `"}`, clientMessage{Type: msgHandOff, Player: bob}},
-		{"handoff, upper case", `{"type":"HANDOFF","payload":"` + strings.ToUpper(facBob) + `"}`, clientMessage{Type: msgHandOff, Player: bob}},
-		{"handoff, urn form", `{"type":"HANDOFF","payload":"urn:uuid:` + facBob + `"}`, clientMessage{Type: msgHandOff, Player: bob}},
-		{"remove", `{"type":"REMOVE","payload":"` + facBob + `"}`, clientMessage{Type: msgRemove, Player: bob}},
-		{"remove, no hyphens", `{"type":"REMOVE","payload":"` + strings.ReplaceAll(facBob, "-", "") + `"}`, clientMessage{Type: msgRemove, Player: bob}},
+		{"handoff", `{"type":"HANDOFF","payload":"` + facBob + `"}`, clientMessage{Type: msgHandOff, Alias: bob}},
+		{"handoff, upper case", `{"type":"HANDOFF","payload":"` + strings.ToUpper(facBob) + `"}`, clientMessage{Type: msgHandOff, Alias: bob}},
+		{"handoff, urn form", `{"type":"HANDOFF","payload":"urn:uuid:` + facBob + `"}`, clientMessage{Type: msgHandOff, Alias: bob}},
+		{"remove", `{"type":"REMOVE","payload":"` + facBob + `"}`, clientMessage{Type: msgRemove, Alias: bob}},
+		{"remove, no hyphens", `{"type":"REMOVE","payload":"` + strings.ReplaceAll(facBob, "-", "") + `"}`, clientMessage{Type: msgRemove, Alias: bob}},
 		{"estimate", `{"type":"ESTIMATE","payload":{"round":2,"estimate":"5"}}`, clientMessage{Type: msgEstimate, Round: 2, Estimate: "5"}},
 		{"estimate, empty (clears it; the room decides)", `{"type":"ESTIMATE","payload":{"estimate":"","round":1}}`, clientMessage{Type: msgEstimate, Round: 1}},
 		{"estimate, a negative round (the room decides)", `{"type":"ESTIMATE","payload":{"round":-1,"estimate":"M"}}`, clientMessage{Type: msgEstimate, Round: -1, Estimate: "M"}},
@@ -167,7 +168,7 @@ func TestFacilitatorFreeFrames(t *testing.T) {
 	free := game.RoomOptions{FacilitatorFree: true}
 	st := wsmsgState(game.RoundVoting)
 	st.Game.Settings.Options = free
-	state := strings.Join(wsmsgFrames(renderWSFrames(&game.Event{Kind: game.Snapshot, State: st})), "")
+	state := strings.Join(wsmsgFramesTo(&game.Event{Kind: game.Snapshot, State: st}, wsmsgAnn.ID), "")
 	if strings.Contains(state, `"is_admin":false`) || strings.Count(state, `"is_admin":true`) != 2 {
 		t.Errorf("STATE of a facilitator-free room: %s", state)
 	}
@@ -176,10 +177,10 @@ func TestFacilitatorFreeFrames(t *testing.T) {
 	opened := func(rules game.RoomOptions) *game.Event {
 		return &game.Event{Kind: game.SocketOpened, Player: wsmsgBob, PlayerState: bob, Rules: rules}
 	}
-	if got := string(wsFrames(opened(free))[0]); !strings.Contains(got, `"is_admin":true`) {
+	if got := wsmsgFramesTo(opened(free), wsmsgAnn.ID)[0]; !strings.Contains(got, `"is_admin":true`) {
 		t.Errorf("CONNECTED in a facilitator-free room: %s", got)
 	}
-	if got := string(wsFrames(opened(game.RoomOptions{}))[0]); !strings.Contains(got, `"is_admin":false`) {
+	if got := wsmsgFramesTo(opened(game.RoomOptions{}), wsmsgAnn.ID)[0]; !strings.Contains(got, `"is_admin":false`) {
 		t.Errorf("CONNECTED in a room with a facilitator: %s", got)
 	}
 }
@@ -215,7 +216,7 @@ func TestConnectedCarriesTheRulesInForce(t *testing.T) {
 	if last.Kind != game.SocketOpened || !last.Rules.FacilitatorFree {
 		t.Fatalf("last event %v with rules %+v", last.Kind, last.Rules)
 	}
-	if got := string(wsFrames(last)[0]); !strings.Contains(got, `"is_admin":true`) {
+	if got := wsmsgFramesTo(last, alice.ID)[0]; !strings.Contains(got, `"is_admin":true`) {
 		t.Errorf("CONNECTED after the room went facilitator-free: %s", got)
 	}
 }
@@ -254,8 +255,8 @@ func FuzzDecodeFacilitationMessage(f *testing.F) {
 		if (msg.Options != nil) != (msg.Type == msgOptions) {
 			t.Fatalf("%s with options %v", msg.Type, msg.Options)
 		}
-		if msg.Player != uuid.Nil && msg.Type != msgHandOff && msg.Type != msgRemove {
-			t.Fatalf("%s names player %s", msg.Type, msg.Player)
+		if msg.Alias != uuid.Nil && msg.Type != msgHandOff && msg.Type != msgRemove {
+			t.Fatalf("%s names player %s", msg.Type, msg.Alias)
 		}
 		if msg.Type != msgEstimate && (msg.Round != 0 || msg.Estimate != "") {
 			t.Fatalf("%s carries an estimate %d %q", msg.Type, msg.Round, msg.Estimate)

@@ -13,12 +13,12 @@ func TestReleasedSeatsReachTheFrontendAsAState(t *testing.T) {
 	st := playedRoom(t, game.RoomOptions{}).State()
 	gone := st.Players[2].Player
 	st.Players, st.Votes = st.Players[:2], st.Votes[:2]
-	frames := wsmsgFrames(wsFrames(&game.Event{Kind: game.SeatsReleased, Released: []game.Player{gone}, State: st, Votes: st.Votes}))
+	frames := wsmsgFramesTo(&game.Event{Kind: game.SeatsReleased, Released: []game.Player{gone}, State: st, Votes: st.Votes}, st.Players[0].Player.ID)
 	if len(frames) != 2 || !strings.HasPrefix(frames[0], `{"type":"STATE"`) || !strings.HasPrefix(frames[1], `{"type":"REVEALGAME"`) {
 		t.Fatalf("frames %v, want a STATE and, the round being revealed, a REVEALGAME", frames)
 	}
 	for _, f := range frames {
-		if strings.Contains(f, gone.ID.String()) {
+		if strings.Contains(f, gone.ID.String()) || strings.Contains(f, gone.Alias.String()) {
 			t.Fatalf("a frame still lists the released player: %s", f)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -129,16 +130,34 @@ func wsmsgString(m clientMessage) string {
 	return "{Type:" + m.Type + " Vote:" + string(b) + " Ticket:" + ticket + "}"
 }
 
-// Fixtures for the event renderings.
+// Fixtures for the event renderings: each player's id, and the alias everyone else
+// sees. Carol is in no room: she stands for any other recipient.
 var (
-	wsmsgAnn = game.Player{ID: uuid.MustParse("a0000000-0000-4000-8000-00000000000a"), Username: "Ann"}
-	wsmsgBob = game.Player{ID: uuid.MustParse("0b000000-0000-4000-8000-00000000000b"), Username: "Bob"}
+	wsmsgAnn   = game.Player{ID: uuid.MustParse("a0000000-0000-4000-8000-00000000000a"), Alias: uuid.MustParse(wsmsgAnnAlias), Username: "Ann"}
+	wsmsgBob   = game.Player{ID: uuid.MustParse(wsmsgBobID), Alias: uuid.MustParse(wsmsgBobAlias), Username: "Bob"}
+	wsmsgCarol = uuid.MustParse("cccccccc-0000-4000-8000-00000000000c")
 )
 
 const (
-	wsmsgAnnJSON = `{"id":"a0000000-0000-4000-8000-00000000000a","username":"Ann"}`
-	wsmsgBobID   = `0b000000-0000-4000-8000-00000000000b`
+	wsmsgAnnAlias    = `a11a5000-0000-4000-8000-0000000000a1`
+	wsmsgAnnJSON     = `{"id":"a0000000-0000-4000-8000-00000000000a","username":"Ann"}` // as Ann sees herself
+	wsmsgAnnSeenJSON = `{"id":"` + wsmsgAnnAlias + `","username":"Ann"}`                // as everyone else sees her
+	wsmsgBobID       = `0b000000-0000-4000-8000-00000000000b`
+	wsmsgBobAlias    = `0b11a500-0000-4000-8000-0000000000b1`
 )
+
+// encodings counts the encodings wsFrames makes.
+type encodings struct{ n atomic.Int64 }
+
+func (c *encodings) Inc()         { c.n.Add(1) }
+func (c *encodings) count() int64 { return c.n.Load() }
+
+func wsmsgEncodings() *encodings { return &encodings{} }
+
+// wsmsgFramesTo is the frames of ev as the player with the given id receives them.
+func wsmsgFramesTo(ev *game.Event, recipient uuid.UUID) []string {
+	return wsmsgFrames(wsFrames(ev, recipient, wsmsgEncodings()))
+}
 
 func wsmsgState(round game.RoundState) *game.State {
 	st := &game.State{
@@ -151,7 +170,7 @@ func wsmsgState(round game.RoundState) *game.State {
 	}
 	if round == game.RoundRevealed {
 		v := 0.5
-		st.Votes = []game.Vote{{PlayerID: wsmsgAnn.ID, Value: &v}, {PlayerID: wsmsgBob.ID}}
+		st.Votes = []game.Vote{{PlayerID: wsmsgAnn.ID, Alias: wsmsgAnn.Alias, Value: &v}, {PlayerID: wsmsgBob.ID, Alias: wsmsgBob.Alias}}
 	}
 	return st
 }
@@ -168,9 +187,11 @@ func TestRenderWSFrames(t *testing.T) {
 	revealed := wsmsgState(game.RoundRevealed)
 	voting := wsmsgState(game.RoundVoting)
 	half := 0.5
-	revealVotes := `{"a0000000-0000-4000-8000-00000000000a":0.5,"` + wsmsgBobID + `":null}`
+	votes := []game.Vote{{PlayerID: wsmsgAnn.ID, Alias: wsmsgAnn.Alias, Value: &half}, {PlayerID: wsmsgBob.ID, Alias: wsmsgBob.Alias}}
+	revealVotes := `{"` + wsmsgAnnAlias + `":0.5,"` + wsmsgBobAlias + `":null}`
 	ticket := "https://example.com/browse/X-1?a=<b>&c"
 
+	// Every case is rendered for Carol, who is not its subject: she sees everyone by alias.
 	cases := []struct {
 		name string
 		ev   *game.Event
@@ -178,12 +199,12 @@ func TestRenderWSFrames(t *testing.T) {
 	}{
 		{"socket closed, other tab open", &game.Event{Kind: game.SocketClosed, Player: wsmsgAnn, LastSocket: false}, nil},
 		{"socket closed, last socket", &game.Event{Kind: game.SocketClosed, Player: wsmsgAnn, LastSocket: true},
-			[]string{`{"type":"DISCONNECTED","payload":` + wsmsgAnnJSON + `}`}},
+			[]string{`{"type":"DISCONNECTED","payload":` + wsmsgAnnSeenJSON + `}`}},
 		{"snapshot voting", &game.Event{Kind: game.Snapshot, State: voting},
-			[]string{`{"type":"STATE","payload":` + string(appendGameState(nil, voting)) + `}`}},
+			[]string{`{"type":"STATE","payload":` + string(appendGameState(nil, voting, names{})) + `}`}},
 		{"snapshot revealed", &game.Event{Kind: game.Snapshot, State: revealed, Votes: revealed.Votes},
 			[]string{
-				`{"type":"STATE","payload":` + string(appendGameState(nil, revealed)) + `}`,
+				`{"type":"STATE","payload":` + string(appendGameState(nil, revealed, names{})) + `}`,
 				`{"type":"REVEALGAME","payload":` + revealVotes + `}`,
 			}},
 		{"round started without ticket", &game.Event{Kind: game.RoundStarted},
@@ -192,12 +213,12 @@ func TestRenderWSFrames(t *testing.T) {
 			[]string{`{"type":"RESETGAME","payload":"https://example.com/browse/X-1?a=<b>&c"}`}},
 		{"socket opened", &game.Event{Kind: game.SocketOpened, Player: wsmsgAnn,
 			PlayerState: game.PlayerState{Player: wsmsgAnn, Connected: true, Admin: true, Voted: true}},
-			[]string{`{"type":"CONNECTED","payload":{"player":` + wsmsgAnnJSON + `,"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":true}}`}},
+			[]string{`{"type":"CONNECTED","payload":{"player":` + wsmsgAnnSeenJSON + `,"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":true}}`}},
 		{"vote cast", &game.Event{Kind: game.VoteCast, Player: wsmsgAnn, Value: 3},
-			[]string{`{"type":"PLAYERVOTED","payload":` + wsmsgAnnJSON + `}`}},
+			[]string{`{"type":"PLAYERVOTED","payload":` + wsmsgAnnSeenJSON + `}`}},
 		{"observing toggled", &game.Event{Kind: game.ObservingToggled, Player: wsmsgAnn},
-			[]string{`{"type":"OBSERVING","payload":` + wsmsgAnnJSON + `}`}},
-		{"revealed", &game.Event{Kind: game.Revealed, Votes: []game.Vote{{PlayerID: wsmsgAnn.ID, Value: &half}, {PlayerID: wsmsgBob.ID}}},
+			[]string{`{"type":"OBSERVING","payload":` + wsmsgAnnSeenJSON + `}`}},
+		{"revealed", &game.Event{Kind: game.Revealed, Votes: votes},
 			[]string{`{"type":"REVEALGAME","payload":` + revealVotes + `}`}},
 		{"revealed, nobody seated", &game.Event{Kind: game.Revealed},
 			[]string{`{"type":"REVEALGAME","payload":{}}`}},
@@ -208,7 +229,7 @@ func TestRenderWSFrames(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := wsmsgFrames(renderWSFrames(c.ev))
+			got := wsmsgFramesTo(c.ev, wsmsgCarol)
 			if len(got) != len(c.want) {
 				t.Fatalf("%d frames %q, want %d %q", len(got), got, len(c.want), c.want)
 			}
@@ -224,6 +245,69 @@ func TestRenderWSFrames(t *testing.T) {
 	}
 }
 
+// TestWSFramesNameTheRecipientByItsID: each recipient sees itself by its real id and
+// every other player by alias, in a message about one player and in one about all.
+func TestWSFramesNameTheRecipientByItsID(t *testing.T) {
+	annID := wsmsgAnn.ID.String()
+	t.Run("a message about one player names them by id to their own sockets only", func(t *testing.T) {
+		for _, ev := range []*game.Event{
+			{Kind: game.VoteCast, Player: wsmsgAnn, Value: 3},
+			{Kind: game.ObservingToggled, Player: wsmsgAnn},
+			{Kind: game.SocketClosed, Player: wsmsgAnn, LastSocket: true},
+			{Kind: game.SocketOpened, Player: wsmsgAnn, PlayerState: game.PlayerState{Player: wsmsgAnn, Connected: true}},
+		} {
+			own := strings.Join(wsmsgFramesTo(ev, wsmsgAnn.ID), "")
+			if !strings.Contains(own, `"id":"`+annID+`"`) || strings.Contains(own, wsmsgAnnAlias) {
+				t.Errorf("%v to Ann herself: %s", ev.Kind, own)
+			}
+			for _, other := range []uuid.UUID{wsmsgBob.ID, wsmsgCarol} {
+				seen := strings.Join(wsmsgFramesTo(ev, other), "")
+				if !strings.Contains(seen, `"id":"`+wsmsgAnnAlias+`"`) || strings.Contains(seen, annID) {
+					t.Errorf("%v to %s: %s", ev.Kind, other, seen)
+				}
+			}
+		}
+	})
+
+	t.Run("a STATE and a REVEALGAME name their recipient by id exactly where its alias was", func(t *testing.T) {
+		st := wsmsgState(game.RoundRevealed)
+		ev := &game.Event{Kind: game.Snapshot, State: st, Votes: st.Votes}
+		shared := wsmsgFramesTo(ev, wsmsgCarol)
+		for _, p := range []game.Player{wsmsgAnn, wsmsgBob} {
+			got := wsmsgFramesTo(ev, p.ID)
+			if len(got) != 2 {
+				t.Fatalf("%s got %d frames", p.Username, len(got))
+			}
+			for i := range got {
+				want := strings.ReplaceAll(shared[i], p.Alias.String(), p.ID.String())
+				if got[i] != want {
+					t.Errorf("%s's frame %d:\n got %s\nwant %s", p.Username, i, got[i], want)
+				}
+				if strings.Count(got[i], p.ID.String()) != strings.Count(shared[i], p.Alias.String()) || strings.Contains(got[i], p.Alias.String()) {
+					t.Errorf("%s's frame %d names them by alias, or too often by id: %s", p.Username, i, got[i])
+				}
+				for _, other := range []game.Player{wsmsgAnn, wsmsgBob} {
+					if other != p && strings.Contains(got[i], other.ID.String()) {
+						t.Errorf("%s's frame %d carries %s's id: %s", p.Username, i, other.Username, got[i])
+					}
+				}
+			}
+			var state wireGameState
+			if err := json.Unmarshal([]byte(got[0][len(`{"type":"STATE","payload":`):len(got[0])-1]), &state); err != nil {
+				t.Fatal(err)
+			}
+			if me, ok := state.PlayerStates[p.ID.String()]; !ok || me.Player.ID != p.ID.String() || me.Player.Username != p.Username {
+				t.Errorf("%s does not find themself by id in player_states: %s", p.Username, got[0])
+			}
+		}
+		for _, id := range []string{annID, wsmsgBobID} {
+			if strings.Contains(strings.Join(shared, ""), id) {
+				t.Errorf("the frames for anyone carry the id %s: %s", id, shared)
+			}
+		}
+	})
+}
+
 func TestWSFramesMemoized(t *testing.T) {
 	events := []*game.Event{
 		{Kind: game.Snapshot, State: wsmsgState(game.RoundRevealed), Votes: wsmsgState(game.RoundRevealed).Votes},
@@ -231,8 +315,9 @@ func TestWSFramesMemoized(t *testing.T) {
 		{Kind: game.RoundStarted},
 	}
 	for _, ev := range events {
-		first := wsFrames(ev)
-		second := wsFrames(ev)
+		encodings := wsmsgEncodings()
+		first := wsFrames(ev, wsmsgCarol, encodings)
+		second := wsFrames(ev, wsmsgCarol, encodings)
 		if len(first) == 0 || len(first) != len(second) {
 			t.Fatalf("%v: %d then %d frames", ev.Kind, len(first), len(second))
 		}
@@ -244,34 +329,46 @@ func TestWSFramesMemoized(t *testing.T) {
 				t.Errorf("%v: frame %d was encoded again", ev.Kind, i)
 			}
 		}
+		if n := encodings.count(); n != 1 {
+			t.Errorf("%v: %v encodings for one recipient", ev.Kind, n)
+		}
 	}
 
 	// An event without frames is memoized as none, too.
 	none := &game.Event{Kind: game.PlayerJoined, Player: wsmsgAnn}
-	if f := wsFrames(none); f != nil {
+	if f := wsFrames(none, wsmsgCarol, wsmsgEncodings()); f != nil {
 		t.Errorf("PlayerJoined: %q", wsmsgFrames(f))
 	}
-	if f := wsFrames(none); f != nil {
+	if f := wsFrames(none, wsmsgCarol, wsmsgEncodings()); f != nil {
 		t.Errorf("PlayerJoined, again: %q", wsmsgFrames(f))
 	}
 
-	// Many sockets at once share one encoding.
+	// Many sockets at once share two encodings: Bob's own, and everyone else's.
 	ev := &game.Event{Kind: game.ObservingToggled, Player: wsmsgBob}
+	encodings := wsmsgEncodings()
 	var wg sync.WaitGroup
 	results := make([][][]byte, 16)
 	for i := range results {
-		wg.Go(func() { results[i] = wsFrames(ev) })
+		recipient := wsmsgCarol
+		if i%2 == 1 {
+			recipient = wsmsgBob.ID
+		}
+		wg.Go(func() { results[i] = wsFrames(ev, recipient, encodings) })
 	}
 	wg.Wait()
 	for i, r := range results {
-		if &r[0][0] != &results[0][0][0] {
+		if &r[0][0] != &results[i%2][0][0] {
 			t.Errorf("goroutine %d got its own encoding", i)
 		}
 	}
+	if n := encodings.count(); n != 2 {
+		t.Errorf("%v encodings, want 2", n)
+	}
 }
 
-// wsmsgRecorder is a Subscriber that keeps every event.
+// wsmsgRecorder is a Subscriber that keeps every event, for the socket of player id.
 type wsmsgRecorder struct {
+	id     uuid.UUID
 	mu     sync.Mutex
 	events []*game.Event
 }
@@ -290,7 +387,7 @@ func (r *wsmsgRecorder) take() []string {
 	r.mu.Unlock()
 	var out []string
 	for _, ev := range evs {
-		out = append(out, wsmsgFrames(wsFrames(ev))...)
+		out = append(out, wsmsgFramesTo(ev, r.id)...)
 	}
 	return out
 }
@@ -316,11 +413,20 @@ func TestWSFramesFromRoom(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []game.Player{wsmsgAnn, wsmsgBob} {
-		if err := room.Join(p); err != nil {
+		if err := room.Join(game.Player{ID: p.ID, Username: p.Username}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	bobJSON := `{"id":"` + wsmsgBobID + `","username":"Bob"}`
+	// Ann's socket: she sees herself by id, Bob by the alias the room gave him.
+	bobSeat, err := room.Seat(wsmsgBob.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobAlias := bobSeat.Player.Alias.String()
+	if bobAlias == wsmsgBobID {
+		t.Fatalf("Bob's alias is his id")
+	}
+	bobJSON := `{"id":"` + bobAlias + `","username":"Bob"}`
 	gameJSON := `{"name":"Sprint & <co>","deck_id":1,"game_settings":{},"code":"ab12"}`
 	check := func(step string, got []string, want ...string) {
 		t.Helper()
@@ -329,14 +435,14 @@ func TestWSFramesFromRoom(t *testing.T) {
 		}
 	}
 
-	ann := &wsmsgRecorder{}
+	ann := &wsmsgRecorder{id: wsmsgAnn.ID}
 	if err := room.Connect(wsmsgAnn.ID, ann); err != nil {
 		t.Fatal(err)
 	}
 	check("connect", ann.take(),
 		`{"type":"STATE","payload":{"game":`+gameJSON+`,"player_states":{`+
 			`"a0000000-0000-4000-8000-00000000000a":{"player":`+wsmsgAnnJSON+`,"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":false},`+
-			`"`+wsmsgBobID+`":{"player":`+bobJSON+`,"is_connected":false,"is_admin":false,"is_observing":false,"has_voted":false}},`+
+			`"`+bobAlias+`":{"player":`+bobJSON+`,"is_connected":false,"is_admin":false,"is_observing":false,"has_voted":false}},`+
 			`"ticket_url":null,"round_state":"INIT","round_start":null}}`,
 		`{"type":"CONNECTED","payload":{"player":`+wsmsgAnnJSON+`,"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":false}}`)
 
@@ -359,19 +465,19 @@ func TestWSFramesFromRoom(t *testing.T) {
 	if err := room.Reveal(wsmsgAnn.ID); err != nil {
 		t.Fatal(err)
 	}
-	reveal := `{"type":"REVEALGAME","payload":{"a0000000-0000-4000-8000-00000000000a":null,"` + wsmsgBobID + `":0.5}}`
+	reveal := `{"type":"REVEALGAME","payload":{"a0000000-0000-4000-8000-00000000000a":null,"` + bobAlias + `":0.5}}`
 	check("reveal", ann.take(), reveal)
 
 	room.Sync(ann)
 	check("sync", ann.take(),
 		`{"type":"STATE","payload":{"game":`+gameJSON+`,"player_states":{`+
 			`"a0000000-0000-4000-8000-00000000000a":{"player":`+wsmsgAnnJSON+`,"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":false},`+
-			`"`+wsmsgBobID+`":{"player":`+bobJSON+`,"is_connected":false,"is_admin":false,"is_observing":true,"has_voted":true}},`+
+			`"`+bobAlias+`":{"player":`+bobJSON+`,"is_connected":false,"is_admin":false,"is_observing":true,"has_voted":true}},`+
 			`"ticket_url":"https://example.com/","round_state":"REVEALED","round_start":"2024-05-01T12:34:56.789012Z"}}`,
 		reveal)
 
 	// A second tab: closing it says nothing, closing the last one says DISCONNECTED.
-	tab1, tab2 := &wsmsgRecorder{}, &wsmsgRecorder{}
+	tab1, tab2 := &wsmsgRecorder{id: wsmsgBob.ID}, &wsmsgRecorder{id: wsmsgBob.ID}
 	if err := room.Connect(wsmsgBob.ID, tab1); err != nil {
 		t.Fatal(err)
 	}

@@ -289,7 +289,7 @@ func TestAutoRevealOverWebSocket(t *testing.T) {
 		c.expectPlayer("PLAYERVOTED", bobID)
 		var votes map[string]*float64
 		c.decode(c.expect("REVEALGAME"), &votes)
-		if len(votes) != 3 || *votes[annID] != 3 || *votes[bobID] != 5 {
+		if len(votes) != 3 || *votes[c.nameOf(annID)] != 3 || *votes[c.nameOf(bobID)] != 5 {
 			t.Errorf("player %s: revealed votes %v", c.id, votes)
 		}
 	}
@@ -299,13 +299,17 @@ func TestHandOffMessage(t *testing.T) {
 	s := startServer(t, nil)
 	_, annID, bobID, ann, bob := s.table(t, `{"name":"h","deck_id":1,"game_settings":{}}`)
 
-	bob.send("HANDOFF", annID) // not the facilitator: ignored
-	bob.sync()                 // sockets are not ordered between them: let Bob's go first
-	ann.send("HANDOFF", strings.ToUpper(bobID))
+	bob.send("HANDOFF", bob.nameOf(annID)) // not the facilitator: ignored
+	bob.sync()                             // sockets are not ordered between them: let Bob's go first
+	ann.send("HANDOFF", bobID)             // Bob's id is no name Ann knows him by: ignored
+	if st := ann.sync(); !st.PlayerStates[annID].IsAdmin {
+		t.Fatalf("a HANDOFF naming Bob by his id handed the role over")
+	}
+	ann.send("HANDOFF", strings.ToUpper(ann.nameOf(bobID))) // the alias Ann sees, in any form
 	for _, c := range []*wsClient{ann, bob} {
 		st, _ := stateOf(t, c, c.expect("STATE"))
-		if st.PlayerStates[annID].IsAdmin || !st.PlayerStates[bobID].IsAdmin {
-			t.Errorf("player %s: admins after the handoff: Ann %v, Bob %v", c.id, st.PlayerStates[annID].IsAdmin, st.PlayerStates[bobID].IsAdmin)
+		if st.PlayerStates[c.nameOf(annID)].IsAdmin || !st.PlayerStates[c.nameOf(bobID)].IsAdmin {
+			t.Errorf("player %s: admins after the handoff: Ann %v, Bob %v", c.id, st.PlayerStates[c.nameOf(annID)].IsAdmin, st.PlayerStates[c.nameOf(bobID)].IsAdmin)
 		}
 	}
 	// The new facilitator runs the rounds; the old one no longer does.
@@ -322,9 +326,13 @@ func TestRemoveMessage(t *testing.T) {
 	s := startServer(t, map[string]string{"PP_EMPTY_ROOM_GRACE": "0"})
 	code, annID, bobID, ann, bob := s.table(t, `{"name":"r","deck_id":1,"game_settings":{}}`)
 
-	bob.send("REMOVE", annID) // not the facilitator: ignored
+	bob.send("REMOVE", bob.nameOf(annID)) // not the facilitator: ignored
 	bob.sync()
-	ann.send("REMOVE", bobID)
+	ann.send("REMOVE", bobID) // Bob's id is no name Ann knows him by: ignored
+	if st := ann.sync(); len(st.PlayerStates) != 2 {
+		t.Fatalf("a REMOVE naming Bob by his id removed him: %+v", st.PlayerStates)
+	}
+	ann.send("REMOVE", ann.nameOf(bobID))
 
 	got, reason := bob.closeStatus()
 	want := "Player with ID '" + bobID + "' was removed from game with code '" + code + "'"
@@ -332,7 +340,7 @@ func TestRemoveMessage(t *testing.T) {
 		t.Errorf("Bob's socket closed with %d %q, want 4001 %q", got, reason, want)
 	}
 	st, _ := stateOf(t, ann, ann.expect("STATE"))
-	if _, there := st.PlayerStates[bobID]; there || len(st.PlayerStates) != 1 {
+	if _, there := st.PlayerStates[ann.nameOf(bobID)]; there || len(st.PlayerStates) != 1 {
 		t.Errorf("Ann's STATE still seats Bob: %+v", st.PlayerStates)
 	}
 	// Nothing else came: no DISCONNECTED for the removed socket.
@@ -408,7 +416,9 @@ func TestEstimateAndRecord(t *testing.T) {
 	if rec.Code != code || r.Round != 1 || *r.Estimate != "5" || r.TicketURL == nil || *r.TicketURL != "https://tracker.example/T-1" {
 		t.Errorf("record %+v", rec)
 	}
-	if len(r.Votes) != 2 || r.Votes[0].Player.ID != annID || r.Votes[0].Card.Label != "3" || r.Votes[1].Card.Label != "5" {
+	// Ann's record names her by her id, and Bob by the alias she knows him by.
+	if len(r.Votes) != 2 || r.Votes[0].Player.ID != annID || r.Votes[1].Player.ID != ann.nameOf(bobID) ||
+		r.Votes[0].Card.Label != "3" || r.Votes[1].Card.Label != "5" {
 		t.Errorf("votes %+v", r.Votes)
 	}
 
@@ -425,7 +435,7 @@ func TestEstimateAndRecord(t *testing.T) {
 			t.Fatalf("%d rows, %v: %s", len(rows), err, res.body)
 		}
 		col := func(name string) int { return slices.Index(rows[0], name) }
-		for i, want := range []struct{ id, vote string }{{annID, "3"}, {bobID, "5"}} {
+		for i, want := range []struct{ id, vote string }{{annID, "3"}, {ann.nameOf(bobID), "5"}} {
 			row := rows[i+1]
 			if row[col("player_id")] != want.id || row[col("vote")] != want.vote || row[col("estimate")] != "5" || row[col("round")] != "1" {
 				t.Errorf("row %d: %q", i+1, row)
@@ -439,6 +449,7 @@ func TestEstimateAndRecord(t *testing.T) {
 		}{
 			{"a player who is not the facilitator", recordPath + "?player_id=" + bobID, http.StatusForbidden},
 			{"a stranger", recordPath + ".csv?player_id=3f2504e0-4f89-11d3-9a0c-0305e82c3301", http.StatusForbidden},
+			{"the facilitator's alias", recordPath + "?player_id=" + bob.nameOf(annID), http.StatusForbidden},
 			{"an unknown room", "/api/game/zzzz/record?player_id=" + annID, http.StatusNotFound},
 			{"no player_id", recordPath, http.StatusUnprocessableEntity},
 			{"a player_id that is not a UUID", recordPath + ".csv?player_id=ann", http.StatusUnprocessableEntity},
@@ -462,8 +473,9 @@ func TestFacilitatorFreeOverWebSocket(t *testing.T) {
 
 	for _, c := range []*wsClient{ann, bob} {
 		st := c.sync()
-		if !st.PlayerStates[annID].IsAdmin || !st.PlayerStates[bobID].IsAdmin {
-			t.Errorf("player %s: is_admin Ann %v, Bob %v; want true for all", c.id, st.PlayerStates[annID].IsAdmin, st.PlayerStates[bobID].IsAdmin)
+		ann, bob := st.PlayerStates[c.nameOf(annID)], st.PlayerStates[c.nameOf(bobID)]
+		if !ann.IsAdmin || !bob.IsAdmin {
+			t.Errorf("player %s: is_admin Ann %v, Bob %v; want true for all", c.id, ann.IsAdmin, bob.IsAdmin)
 		}
 	}
 	cyID := s.join(t, code, "Cy")
@@ -490,8 +502,9 @@ func TestFacilitatorFreeOverWebSocket(t *testing.T) {
 		for _, c := range []*wsClient{ann, bob} {
 			st, _ := stateOf(t, c, c.expect("STATE"))
 			c.expect("REVEALGAME") // the round on show stays revealed
-			if !st.PlayerStates[annID].IsAdmin || st.PlayerStates[bobID].IsAdmin {
-				t.Errorf("player %s: is_admin Ann %v, Bob %v after the room got its facilitator back", c.id, st.PlayerStates[annID].IsAdmin, st.PlayerStates[bobID].IsAdmin)
+			ann, bob := st.PlayerStates[c.nameOf(annID)], st.PlayerStates[c.nameOf(bobID)]
+			if !ann.IsAdmin || bob.IsAdmin {
+				t.Errorf("player %s: is_admin Ann %v, Bob %v after the room got its facilitator back", c.id, ann.IsAdmin, bob.IsAdmin)
 			}
 		}
 	})

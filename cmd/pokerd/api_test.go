@@ -204,6 +204,23 @@ func TestJoinGame(t *testing.T) {
 			t.Fatalf("%d players, want 2", len(st.PlayerStates))
 		}
 	})
+	t.Run("an id that is another player's alias is a 409 with a reason, and seats nobody", func(t *testing.T) {
+		cleoID := s.join(t, code, "Cleo")
+		c := s.connect(t, canonical, code)
+		alias := c.nameOf(cleoID) // as Bob sees Cleo
+		if alias == "" || alias == cleoID {
+			t.Fatalf("Bob sees Cleo as %q", alias)
+		}
+		for _, form := range []string{alias, strings.ToUpper(alias)} {
+			res := s.post(t, "/api/join/"+code, `{"username":"Mallory","id":"`+form+`"}`)
+			if res.status != 409 || res.json(t)["detail"] != "That id belongs to another player in game '"+code+"': join with your own id" {
+				t.Fatalf("join as %s: %d %s", form, res.status, res.body)
+			}
+		}
+		if st := c.sync(); len(st.PlayerStates) != 3 {
+			t.Fatalf("%d players after joins under an alias, want 3: %+v", len(st.PlayerStates), st.PlayerStates)
+		}
+	})
 	t.Run("hostile and empty names are kept as text", func(t *testing.T) {
 		res := s.post(t, "/api/join/"+code, `{"username":"<script>alert(1)</script>"}`)
 		if res.status != 200 || !strings.Contains(string(res.body), `"username":"<script>alert(1)</script>"`) {

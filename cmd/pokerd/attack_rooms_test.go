@@ -99,12 +99,13 @@ func TestAttackFakeSeatsAreReleased(t *testing.T) {
 	lead.send("REVEAL", nil)
 	var votes map[string]*float64
 	lead.decode(lead.expect("REVEALGAME"), &votes)
-	if len(votes) != 3 || votes[annID] == nil || *votes[annID] != 3 || votes[bobID] == nil || *votes[bobID] != 5 {
+	annVote, bobVote := votes[lead.nameOf(annID)], votes[lead.nameOf(bobID)]
+	if len(votes) != 3 || annVote == nil || *annVote != 3 || bobVote == nil || *bobVote != 5 {
 		t.Fatalf("revealed votes %v, want the lead, Ann's 3 and Bob's 5", votes)
 	}
 	st := lead.sync()
-	for id := range st.PlayerStates {
-		if fakes[id] {
+	for id, ps := range st.PlayerStates {
+		if fakes[id] || strings.HasPrefix(ps.Player.Username, "fake ") {
 			t.Fatalf("a fake seat is back in STATE: %s", id)
 		}
 	}
@@ -161,7 +162,8 @@ func TestAttackReloadDoesNotRevealTheRound(t *testing.T) {
 	}
 	var votes map[string]*float64
 	ann.decode(m, &votes)
-	if votes[annID] == nil || *votes[annID] != 8 || votes[bobID] != nil {
+	bobVote, bobListed := votes[ann.nameOf(bobID)]
+	if votes[annID] == nil || *votes[annID] != 8 || !bobListed || bobVote != nil {
 		t.Fatalf("revealed votes %v", votes)
 	}
 

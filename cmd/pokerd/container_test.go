@@ -228,7 +228,7 @@ func playRound(t *testing.T, s *testServer) {
 	ann.send("REVEAL", nil)
 	for _, c := range []*wsClient{ann, bob} {
 		m := c.expect("REVEALGAME")
-		for _, want := range []string{`"` + annID + `":3.0`, `"` + bobID + `":8.0`} {
+		for _, want := range []string{`"` + c.nameOf(annID) + `":3.0`, `"` + c.nameOf(bobID) + `":8.0`} {
 			if !strings.Contains(string(m.Payload), want) {
 				t.Fatalf("REVEALGAME %s lacks %s", m.Payload, want)
 			}

@@ -29,6 +29,8 @@ type testServer struct {
 	// (WebSocket handshakes); startServer's test fails with them.
 	mismatchMu sync.Mutex
 	mismatches []string
+
+	book seatBook // the players' names and aliases its clients have seen (aliases_test.go)
 }
 
 type lockedBuffer struct {
@@ -135,6 +137,7 @@ func (s *testServer) do(t testing.TB, method, path, body string, header map[stri
 	if err := checkAnswer(req, res.StatusCode, res.Header, data); err != nil {
 		t.Fatalf("%s %s answered %d %s: %v", method, path, res.StatusCode, data, err)
 	}
+	s.book.noteJoin(path, res.StatusCode, data)
 	return response{status: res.StatusCode, header: res.Header, body: data}
 }
 
@@ -173,6 +176,8 @@ type wsClient struct {
 	t    testing.TB
 	conn *websocket.Conn
 	id   string
+	s    *testServer // learns the aliases in what the client reads; nil: nothing learnt
+	code string
 }
 
 // message is a server message with its payload left raw.
@@ -187,7 +192,7 @@ func (s *testServer) dial(t testing.TB, playerID, code string) *wsClient {
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
-	c := &wsClient{t: t, conn: conn, id: playerID}
+	c := &wsClient{t: t, conn: conn, id: playerID, s: s, code: code}
 	t.Cleanup(func() { _ = conn.CloseNow() })
 	return c
 }
@@ -262,6 +267,11 @@ func (c *wsClient) next() message {
 	if typ != websocket.MessageText {
 		c.t.Fatalf("player %s: got a binary message", c.id)
 	}
+	if c.s != nil {
+		for _, problem := range c.s.book.learn(c.code, c.id, data) {
+			c.t.Errorf("player %s: %s", c.id, problem)
+		}
+	}
 	var m message
 	if err := json.Unmarshal(data, &m); err != nil {
 		c.t.Fatalf("player %s: message is not JSON: %s", c.id, data)
@@ -286,7 +296,8 @@ func (c *wsClient) decode(m message, v any) {
 }
 
 // expectPlayer reads a message whose payload is a Player, or a PlayerState for
-// CONNECTED, about playerID.
+// CONNECTED, about playerID: named by that id if it is the client's own, by its alias
+// otherwise.
 func (c *wsClient) expectPlayer(typ, playerID string) message {
 	c.t.Helper()
 	m := c.expect(typ)
@@ -298,8 +309,8 @@ func (c *wsClient) expectPlayer(typ, playerID string) message {
 	} else {
 		c.decode(m, &p)
 	}
-	if p.ID != playerID {
-		c.t.Fatalf("%s is about %s, want %s", typ, p.ID, playerID)
+	if want := c.nameOf(playerID); p.ID != want {
+		c.t.Fatalf("%s to %s is about %s, want %s (%s)", typ, c.id, p.ID, playerID, want)
 	}
 	return m
 }

@@ -84,7 +84,7 @@ func (c *wsClient) readUntilVotesOf(ids ...string) int {
 	c.t.Helper()
 	waiting := map[string]bool{}
 	for _, id := range ids {
-		waiting[id] = true
+		waiting[c.nameOf(id)] = true
 	}
 	n := 0
 	for len(waiting) > 0 {

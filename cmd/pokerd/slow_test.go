@@ -84,7 +84,7 @@ func TestSlowConsumerDoesNotHoldBackItsRoom(t *testing.T) {
 			if m.Type == "DISCONNECTED" && !sawDisconnect[c] {
 				var p player
 				c.decode(m, &p)
-				if p.ID != slowID {
+				if p.ID != c.nameOf(slowID) {
 					t.Fatalf("unexpected DISCONNECTED of %s", p.ID)
 				}
 				sawDisconnect[c] = true
@@ -107,7 +107,7 @@ func TestSlowConsumerDoesNotHoldBackItsRoom(t *testing.T) {
 		}
 	}
 	<-flood
-	if ps := watcher.sync().PlayerStates[slowID]; ps.IsConnected {
+	if ps, listed := watcher.sync().PlayerStates[watcher.nameOf(slowID)]; !listed || ps.IsConnected {
 		t.Fatal("the stalled client still counts as connected")
 	}
 }

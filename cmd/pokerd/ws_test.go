@@ -53,6 +53,24 @@ func TestWebSocketRefusals(t *testing.T) {
 			t.Fatalf("state %+v", st)
 		}
 	})
+	t.Run("a socket opened with another player's alias is closed with 4001, as for a stranger", func(t *testing.T) {
+		bobID := s.join(t, code, "Bob")
+		ann := s.connect(t, id, code)
+		alias := ann.nameOf(bobID) // learnt from Ann's STATE
+		if alias == "" || alias == bobID {
+			t.Fatalf("Ann sees Bob as %q", alias)
+		}
+		c := s.dial(t, alias, code)
+		got, reason := c.closeStatus()
+		want := "Player with ID '" + alias + "' not found in game with code '" + code + "'!"
+		if got != 4001 || reason != want {
+			t.Fatalf("got %d %q, want 4001 %q", got, reason, want)
+		}
+		// Nothing reached Ann: her next message answers her own SYNC, Bob still away.
+		if st := ann.sync(); st.PlayerStates[alias].IsConnected || len(st.PlayerStates) != 2 {
+			t.Fatalf("state after the refusal %+v", st.PlayerStates)
+		}
+	})
 }
 
 func TestWebSocketOrigins(t *testing.T) {
@@ -100,14 +118,15 @@ func TestWebSocketSession(t *testing.T) {
 	if ps := st.PlayerStates[adminID]; !ps.IsConnected || !ps.IsAdmin || ps.HasVoted || ps.IsObserving || ps.Player.Username != "Ann" {
 		t.Fatalf("admin's own state: %+v", ps)
 	}
-	if ps := st.PlayerStates[bobID]; ps.IsConnected || ps.IsAdmin {
+	if ps, listed := st.PlayerStates[admin.nameOf(bobID)]; !listed || ps.IsConnected || ps.IsAdmin || ps.Player.Username != "Bob" {
 		t.Fatalf("bob before connecting: %+v", ps)
 	}
 	var raw struct {
 		PlayerStates json.RawMessage `json:"player_states"`
 	}
 	_ = json.Unmarshal(stateMsg.Payload, &raw)
-	if keys := objectKeys(t, raw.PlayerStates); !slices.Equal(keys, []string{adminID, bobID, carolID}) {
+	// The admin finds itself by its own id, and the others by their aliases.
+	if keys := objectKeys(t, raw.PlayerStates); !slices.Equal(keys, []string{adminID, admin.nameOf(bobID), admin.nameOf(carolID)}) {
 		t.Fatalf("player_states in order %v, want join order", keys)
 	}
 	if keys := objectKeys(t, stateMsg.Payload); !slices.Equal(keys, []string{"game", "player_states", "ticket_url", "round_state", "round_start"}) {
@@ -188,7 +207,7 @@ func TestWebSocketSession(t *testing.T) {
 		admin.send("REVEAL", "")
 		for _, c := range []*wsClient{admin, bob} {
 			m := c.expect("REVEALGAME")
-			want := `{"` + adminID + `":0.5,"` + bobID + `":5.0,"` + carolID + `":null}`
+			want := `{"` + c.nameOf(adminID) + `":0.5,"` + c.nameOf(bobID) + `":5.0,"` + c.nameOf(carolID) + `":null}`
 			if string(m.Payload) != want {
 				t.Fatalf("got  %s\nwant %s", m.Payload, want)
 			}
@@ -224,7 +243,7 @@ func TestWebSocketSession(t *testing.T) {
 			}
 			admin.send("REVEAL", nil)
 			m := bob.expect("REVEALGAME")
-			if !strings.Contains(string(m.Payload), `"`+carolID+`":13.0`) {
+			if !strings.Contains(string(m.Payload), `"`+bob.nameOf(carolID)+`":13.0`) {
 				t.Fatalf("got %s", m.Payload)
 			}
 			admin.expect("REVEALGAME")
@@ -273,7 +292,7 @@ func TestWebSocketSession(t *testing.T) {
 		admin.expectPlayer("PLAYERVOTED", bobID)
 		bob.close()
 		admin.expectPlayer("DISCONNECTED", bobID)
-		if ps := admin.sync().PlayerStates[bobID]; ps.IsConnected || !ps.HasVoted {
+		if ps := admin.sync().PlayerStates[admin.nameOf(bobID)]; ps.IsConnected || !ps.HasVoted {
 			t.Fatalf("bob away: %+v", ps)
 		}
 		bob = s.dial(t, bobID, code)
@@ -285,7 +304,7 @@ func TestWebSocketSession(t *testing.T) {
 		}
 		admin.expectPlayer("CONNECTED", bobID)
 		admin.send("REVEAL", nil)
-		if m := admin.expect("REVEALGAME"); !strings.Contains(string(m.Payload), `"`+bobID+`":8.0`) {
+		if m := admin.expect("REVEALGAME"); !strings.Contains(string(m.Payload), `"`+admin.nameOf(bobID)+`":8.0`) {
 			t.Fatalf("got %s", m.Payload)
 		}
 		bob.expect("REVEALGAME")
@@ -313,7 +332,7 @@ func TestWebSocketSeveralTabs(t *testing.T) {
 		tab2.send("SUBMITVOTE", 3) // the next thing admin sees must be this vote, not DISCONNECTED
 		admin.expectPlayer("PLAYERVOTED", bobID)
 		tab2.expectPlayer("PLAYERVOTED", bobID)
-		ps := admin.sync().PlayerStates[bobID]
+		ps := admin.sync().PlayerStates[admin.nameOf(bobID)]
 		if !ps.IsConnected || !ps.IsObserving {
 			t.Fatalf("bob: %+v", ps)
 		}
@@ -321,7 +340,7 @@ func TestWebSocketSeveralTabs(t *testing.T) {
 	t.Run("closing the last tab disconnects and stops observing", func(t *testing.T) {
 		tab2.close()
 		admin.expectPlayer("DISCONNECTED", bobID)
-		ps := admin.sync().PlayerStates[bobID]
+		ps := admin.sync().PlayerStates[admin.nameOf(bobID)]
 		if ps.IsConnected || ps.IsObserving || !ps.HasVoted {
 			t.Fatalf("bob: %+v", ps)
 		}
@@ -465,7 +484,7 @@ func TestSilentPeerIsDroppedByPing(t *testing.T) {
 	admin.expectPlayer("CONNECTED", ghostID)
 	// The admin reads, so it answers pings and stays.
 	admin.expectPlayer("DISCONNECTED", ghostID)
-	if ps := admin.sync().PlayerStates; !ps[adminID].IsConnected || ps[ghostID].IsConnected {
+	if ps := admin.sync().PlayerStates; !ps[adminID].IsConnected || len(ps) != 2 || ps[admin.nameOf(ghostID)].IsConnected {
 		t.Fatalf("states %+v", ps)
 	}
 	// When the ghost's client wakes up, the close frame tells it why it was dropped.

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -27,9 +26,6 @@ type browser struct {
 	closed  atomic.Bool
 	lat     samples // from a vote's send to the first update that shows it
 	matched []int64 // per voter, the last round whose vote was timed; the reader's own
-	// aliases maps the alias a page names a player by to their index in room.ws (-1 for
-	// a player the load does not drive), learned from the rows' names; the reader's own.
-	aliases map[string]int
 }
 
 var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
@@ -173,7 +169,7 @@ func (b *browser) update(html []byte, now int64) {
 		if len(rest) < 36 {
 			return
 		}
-		voter, known := b.voterOf(string(rest[:36]), rest)
+		voter, known := r.voterOf(rest[:36])
 		k := bytes.Index(rest, votedMarker)
 		if k < 0 {
 			return
@@ -187,27 +183,4 @@ func (b *browser) update(html []byte, now int64) {
 			b.lat.add(now - at)
 		}
 	}
-}
-
-// voterOf finds the voter a row of the players list stands for. The pages name every
-// player by alias, never by the id the load joined them with; the row's name (the load's
-// players have names unique in their room) tells who it is, once per alias.
-func (b *browser) voterOf(alias string, row []byte) (int, bool) {
-	if voter, ok := b.aliases[alias]; ok {
-		return voter, voter >= 0
-	}
-	voter := -1
-	if k := bytes.Index(row, playerName); k >= 0 {
-		name := row[k+len(playerName):]
-		if end := bytes.IndexByte(name, '<'); end >= 0 {
-			if v, ok := b.room.voterNames[html.UnescapeString(string(name[:end]))]; ok {
-				voter = v
-			}
-		}
-	}
-	if b.aliases == nil {
-		b.aliases = map[string]int{}
-	}
-	b.aliases[alias] = voter
-	return voter, voter >= 0
 }

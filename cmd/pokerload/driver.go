@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
 	"math/rand/v2"
 	"strconv"
 	"sync/atomic"
@@ -26,12 +29,13 @@ var deck1 = []string{"0.5", "1", "2", "3", "5", "8", "13", "21", "100"}
 // room is one game under load: its clients, and when each vote of its recent rounds was
 // sent.
 type room struct {
-	code       string
-	clock      clock
-	ws         []*wsPlayer // ws[0] is the facilitator; the first --voters of them vote
-	browsers   []*browser
-	voterIndex map[string]int // WebSocket player id → index in ws; read-only once set up
-	voterNames map[string]int // WebSocket player name → index in ws; read-only once set up
+	code     string
+	clock    clock
+	ws       []*wsPlayer // ws[0] is the facilitator; the first --voters of them vote
+	browsers []*browser
+	// voters maps each WebSocket player's id, and the alias the others see it by, to its
+	// index in ws. The readers look it up; it is replaced whole, never changed.
+	voters atomic.Pointer[map[string]int]
 
 	// sends[row*len(ws)+voter] is the send time of that voter's vote in the round
 	// rounds[row] (row = round % ringRounds), 0 while not sent.
@@ -55,7 +59,7 @@ type room struct {
 }
 
 func newRoom(code string, c clock, seed uint64) *room {
-	return &room{code: code, clock: c, voterIndex: map[string]int{}, voterNames: map[string]int{}, adminSignal: make(chan struct{}, 1),
+	return &room{code: code, clock: c, adminSignal: make(chan struct{}, 1),
 		rng: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))}
 }
 
@@ -63,11 +67,12 @@ func newRoom(code string, c clock, seed uint64) *room {
 // each round (all when voters is 0).
 func (r *room) seal(voters int) {
 	r.sends = make([]atomic.Int64, ringRounds*len(r.ws))
+	byID := make(map[string]int, len(r.ws))
 	for i, p := range r.ws {
-		r.voterIndex[p.id] = i
-		r.voterNames[p.name] = i
+		byID[p.id] = i
 		p.idx = i
 	}
+	r.voters.Store(&byID)
 	if voters <= 0 || voters > len(r.ws) {
 		voters = len(r.ws)
 	}
@@ -75,6 +80,50 @@ func (r *room) seal(voters int) {
 	for i := range r.order {
 		r.order[i] = i
 	}
+}
+
+// voterOf is the index in ws of the player named by id, a real id or an alias.
+func (r *room) voterOf(id []byte) (int, bool) {
+	i, ok := (*r.voters.Load())[string(id)]
+	return i, ok
+}
+
+// learnAliases adds the aliases by which the players see each other (pokerd names every
+// player but the recipient by an alias; the reference by its id) to voters, from the
+// first STATE of the first two players (each sees itself by its id): every player was
+// seated before anyone connected.
+func (r *room) learnAliases() error {
+	byName := make(map[string]int, len(r.ws))
+	for i, p := range r.ws {
+		byName[p.name] = i
+	}
+	voters := maps.Clone(*r.voters.Load())
+	for _, p := range r.ws[:min(2, len(r.ws))] {
+		var state struct {
+			Payload struct {
+				PlayerStates map[string]struct {
+					Player struct {
+						Username string `json:"username"`
+					} `json:"player"`
+				} `json:"player_states"`
+			} `json:"payload"`
+		}
+		if err := json.Unmarshal(p.firstState, &state); err != nil {
+			return fmt.Errorf("room %s: the first STATE of %s: %w", r.code, p.name, err)
+		}
+		found := 0
+		for name, ps := range state.Payload.PlayerStates {
+			if i, ok := byName[ps.Player.Username]; ok {
+				voters[name] = i
+				found++
+			}
+		}
+		if found != len(r.ws) {
+			return fmt.Errorf("room %s: the first STATE of %s names %d of its %d players", r.code, p.name, found, len(r.ws))
+		}
+	}
+	r.voters.Store(&voters)
+	return nil
 }
 
 func (r *room) startRow(round int64) {

@@ -143,6 +143,11 @@ func (l *load) connect(ctx context.Context) error {
 	}) {
 		return errors.New("not every socket received its STATE within 30s")
 	}
+	for _, r := range l.rooms {
+		if err := r.learnAliases(); err != nil {
+			return err
+		}
+	}
 	l.quiesce(ctx)
 	return nil
 }

@@ -26,9 +26,11 @@ type wsPlayer struct {
 	bytes    atomic.Int64 // their payload
 	lastAt   atomic.Int64 // when the last frame arrived (clock)
 	gotState atomic.Bool
-	closed   atomic.Bool // the connection ended while the run still wanted it
-	lat      samples     // PLAYERVOTED latencies of the other players' votes
-	stray    atomic.Int64
+	// firstState is the first STATE received, written by the reader before gotState.
+	firstState []byte
+	closed     atomic.Bool // the connection ended while the run still wanted it
+	lat        samples     // PLAYERVOTED latencies of the other players' votes
+	stray      atomic.Int64
 }
 
 // wsURL turns the server's base URL into the player's WebSocket URL.
@@ -111,7 +113,7 @@ func (p *wsPlayer) handle(data []byte, now int64) {
 		if len(rest) < 36 {
 			return
 		}
-		voter, ok := r.voterIndex[string(rest[:36])]
+		voter, ok := r.voterOf(rest[:36])
 		if !ok {
 			return // a player the load does not drive
 		}
@@ -135,7 +137,10 @@ func (p *wsPlayer) handle(data []byte, now int64) {
 			r.signalAdmin()
 		}
 	case bytes.HasPrefix(data, prefixState):
-		p.gotState.Store(true)
+		if !p.gotState.Load() {
+			p.firstState = bytes.Clone(data) // read once gotState is seen
+			p.gotState.Store(true)
+		}
 	}
 }
 

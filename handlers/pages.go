@@ -201,7 +201,7 @@ func (s *Server) joinByCode(c echo.Context) error {
 	if !game.ValidCode(code) {
 		d := s.homeData(c)
 		d.JoinCode = typed
-		d.JoinErr = "A room code is 4 to 10 letters and digits, like ab12"
+		d.JoinErr = "A room code is 4 to 10 letters and digits, like k7pq3mxa"
 		return render(c, http.StatusUnprocessableEntity, views.Home(d))
 	}
 	return c.Redirect(http.StatusSeeOther, "/join/"+code)

@@ -413,7 +413,7 @@ func Home(d HomeData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "\" placeholder=\"ab12\"><p><button class=\"btn\" type=\"submit\">Join</button></p></form><p class=\"note\">The Vue planning-poker frontend can use this server too: its API is under <code>/api</code>, described in the <a href=\"/docs\" data-testid=\"api-docs-link\">API reference</a>.</p></section></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 43, "\" placeholder=\"k7pq3mxa\"><p><button class=\"btn\" type=\"submit\">Join</button></p></form><p class=\"note\">The Vue planning-poker frontend can use this server too: its API is under <code>/api</code>, described in the <a href=\"/docs\" data-testid=\"api-docs-link\">API reference</a>.</p></section></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

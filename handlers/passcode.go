@@ -45,14 +45,22 @@ func (s *Server) passcodeRefused(c echo.Context, room *game.Room, id uuid.UUID, 
 	if _, err := room.Seat(id); err == nil {
 		return nil
 	}
-	if room.CheckPasscode(typed) == nil {
-		return nil
-	}
 	missing := game.CleanPasscode(typed) == ""
 	if !missing {
-		// A wrong passcode is a guess: it spends the client's budget of failed
-		// look-ups, so that guessing passcodes is as slow as guessing codes.
-		s.lookups.noteGuess(s.clientKey(c))
+		// A passcode is a guess: a wrong one spends the client's budget of failed
+		// look-ups, so that guessing passcodes is as slow as guessing codes. The miss is
+		// held while the passcode is checked, so that guesses sent at once cannot all
+		// be checked on the last one.
+		key := s.clientKey(c)
+		done, wait, refused := s.lookups.beginGuess(key)
+		if refused {
+			return s.refuseLookup(c, key, wait)
+		}
+		right := room.CheckPasscode(typed) == nil
+		done(right)
+		if right {
+			return nil
+		}
 	}
 	// The passcode is never logged, only that one was refused.
 	s.log.Debug("passcode refused", "code", room.Code(), "client", s.clientKey(c), "missing", missing)

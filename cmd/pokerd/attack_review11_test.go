@@ -93,3 +93,42 @@ func TestAttackPasscodeGuessesSentAtOnce(t *testing.T) {
 	}
 	survivedAttack(t, s, before)
 }
+
+// A 422 echoes what was sent, as the reference's do, and a body with a passcode in it
+// was echoed whole: a join without a name, a new game whose rules clash or that lacks a
+// name, a body sent as text. The passcode then sat in answers that clients and proxies
+// log. A problem now echoes the body with its passcodes blanked out.
+func TestAttackPasscodeNotEchoedInProblems(t *testing.T) {
+	s := startServer(t, nil)
+	const secret = "Hidden heron 77"
+	code := s.createGame(t, "Room with no passcode") // and a "game created" in the log
+	ann := s.newFormClient(t)
+	passcodeRoom, _ := ann.createPasscodeRoom(passcodeRoomName, "Ann", testPasscode)
+	p := quote(secret)
+	for name, tc := range map[string]struct{ path, contentType, body string }{
+		"a join without a name":                {"/api/join/" + passcodeRoom, "application/json", `{"passcode":` + p + `}`},
+		"a join without a name, no passcode":   {"/api/join/" + code, "application/json", `{"id":"not an id","passcode":` + p + `}`},
+		"a new game whose rules clash":         {"/api/game", "application/json", `{"name":"x","deck_id":1,"game_settings":{"passcode":` + p + `,"reveal_on_timer":true}}`},
+		"a new game without a name":            {"/api/game", "application/json", `{"deck_id":1,"game_settings":{"passcode":` + p + `}}`},
+		"a new game without a deck":            {"/api/game", "application/json", `{"name":"x","game_settings":{"passcode":` + p + `}}`},
+		"a join sent as text":                  {"/api/join/" + passcodeRoom, "text/plain", `{"username":"x","passcode":` + p + `}`},
+		"a new game sent as text":              {"/api/game", "text/plain", `{"name":"x","deck_id":1,"game_settings":{"passcode":` + p + `}}`},
+		"a new game whose settings are a list": {"/api/game", "application/json", `{"name":"x","deck_id":1,"game_settings":[{"passcode":` + p + `}]}`},
+		"a join whose body is a list":          {"/api/join/" + passcodeRoom, "application/json", `[{"username":"x","passcode":` + p + `}]`},
+		"a new game with a bad timer":          {"/api/game", "application/json", `{"name":"x","deck_id":1,"game_settings":{"passcode":` + p + `,"round_timer_settings":{"maximum":5,"warning":9}}}`},
+		"a new game with cards and no deck id": {"/api/game", "application/json", `{"name":"x","cards":[{"value":1}],"game_settings":{"passcode":` + p + `}}`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := s.do(t, http.MethodPost, tc.path, tc.body, map[string]string{"Content-Type": tc.contentType})
+			if res.status != http.StatusUnprocessableEntity {
+				t.Fatalf("answered %d %s, want 422", res.status, res.body)
+			}
+			for _, form := range passcodeForms(secret) {
+				if strings.Contains(string(res.body), form) {
+					t.Fatalf("the 422 echoes the passcode: %s", res.body)
+				}
+			}
+		})
+	}
+	checkPasscodeNotLogged(t, s, secret)
+}

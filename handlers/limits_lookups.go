@@ -57,6 +57,15 @@ type missingCodes struct {
 	budget *rate.Limiter
 	recent [recentMisses]string
 	next   int // where the next miss is written in recent
+	// guessing is how many of the client's guesses are being checked, each holding a
+	// miss of the budget until its answer is known (see beginGuess).
+	guessing int
+}
+
+// available is how many misses the client may still make: its budget, less the misses
+// its guesses under way hold.
+func (m *missingCodes) available(now time.Time) float64 {
+	return m.budget.TokensAt(now) - float64(m.guessing)
 }
 
 func (m *missingCodes) missedLately(code string) bool {
@@ -87,7 +96,7 @@ func (l *codeLookups) lookUp(key, code string, find func() bool) (wait time.Dura
 	now := l.now()
 	client := l.clients[key]
 	if client != nil {
-		if tokens := client.budget.TokensAt(now); tokens < 1 {
+		if tokens := client.available(now); tokens < 1 {
 			return l.waitFor(1 - tokens), true
 		}
 	}
@@ -107,12 +116,14 @@ func (l *codeLookups) lookUp(key, code string, find func() bool) (wait time.Dura
 	return 0, false
 }
 
-// noteGuess counts a guess that is not a code against the client's budget of misses: a
-// wrong passcode for a room it found. It spends the budget like a miss, so that once it
-// is spent every look-up of the client is refused.
-func (l *codeLookups) noteGuess(key string) {
+// beginGuess starts a guess that is not a code, a passcode for a room the client found:
+// a wrong one spends a miss of the client's budget, a right one nothing. The miss is
+// held from now until done is called with the answer, so that guesses sent at once
+// cannot all be checked against one miss left: a client whose misses are spent, or held
+// by its guesses under way, is refused (wait: until the next miss) and must not check.
+func (l *codeLookups) beginGuess(key string) (done func(right bool), wait time.Duration, refused bool) {
 	if l.cfg.MissesPerMinute <= 0 || l.cfg.Burst <= 0 {
-		return
+		return func(bool) {}, 0, false
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -121,7 +132,18 @@ func (l *codeLookups) noteGuess(key string) {
 	if client == nil {
 		client = l.newClientLocked(key, now)
 	}
-	client.budget.AllowN(now, 1)
+	if tokens := client.available(now); tokens < 1 {
+		return nil, l.waitFor(1 - tokens), true
+	}
+	client.guessing++
+	return func(right bool) {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		client.guessing--
+		if !right {
+			client.budget.AllowN(l.now(), 1)
+		}
+	}, 0, false
 }
 
 // waitFor is how long the budget takes to refill the given misses, to the microsecond:
@@ -142,9 +164,11 @@ func (l *codeLookups) newClientLocked(key string, now time.Time) *missingCodes {
 		// Still full of clients with misses spent: one of them is forgotten (which one
 		// is left to map order). To make room for itself, an attacker has to miss from
 		// more addresses than the table holds, each of which has its own budget anyway.
-		for k := range l.clients {
-			delete(l.clients, k)
-			break
+		for k, c := range l.clients {
+			if c.guessing == 0 { // one with guesses under way would lose their misses
+				delete(l.clients, k)
+				break
+			}
 		}
 	}
 	client := &missingCodes{budget: rate.NewLimiter(rate.Limit(float64(l.cfg.MissesPerMinute)/60), l.cfg.Burst)}
@@ -156,7 +180,7 @@ func (l *codeLookups) newClientLocked(key string, now time.Time) *missingCodes {
 func (l *codeLookups) sweepLocked(now time.Time) {
 	l.lastSweep = now
 	for key, client := range l.clients {
-		if client.budget.TokensAt(now) >= float64(l.cfg.Burst) {
+		if client.guessing == 0 && client.budget.TokensAt(now) >= float64(l.cfg.Burst) {
 			delete(l.clients, key)
 		}
 	}

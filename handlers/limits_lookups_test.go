@@ -163,3 +163,30 @@ func TestOnlyTheLastMissesAreRemembered(t *testing.T) {
 		t.Fatal("a code missed longer ago than the last few was free")
 	}
 }
+
+// A guess holds a miss of the budget while it is checked: with one miss left, a second
+// guess (or a look-up of a new code) at the same time is refused; a right guess gives
+// its miss back, a wrong one spends it.
+func TestGuessesHoldAMissWhileChecked(t *testing.T) {
+	l, _ := lookupsAt(CodeLookupLimits{MissesPerMinute: 10, Burst: 2}, 100)
+	look(l, "a", false) // one miss left
+	done, _, refused := l.beginGuess("a")
+	if refused {
+		t.Fatal("the first guess, with a miss left, was refused")
+	}
+	if _, wait, refused := l.beginGuess("a"); !refused || wait <= 0 {
+		t.Fatalf("a second guess while the first holds the last miss: refused %v, wait %v", refused, wait)
+	}
+	if ran, _, refused := look(l, "a", false); ran || !refused {
+		t.Fatalf("a look-up while a guess holds the last miss: ran %v, refused %v", ran, refused)
+	}
+	done(true)
+	second, _, refused := l.beginGuess("a")
+	if refused {
+		t.Fatal("a right guess did not give its miss back")
+	}
+	second(false)
+	if _, _, refused := l.beginGuess("a"); !refused {
+		t.Fatal("a wrong guess did not spend the last miss")
+	}
+}

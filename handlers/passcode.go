@@ -1,8 +1,12 @@
 package handlers
 
 import (
+	"bytes"
+	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -45,14 +49,22 @@ func (s *Server) passcodeRefused(c echo.Context, room *game.Room, id uuid.UUID, 
 	if _, err := room.Seat(id); err == nil {
 		return nil
 	}
-	if room.CheckPasscode(typed) == nil {
-		return nil
-	}
 	missing := game.CleanPasscode(typed) == ""
 	if !missing {
-		// A wrong passcode is a guess: it spends the client's budget of failed
-		// look-ups, so that guessing passcodes is as slow as guessing codes.
-		s.lookups.noteGuess(s.clientKey(c))
+		// A passcode is a guess: a wrong one spends the client's budget of failed
+		// look-ups, so that guessing passcodes is as slow as guessing codes. The miss is
+		// held while the passcode is checked, so that guesses sent at once cannot all
+		// be checked on the last one.
+		key := s.clientKey(c)
+		done, wait, refused := s.lookups.beginGuess(key)
+		if refused {
+			return s.refuseLookup(c, key, wait)
+		}
+		right := room.CheckPasscode(typed) == nil
+		done(right)
+		if right {
+			return nil
+		}
 	}
 	// The passcode is never logged, only that one was refused.
 	s.log.Debug("passcode refused", "code", room.Code(), "client", s.clientKey(c), "missing", missing)
@@ -108,4 +120,70 @@ func readNewPasscode(gs jsonObject, loc []any, p *problems) game.PasscodeHash {
 		p.add("value_error", at(loc, passcodeField), "Value error, "+err.Error(), nil)
 	}
 	return h
+}
+
+// hiddenPasscode stands for a passcode in what a problem echoes of a request.
+const hiddenPasscode = "********"
+
+// withoutPasscodes returns v, a decoded JSON value that a problem is to echo, with the
+// value of every "passcode" field in it, at any depth, replaced by hiddenPasscode (a
+// copy: v is left as it is), and whether there was one. A 422 echoes what was sent, and
+// answers are logged by clients and proxies, where a passcode has no business.
+func withoutPasscodes(v any) (any, bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		var out map[string]any
+		for k, field := range v {
+			hidden, changed := withoutPasscodes(field)
+			if k == passcodeField {
+				hidden, changed = hiddenPasscode, true
+			}
+			if changed && out == nil {
+				out = maps.Clone(v)
+			}
+			if changed {
+				out[k] = hidden
+			}
+		}
+		if out == nil {
+			return v, false
+		}
+		return out, true
+	case []any:
+		var out []any
+		for i, item := range v {
+			hidden, changed := withoutPasscodes(item)
+			if changed && out == nil {
+				out = slices.Clone(v)
+			}
+			if changed {
+				out[i] = hidden
+			}
+		}
+		if out == nil {
+			return v, false
+		}
+		return out, true
+	}
+	return v, false
+}
+
+// bodyWithoutPasscodes is a request body as a problem echoes it, as text: the body
+// itself, or, when it is JSON with a passcode in it, that JSON with its passcodes hidden.
+func bodyWithoutPasscodes(body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return string(body)
+	}
+	hidden, changed := withoutPasscodes(v)
+	if !changed {
+		return string(body)
+	}
+	data, err := json.Marshal(hidden)
+	if err != nil {
+		return hiddenPasscode
+	}
+	return string(data)
 }

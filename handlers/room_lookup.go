@@ -50,10 +50,16 @@ func (s *Server) findRoom(c echo.Context, code string) (*game.Room, error) {
 	if !refused {
 		return room, err
 	}
+	return nil, s.refuseLookup(c, key, wait)
+}
+
+// refuseLookup answers a client whose budget of failed look-ups is spent: it logs and
+// counts the refusal, sets Retry-After and returns the 429.
+func (s *Server) refuseLookup(c echo.Context, key string, wait time.Duration) error {
 	s.faults.refused(limitCodeMisses, "client", key, "path", c.Request().URL.Path)
 	seconds := max(1, int((wait+time.Second-1)/time.Second))
 	c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
-	return nil, &lookupRefusal{
+	return &lookupRefusal{
 		apiError: apiError{
 			status: http.StatusTooManyRequests,
 			detail: "Too many room codes tried from your address that lead to no room: try again in " + strconv.Itoa(seconds) + " s",

@@ -39,6 +39,7 @@ func (p *problems) add(typ string, loc []any, msg string, input any) {
 // was sent beyond a constant per problem: a string or a number's text keeps its first
 // maxEchoedText characters, an object or a list whose JSON is longer than
 // maxEchoedJSON becomes the start of that JSON, as a string. Both end in "…" when cut.
+// A passcode is never echoed (see withoutPasscodes).
 const (
 	maxEchoedText = 100
 	maxEchoedJSON = 1024
@@ -53,7 +54,8 @@ func echoable(input any) any {
 			return truncateText(string(v), maxEchoedText) // a cut number is no number: a string
 		}
 	case map[string]any, []any:
-		data, err := json.Marshal(v)
+		input, _ = withoutPasscodes(v)
+		data, err := json.Marshal(input)
 		if err != nil || len(data) > maxEchoedJSON {
 			return truncateText(string(data), maxEchoedText)
 		}
@@ -111,7 +113,7 @@ func readObject(c echo.Context, p *problems) (jsonObject, bool, error) {
 	if !isJSONContentType(c.Request().Header.Get(echo.HeaderContentType)) {
 		// As FastAPI: only a JSON body is read as one. This also keeps other sites from
 		// posting forms here through their visitors' browsers without a CORS preflight.
-		p.add("model_attributes_type", []any{"body"}, "Input should be a valid dictionary or object to extract fields from", string(body))
+		p.add("model_attributes_type", []any{"body"}, "Input should be a valid dictionary or object to extract fields from", bodyWithoutPasscodes(body))
 		return jsonObject{}, false, nil
 	}
 	var input any

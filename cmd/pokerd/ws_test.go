@@ -178,7 +178,10 @@ func TestWebSocketSession(t *testing.T) {
 		bob.send("SUBMITVOTE", 5)
 		for _, c := range []*wsClient{admin, bob} {
 			m := c.expectPlayer("PLAYERVOTED", bobID)
-			if strings.Contains(string(m.Payload), "5") && !strings.Contains(bobID, "5") {
+			// The payload is the Player alone: an id (or alias) and a name, no value.
+			var fields map[string]any
+			c.decode(m, &fields)
+			if len(fields) != 2 || fields["id"] != c.nameOf(bobID) || fields["username"] != "Bob" {
 				t.Fatalf("the vote leaked: %s", m.Payload)
 			}
 		}

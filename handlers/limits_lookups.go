@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"math"
 	"sync"
 	"time"
@@ -57,15 +58,23 @@ type missingCodes struct {
 	budget *rate.Limiter
 	recent [recentMisses]string
 	next   int // where the next miss is written in recent
-	// guessing is how many of the client's guesses are being checked, each holding a
-	// miss of the budget until its answer is known (see beginGuess).
+	// guessing is how many of the client's guesses are being checked or wait for their
+	// turn (see beginGuess); the entry is kept while there are any.
 	guessing int
+	// checking holds a miss of the budget for the one guess being checked, until its
+	// answer is known.
+	checking bool
+	// turn lets one guess of the client be checked at a time.
+	turn chan struct{}
 }
 
-// available is how many misses the client may still make: its budget, less the misses
-// its guesses under way hold.
+// available is how many misses the client may still make: its budget, less the miss
+// the guess being checked holds.
 func (m *missingCodes) available(now time.Time) float64 {
-	return m.budget.TokensAt(now) - float64(m.guessing)
+	if m.checking {
+		return m.budget.TokensAt(now) - 1
+	}
+	return m.budget.TokensAt(now)
 }
 
 func (m *missingCodes) missedLately(code string) bool {
@@ -117,32 +126,52 @@ func (l *codeLookups) lookUp(key, code string, find func() bool) (wait time.Dura
 }
 
 // beginGuess starts a guess that is not a code, a passcode for a room the client found:
-// a wrong one spends a miss of the client's budget, a right one nothing. The miss is
-// held from now until done is called with the answer, so that guesses sent at once
-// cannot all be checked against one miss left: a client whose misses are spent, or held
-// by its guesses under way, is refused (wait: until the next miss) and must not check.
-func (l *codeLookups) beginGuess(key string) (done func(right bool), wait time.Duration, refused bool) {
+// a wrong one spends a miss of the client's budget, a right one nothing.
+//
+// A client's guesses are checked one at a time, each against the budget as its turn
+// comes, and the checked one holds a miss until done is called with its answer: guesses
+// sent at once cannot all be checked against one miss left, and a team behind one
+// address joining at once with the right passcode all get in, one after another (a
+// check takes milliseconds). A client whose misses are spent is refused (wait: until the
+// next miss) and must not check; so is one whose ctx ends while it waits its turn (wait
+// 0).
+func (l *codeLookups) beginGuess(ctx context.Context, key string) (done func(right bool), wait time.Duration, refused bool) {
 	if l.cfg.MissesPerMinute <= 0 || l.cfg.Burst <= 0 {
 		return func(bool) {}, 0, false
 	}
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
 	client := l.clients[key]
 	if client == nil {
-		client = l.newClientLocked(key, now)
+		client = l.newClientLocked(key, l.now())
 	}
-	if tokens := client.available(now); tokens < 1 {
+	client.guessing++ // keeps the entry, and its budget, while the guess waits
+	l.mu.Unlock()
+
+	select {
+	case client.turn <- struct{}{}:
+	case <-ctx.Done():
+		l.mu.Lock()
+		client.guessing--
+		l.mu.Unlock()
+		return nil, 0, true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if tokens := client.available(l.now()); tokens < 1 {
+		client.guessing--
+		<-client.turn
 		return nil, l.waitFor(1 - tokens), true
 	}
-	client.guessing++
+	client.checking = true
 	return func(right bool) {
 		l.mu.Lock()
 		defer l.mu.Unlock()
+		client.checking = false
 		client.guessing--
 		if !right {
 			client.budget.AllowN(l.now(), 1)
 		}
+		<-client.turn
 	}, 0, false
 }
 
@@ -171,7 +200,7 @@ func (l *codeLookups) newClientLocked(key string, now time.Time) *missingCodes {
 			}
 		}
 	}
-	client := &missingCodes{budget: rate.NewLimiter(rate.Limit(float64(l.cfg.MissesPerMinute)/60), l.cfg.Burst)}
+	client := &missingCodes{budget: rate.NewLimiter(rate.Limit(float64(l.cfg.MissesPerMinute)/60), l.cfg.Burst), turn: make(chan struct{}, 1)}
 	l.clients[key] = client
 	return client
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -164,29 +165,58 @@ func TestOnlyTheLastMissesAreRemembered(t *testing.T) {
 	}
 }
 
-// A guess holds a miss of the budget while it is checked: with one miss left, a second
-// guess (or a look-up of a new code) at the same time is refused; a right guess gives
-// its miss back, a wrong one spends it.
-func TestGuessesHoldAMissWhileChecked(t *testing.T) {
+// A client's guesses are checked one at a time, and the one being checked holds a miss
+// of the budget: with one miss left, a look-up of a new code meanwhile is refused, and a
+// second guess sent at the same time waits for the first one's answer. A right guess
+// gives its miss back (the second is then checked), a wrong one spends it (the second is
+// then refused).
+func TestGuessesAreCheckedOneAtATime(t *testing.T) {
+	for _, firstRight := range []bool{true, false} {
+		l, _ := lookupsAt(CodeLookupLimits{MissesPerMinute: 10, Burst: 2}, 100)
+		look(l, "a", false) // one miss left
+		done, _, refused := l.beginGuess(context.Background(), "a")
+		if refused {
+			t.Fatal("the first guess, with a miss left, was refused")
+		}
+		if ran, _, refused := look(l, "a", false); ran || !refused {
+			t.Fatalf("a look-up while a guess holds the last miss: ran %v, refused %v", ran, refused)
+		}
+		second := make(chan bool, 1)
+		go func() {
+			done, _, refused := l.beginGuess(context.Background(), "a")
+			if !refused {
+				done(false)
+			}
+			second <- refused
+		}()
+		select {
+		case <-second:
+			t.Fatal("a second guess was answered while the first was being checked")
+		case <-time.After(50 * time.Millisecond): // not a timing target: it must still wait
+		}
+		done(firstRight)
+		if refused := <-second; refused == firstRight {
+			t.Fatalf("first guess right %v: the second was refused %v", firstRight, refused)
+		}
+	}
+}
+
+// A guess whose request ends while it waits for its turn is refused, and leaves the
+// budget as it was.
+func TestAGuessGivenUpWhileWaitingSpendsNothing(t *testing.T) {
 	l, _ := lookupsAt(CodeLookupLimits{MissesPerMinute: 10, Burst: 2}, 100)
-	look(l, "a", false) // one miss left
-	done, _, refused := l.beginGuess("a")
-	if refused {
-		t.Fatal("the first guess, with a miss left, was refused")
-	}
-	if _, wait, refused := l.beginGuess("a"); !refused || wait <= 0 {
-		t.Fatalf("a second guess while the first holds the last miss: refused %v, wait %v", refused, wait)
-	}
-	if ran, _, refused := look(l, "a", false); ran || !refused {
-		t.Fatalf("a look-up while a guess holds the last miss: ran %v, refused %v", ran, refused)
+	done, _, _ := l.beginGuess(context.Background(), "a")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, refused := l.beginGuess(ctx, "a"); !refused {
+		t.Fatal("a guess given up while waiting was checked")
 	}
 	done(true)
-	second, _, refused := l.beginGuess("a")
-	if refused {
-		t.Fatal("a right guess did not give its miss back")
-	}
-	second(false)
-	if _, _, refused := l.beginGuess("a"); !refused {
-		t.Fatal("a wrong guess did not spend the last miss")
+	for range 2 {
+		done, _, refused := l.beginGuess(context.Background(), "a")
+		if refused {
+			t.Fatal("the budget lost a miss to a guess given up")
+		}
+		done(false)
 	}
 }

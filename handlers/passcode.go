@@ -52,16 +52,20 @@ func (s *Server) passcodeRefused(c echo.Context, room *game.Room, id uuid.UUID, 
 	missing := game.CleanPasscode(typed) == ""
 	if !missing {
 		// A passcode is a guess: a wrong one spends the client's budget of failed
-		// look-ups, so that guessing passcodes is as slow as guessing codes. The miss is
-		// held while the passcode is checked, so that guesses sent at once cannot all
-		// be checked on the last one.
+		// look-ups, so that guessing passcodes is as slow as guessing codes. An
+		// address's passcodes are checked one at a time, each holding a miss until its
+		// answer is known, so that guesses sent at once cannot all be checked on the
+		// last one.
 		key := s.clientKey(c)
-		done, wait, refused := s.lookups.beginGuess(key)
+		done, wait, refused := s.lookups.beginGuess(c.Request().Context(), key)
 		if refused {
 			return s.refuseLookup(c, key, wait)
 		}
-		right := room.CheckPasscode(typed) == nil
-		done(right)
+		// done runs even if the check panics: the address's turn must not stay taken.
+		right := func() (right bool) {
+			defer func() { done(right) }()
+			return room.CheckPasscode(typed) == nil
+		}()
 		if right {
 			return nil
 		}

@@ -34,7 +34,7 @@ func (s *Server) joinGame(c echo.Context) error {
 	if err := p.err(); err != nil {
 		return err
 	}
-	room, err := s.findRoom(c, code)
+	room, err := s.findRoom(c, code, player.ID)
 	if err != nil {
 		return err
 	}

@@ -55,18 +55,12 @@ func (p cookiePolicy) secure(c echo.Context) bool { return p.hostPrefixed || c.I
 // browserIdentity returns the browser's secret id, issuing a new cookie when there is
 // none (or a malformed one).
 func (s *Server) browserIdentity(c echo.Context) uuid.UUID {
-	name := s.cookies.name(browserCookie)
-	if ck, err := c.Cookie(name); err == nil {
-		// Only the form pokerd issues: uuid.Parse also takes braces, a urn: prefix, no
-		// hyphens, and any two characters around 36 (it never checks they are braces),
-		// so that many spellings would name one browser.
-		if id, err := uuid.Parse(ck.Value); err == nil && id.Version() == 4 && id.String() == ck.Value {
-			return id
-		}
+	if id, ok := s.presentedIdentity(c); ok {
+		return id
 	}
 	id := uuid.New()
 	c.SetCookie(&http.Cookie{
-		Name:     name,
+		Name:     s.cookies.name(browserCookie),
 		Value:    id.String(),
 		Path:     "/",
 		MaxAge:   int((365 * 24 * time.Hour).Seconds()),
@@ -75,6 +69,22 @@ func (s *Server) browserIdentity(c echo.Context) uuid.UUID {
 		SameSite: http.SameSiteLaxMode,
 	})
 	return id
+}
+
+// presentedIdentity returns the browser's secret id if the request carries one, and
+// issues none.
+func (s *Server) presentedIdentity(c echo.Context) (uuid.UUID, bool) {
+	ck, err := c.Cookie(s.cookies.name(browserCookie))
+	if err != nil {
+		return uuid.Nil, false
+	}
+	// Only the form pokerd issues: uuid.Parse also takes braces, a urn: prefix, no
+	// hyphens, and any two characters around 36 (it never checks they are braces), so
+	// that many spellings would name one browser.
+	if id, err := uuid.Parse(ck.Value); err == nil && id.Version() == 4 && id.String() == ck.Value {
+		return id, true
+	}
+	return uuid.Nil, false
 }
 
 // seatID is the player id this browser has in the room with the given code.

@@ -66,6 +66,27 @@ type missingCodes struct {
 	checking bool
 	// turn lets one guess of the client be checked at a time.
 	turn chan struct{}
+	// claims bounds the player ids the client may name to get past a refusal (see
+	// Server.seatedDespiteRefusal); made on the first one.
+	claims *rate.Limiter
+}
+
+// claimsPerMinute is how many player ids a refused client may name a minute to show it
+// sits in the room it looks up: a team's reconnects, never a guesser's pace.
+const claimsPerMinute = 60
+
+// allowClaim reports whether the client, refused, may have a player id it names checked.
+func (l *codeLookups) allowClaim(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	client := l.clients[key]
+	if client == nil {
+		return false // not refused: nothing to get past
+	}
+	if client.claims == nil {
+		client.claims = rate.NewLimiter(rate.Limit(float64(claimsPerMinute)/60), claimsPerMinute)
+	}
+	return client.claims.AllowN(l.now(), 1)
 }
 
 // available is how many misses the client may still make: its budget, less the miss

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/pokerd/pokerd/game"
@@ -39,7 +40,11 @@ func lookupRefused(err error) bool {
 // ENotFound for a room that does not exist (a malformed code included: it is a guess
 // too), a lookupRefusal for a client that has tried too many codes. It sets Retry-After
 // on the refusal's response.
-func (s *Server) findRoom(c echo.Context, code string) (*game.Room, error) {
+//
+// claimed are player ids the request says it sits under (a join's id): with the path's
+// or query's player_id and the browser's cookie, they may let a refused look-up through
+// (see seatedDespiteRefusal).
+func (s *Server) findRoom(c echo.Context, code string, claimed ...uuid.UUID) (*game.Room, error) {
 	var room *game.Room
 	var err error
 	key := s.clientKey(c)
@@ -50,7 +55,50 @@ func (s *Server) findRoom(c echo.Context, code string) (*game.Room, error) {
 	if !refused {
 		return room, err
 	}
+	if room := s.seatedDespiteRefusal(c, key, code, claimed); room != nil {
+		return room, nil
+	}
 	return nil, s.refuseLookup(c, key, wait)
+}
+
+// seatedDespiteRefusal lets a refused look-up through when the request proves a seat in
+// the room. Addresses are shared (an office behind one NAT, a mobile carrier), and one
+// guesser there must not lock the others out of rooms they sit in. The proof is a secret
+// that only a seated player holds, so without one a room that exists is refused like
+// one that does not:
+//   - the browser's identity cookie: its seat id is derived on the server, so it cannot
+//     be chosen, and it is always tried;
+//   - a player id the request names (a WebSocket's path, the record's query, a join's
+//     body): it is the client's choice, and a careless client may have joined under a
+//     guessable one (the nil UUID, say), so while refused an address may try only
+//     claimsPerMinute of them; a guesser naming such an id learns no faster than it
+//     would by missing.
+func (s *Server) seatedDespiteRefusal(c echo.Context, key, code string, claimed []uuid.UUID) *game.Room {
+	var claims []uuid.UUID
+	for _, raw := range []string{c.Param("player_id"), c.QueryParam("player_id")} {
+		if id, err := uuid.Parse(raw); err == nil {
+			claimed = append(claimed, id)
+		}
+	}
+	if len(claimed) > 0 && s.lookups.allowClaim(key) {
+		claims = append(claims, claimed...)
+	}
+	if browser, ok := s.presentedIdentity(c); ok {
+		claims = append(claims, seatID(browser, code))
+	}
+	if len(claims) == 0 {
+		return nil
+	}
+	room, err := s.rooms.Room(code)
+	if err != nil {
+		return nil
+	}
+	for _, id := range claims {
+		if _, err := room.Seat(id); err == nil {
+			return room
+		}
+	}
+	return nil
 }
 
 // refuseLookup answers a client whose budget of failed look-ups is spent: it logs and

@@ -292,12 +292,13 @@ func (s *testServer) connectFrom(t *testing.T, addr, playerID, code string) *wsC
 }
 
 // Every route that finds a room by its code counts its misses against the same budget,
-// malformed codes included, and refuses every look-up once it is spent: a seated
-// browser at the flooding address is refused its own room, on each page, action,
-// download and stream, like any other client there; another address is not.
+// malformed codes included, and refuses every look-up once it is spent: a browser at
+// the flooding address that has no seat in the room is refused it, on each page, action,
+// download and stream, like any other client there; another address is not. Those
+// seated in the room keep it (TestSeatedPlayersKeepTheirRoomAtARefusedAddress).
 func TestEveryCodeLookupIsLimited(t *testing.T) {
 	s := startServer(t, nil, trustLoopback...)
-	ann := s.newFormClientFrom(t, attackerAddr)
+	ann := s.newFormClientFrom(t, otherAddr)
 	code := ann.createRoom("Team", "Ann")
 	bobID := s.joinFrom(t, otherAddr, code, "Bob")
 	for i := range 50 { // hits spend nothing
@@ -306,9 +307,12 @@ func TestEveryCodeLookupIsLimited(t *testing.T) {
 		}
 	}
 	// The burst, spent on codes that are not even codes: each is a guess all the same.
+	// Eve has a browser cookie of her own, and no seat.
+	eve := s.newFormClientFrom(t, attackerAddr)
+	eve.get("/") // her cookies and form token
 	for i := range codeMissBurst {
 		bad := []string{"NOT-A-CODE", "abc", "x", strings.Repeat("z", 11)}[i%4]
-		if res := ann.get("/join/" + bad); res.status != http.StatusNotFound {
+		if res := eve.get("/join/" + bad); res.status != http.StatusNotFound {
 			t.Fatalf("malformed code %q, miss %d: %d", bad, i+1, res.status)
 		}
 	}
@@ -322,16 +326,16 @@ func TestEveryCodeLookupIsLimited(t *testing.T) {
 	}
 	t.Run("pages refuse with a page that says so", func(t *testing.T) {
 		for _, path := range []string{"/join/" + code, "/room/" + code, "/room/" + code + "/people", "/room/" + code + "/hand"} {
-			res := ann.get(path)
+			res := eve.get(path)
 			refused(t, path, res)
 			if !strings.Contains(string(res.body), `data-testid="lookup-refused"`) || strings.Contains(string(res.body), code) {
 				t.Fatalf("%s: the refusal page does not say why, or names the code:\n%s", path, res.body)
 			}
 		}
-		refused(t, "POST /join/{code}", ann.post("/join/"+code, url.Values{"your_name": {"Ann again"}}, false))
+		refused(t, "POST /join/{code}", eve.post("/join/"+code, url.Values{"your_name": {"Ann again"}}, false))
 	})
 	t.Run("htmx requests are told to reload, which shows the refusal", func(t *testing.T) {
-		for _, res := range []response{ann.getHTMX("/room/" + code + "/hand"), ann.post("/room/"+code+"/vote", url.Values{"value": {"5"}}, true)} {
+		for _, res := range []response{eve.getHTMX("/room/" + code + "/hand"), eve.post("/room/"+code+"/vote", url.Values{"value": {"5"}}, true)} {
 			refused(t, "htmx", res)
 			if res.header.Get("HX-Refresh") != "true" {
 				t.Fatalf("an htmx refusal without HX-Refresh: %v", res.header)
@@ -340,15 +344,16 @@ func TestEveryCodeLookupIsLimited(t *testing.T) {
 	})
 	t.Run("downloads, the QR code and the event stream refuse", func(t *testing.T) {
 		for _, path := range []string{"/record.csv", "/record.json", "/qr.svg", "/events"} {
-			refused(t, path, ann.get("/room/"+code+path))
+			refused(t, path, eve.get("/room/"+code+path))
 		}
 	})
 	t.Run("the API refuses in its error shape", func(t *testing.T) {
 		from := fromAddr(attackerAddr)
 		for _, res := range []response{
 			s.do(t, http.MethodPost, "/api/join/"+code, `{"username":"Eve"}`, from),
-			s.do(t, http.MethodGet, "/api/game/"+code+"/record?player_id="+bobID, "", from),
-			s.do(t, http.MethodGet, "/api/game/"+code+"/record.csv?player_id="+bobID, "", from),
+			// An id that sits nowhere proves nothing.
+			s.do(t, http.MethodGet, "/api/game/"+code+"/record?player_id="+uuid.NewString(), "", from),
+			s.do(t, http.MethodGet, "/api/game/"+code+"/record.csv?player_id="+uuid.NewString(), "", from),
 		} {
 			refused(t, "API", res)
 			if d := detailOf(t, res); !strings.Contains(d, "try again in") {

@@ -2,14 +2,11 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -27,13 +24,7 @@ func TestBrowserBytesNamePlayersByAliasOnly(t *testing.T) {
 	}
 	rooms := game.NewRegistry(game.RegistryConfig{Decks: decks})
 	s := New(Config{Rooms: rooms, Decks: decks, BodyLimit: 1 << 16, WS: DefaultWSConfig, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	srv := httptest.NewServer(s)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		s.CloseStreams(ctx)
-		srv.Close()
-	})
+	srv := serveUntilTestEnds(t, s)
 
 	room, err := rooms.Create("Aliases", game.DefaultDeckID, game.GameSettings{})
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -99,13 +98,7 @@ func TestRoomRendererSurvivesAPanickingRender(t *testing.T) {
 		}
 		return views.Live(st, hands, people, record)
 	}
-	srv := httptest.NewServer(s)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		s.CloseStreams(ctx)
-		srv.Close()
-	})
+	srv := serveUntilTestEnds(t, s)
 
 	room, err := rooms.Create("Panics", game.DefaultDeckID, game.GameSettings{})
 	if err != nil {

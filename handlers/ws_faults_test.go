@@ -33,13 +33,7 @@ func faultServer(t *testing.T, place string, victim uuid.UUID, ws WSConfig) (*ht
 			panic("injected fault in the " + at)
 		}
 	}
-	srv := httptest.NewServer(s)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		s.CloseStreams(ctx)
-		srv.Close()
-	})
+	srv := serveUntilTestEnds(t, s)
 	room, err := rooms.Create("faults", game.DefaultDeckID, game.GameSettings{})
 	if err != nil {
 		t.Fatal(err)

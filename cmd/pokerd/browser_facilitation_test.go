@@ -52,12 +52,8 @@ func seatTable(t *testing.T, roomName string, choices roomChoices) *table {
 	s := startServer(t, nil)
 	br := startChromium(t)
 	tb := &table{s: s}
-	tb.ann = br.openTab(t, "Ann", true)
-	tb.bob = br.openTab(t, "Bob", true)
-	t.Cleanup(func() {
-		tb.ann.checkNoDialogs(t)
-		tb.bob.checkNoDialogs(t)
-	})
+	people := br.openPeople(t, "Ann", "Bob")
+	tb.ann, tb.bob = people[0], people[1]
 
 	tb.code = openRoomFromHome(t, s, tb.ann, roomName, "Ann", choices)
 	tb.ann.waitHandRefreshed(t, 0)

@@ -40,12 +40,8 @@ func TestBrowserPasscodeRoom(t *testing.T) {
 	s := startServer(t, nil)
 	br := startChromium(t)
 	shots := screenshotDir(t)
-	ann := br.openTab(t, "Ann", true)
-	bob := br.openTab(t, "Bob", true)
-	t.Cleanup(func() {
-		ann.checkNoDialogs(t)
-		bob.checkNoDialogs(t)
-	})
+	people := br.openPeople(t, "Ann", "Bob")
+	ann, bob := people[0], people[1]
 	const (
 		annName = "Annabel Quill"
 		bobName = "Bartholomew Fen"

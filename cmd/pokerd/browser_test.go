@@ -149,6 +149,23 @@ func (c *chromium) openTab(t *testing.T, name string, javascript bool) *browserT
 	return newTab(t, c.root, name, javascript, chromedp.WithNewBrowserContext())
 }
 
+// openPeople opens a tab with JavaScript for each person, each in a browser context of
+// its own (people on machines of their own), and checks at the end of the test that none
+// of them saw a dialog. The tabs belong to the test itself, so they outlive its subtests.
+func (c *chromium) openPeople(t *testing.T, names ...string) []*browserTab {
+	t.Helper()
+	tabs := make([]*browserTab, len(names))
+	for i, name := range names {
+		tabs[i] = c.openTab(t, name, true)
+	}
+	t.Cleanup(func() {
+		for _, tab := range tabs {
+			tab.checkNoDialogs(t)
+		}
+	})
+	return tabs
+}
+
 // openSibling opens another tab in b's browser context: the same player, with the same
 // cookies. It lives until the test ends or it is closed, or b is.
 func (b *browserTab) openSibling(t *testing.T, name string) *browserTab {
@@ -571,14 +588,10 @@ func TestBrowserRoom(t *testing.T) {
 	s := startServer(t, nil)
 	br := startChromium(t)
 	shots := screenshotDir(t)
-	// Two people on two machines: a browser context each. The tabs are opened here, in
-	// the test itself, since they must outlive the subtests.
-	ann := br.openTab(t, "Ann", true)
-	bob := br.openTab(t, "Bob", true)
-	t.Cleanup(func() {
-		ann.checkNoDialogs(t)
-		bob.checkNoDialogs(t)
-	})
+	// Two people on two machines. The tabs are opened here, in the test itself, since
+	// they must outlive the subtests.
+	people := br.openPeople(t, "Ann", "Bob")
+	ann, bob := people[0], people[1]
 
 	const (
 		roomName = "Sprint <42>"

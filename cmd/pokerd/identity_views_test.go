@@ -151,12 +151,8 @@ func TestEveryViewAgreesButOnIds(t *testing.T) {
 	start := time.Now()
 	s := startServer(t, nil)
 	br := startChromium(t)
-	ann := br.openTab(t, "Ann", true)
-	bob := br.openTab(t, "Bob", true)
-	t.Cleanup(func() {
-		ann.checkNoDialogs(t)
-		bob.checkNoDialogs(t)
-	})
+	people := br.openPeople(t, "Ann", "Bob")
+	ann, bob := people[0], people[1]
 	names := []string{"Ann", "Bob", "Carol", "Dave", "Erin"}
 
 	code := openRoomFromHome(t, s, ann, "Identity", "Ann", roomChoices{})

@@ -61,7 +61,8 @@ func serveAsset(c echo.Context) error {
 	if err != nil {
 		return echo.ErrNotFound
 	}
-	return c.Blob(http.StatusOK, mime.TypeByExtension(path.Ext(name)), data)
+	gzipped, _ := static.Gzipped(name)
+	return sendAsset(c, mime.TypeByExtension(path.Ext(name)), data, gzipped)
 }
 
 func page(c echo.Context, title string) views.Page {
@@ -76,7 +77,7 @@ func render(c echo.Context, status int, component templ.Component) error {
 	if err := component.Render(c.Request().Context(), &buf); err != nil {
 		return err
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	return sendPage(c, status, buf.Bytes())
 }
 
 // isHTMX tells an htmx request (answered with a fragment) from a plain form post

@@ -48,7 +48,7 @@ func (s *Server) actOn(c echo.Context, answer part, command func(room *game.Room
 		if !asDomain(err, &dom) {
 			return err
 		}
-		status, problem = statusOf[dom.Code], dom.Message
+		status, problem = statusOf(dom.Code), dom.Message
 	}
 	if problem == "" && !isHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, "/room/"+room.Code())

@@ -18,13 +18,22 @@ type apiError struct {
 func (e *apiError) Error() string { return http.StatusText(e.status) }
 
 // statusOf maps each domain error code to its HTTP status, in this one place.
-var statusOf = map[game.ErrorCode]int{
+var domainStatuses = map[game.ErrorCode]int{
 	game.ENotFound:  http.StatusNotFound,
 	game.ENotSeated: http.StatusNotFound,
 	game.EInvalid:   http.StatusUnprocessableEntity,
 	game.EForbidden: http.StatusForbidden,
 	game.EConflict:  http.StatusConflict,
 	game.EExhausted: http.StatusServiceUnavailable,
+}
+
+// statusOf is the HTTP status of a domain error's code; a code with none mapped (a
+// domain that grew a code the handlers do not know yet) is a 500, never a status 0.
+func statusOf(code game.ErrorCode) int {
+	if st, ok := domainStatuses[code]; ok {
+		return st
+	}
+	return http.StatusInternalServerError
 }
 
 // handleError is Echo's one error handler: every handler returns its error here, and
@@ -41,7 +50,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case errors.As(err, &api):
 		status, detail = api.status, api.detail
 	case errors.As(err, &dom):
-		if st, ok := statusOf[dom.Code]; ok {
+		if st, ok := domainStatuses[dom.Code]; ok {
 			status, detail = st, dom.Message
 		}
 	case errors.As(err, &httpErr):

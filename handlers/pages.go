@@ -153,7 +153,7 @@ func (s *Server) createRoom(c echo.Context) error {
 			return err
 		}
 		d.Error = dom.Message
-		return render(c, statusOf[dom.Code], views.Home(d))
+		return render(c, statusOf(dom.Code), views.Home(d))
 	}
 	s.log.Info("game created", "code", room.Code(), "deck", room.Game().Deck.ID, "from", "browser")
 	return c.Redirect(http.StatusSeeOther, roomWithPasscode(room.Code(), f.Passcode))
@@ -264,7 +264,7 @@ func (s *Server) joinRoom(c echo.Context) error {
 		d := joinData(c, room)
 		d.Name, d.Error, d.Full = name, dom.Message, dom.Code == game.EConflict
 		d.Passcode = typed
-		return render(c, statusOf[dom.Code], views.Join(d))
+		return render(c, statusOf(dom.Code), views.Join(d))
 	}
 	return c.Redirect(http.StatusSeeOther, "/room/"+code)
 }

@@ -28,7 +28,7 @@ func (s *Server) recordDownload(format string) echo.HandlerFunc {
 				d.Error = "Only the facilitator may download the session record"
 			}
 			c.Response().Header().Set("Cache-Control", "no-store")
-			return render(c, statusOf[dom.Code], views.RoomPage(d))
+			return render(c, statusOf(dom.Code), views.RoomPage(d))
 		}
 		// A file is passed around once downloaded, and a browser player's id is the key to
 		// their seat: the downloads name every player, the viewer included, by alias.

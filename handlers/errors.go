@@ -66,6 +66,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
+	if message, ok := detail.(string); ok && isPagePost(c) {
+		s.sendProblemPage(c, status, message)
+		return
+	}
 	if err := writeJSON(c, status, detail); err != nil {
 		s.log.Debug("writing an error response failed", "err", err)
 	}

@@ -19,33 +19,6 @@ import (
 	"github.com/pokerd/pokerd/views"
 )
 
-func (s *Server) routePages(e *echo.Echo) {
-	csrf := newCSRF(s.cookies) // on GET it issues the token that the page's forms send back
-	actions := browserActions{e: e, guard: guardForm(s.formLimit, s.crossOriginGuard, csrf)}
-	e.GET("/", s.home, csrf)
-	actions.POST("/rooms", s.createRoom)
-	e.GET("/join", s.joinByCode, csrf)
-	e.GET("/join/:code", s.joinPage, csrf)
-	actions.POST("/join/:code", s.joinRoom)
-	e.GET("/room/:code", s.roomPage, csrf)
-	e.GET("/room/:code/hand", s.hand, csrf)
-	e.GET("/room/:code/people", s.people, csrf)
-	e.GET("/room/:code/events", s.roomEvents, longLived)
-	actions.POST("/room/:code/vote", s.vote)
-	actions.POST("/room/:code/observe", s.observe)
-	actions.POST("/room/:code/start", s.startRound)
-	actions.POST("/room/:code/reveal", s.reveal)
-	actions.POST("/room/:code/leave", s.leave)
-	actions.POST("/room/:code/options", s.setOptions)
-	actions.POST("/room/:code/handoff", s.handOff)
-	actions.POST("/room/:code/remove", s.removePlayer)
-	actions.POST("/room/:code/estimate", s.setEstimate)
-	e.GET("/room/:code/record.csv", s.recordDownload("csv"), csrf)
-	e.GET("/room/:code/record.json", s.recordDownload("json"), csrf)
-	e.GET("/room/:code/qr.svg", s.roomQR)
-	e.GET(static.Prefix+"*", serveAsset)
-}
-
 // serveAsset serves an embedded asset; under its current hash it may be cached for ever.
 func serveAsset(c echo.Context) error {
 	name, current, ok := static.Lookup(c.Param("*"))

@@ -7,12 +7,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/pokerd/pokerd/game"
 )
@@ -90,32 +88,7 @@ func New(cfg Config) *Server {
 		cfg.SSEOutbox = DefaultSSEOutbox
 	}
 	s.streams = newRoomStreams(cfg.Log, cfg.WS.WriteTimeout, cfg.SSEOutbox, s.metrics, s.faults)
-	e := s.echo
-	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverRequest)
-	e.Use(securityHeaders)
-	// CORS runs before routing, so a preflight on any path (even an unknown one) and
-	// 404/405 answers carry the headers.
-	e.Pre(s.cors.middleware)
-
-	// Every route has a body limit; the pages' forms have a smaller one of their own.
-	e.Use(middleware.BodyLimit(strconv.FormatInt(cfg.BodyLimit, 10) + "B"))
-	// Every state-changing API route is guarded against other sites' pages; a test walks
-	// them all.
-	e.POST("/api/game", s.createGame, s.crossOriginGuard.apiWrite)
-	e.POST("/api/join/:code", s.joinGame, s.crossOriginGuard.apiWrite)
-	getOrHead := []string{http.MethodGet, http.MethodHead}
-	e.Match(getOrHead, "/api/decks", s.listDecks)
-	e.Match(getOrHead, "/api/decks/:id", s.getDeck)
-	e.Match(getOrHead, "/api/game/:code/record", s.getRecordJSON)
-	e.Match(getOrHead, "/api/game/:code/record.csv", s.getRecordCSV)
-	e.GET("/api/ws/:player_id/:code", s.serveWebSocket, longLived)
-	e.Match(getOrHead, "/api/openapi.json", s.openAPIDocument)
-	e.GET("/docs", s.docsPage)
-
-	s.routeOperations(e)
-	s.routePages(e)
+	s.routes(cfg.BodyLimit)
 	return s
 }
 

@@ -180,8 +180,6 @@ type State struct {
 	RoundStart  *time.Time
 	RoundNumber int    // rounds started so far
 	Votes       []Vote // only once revealed, in join order
-	// EveryoneVoted: the round is open and every connected, non-observing player has voted.
-	EveryoneVoted bool
 	// RoundDeadline is when the round timer runs out, for a round with a timer.
 	RoundDeadline *time.Time
 	// Records are the revealed rounds, oldest first; they are shared and must not be changed.

@@ -29,7 +29,7 @@ func (r *Room) UpdateOptions(id uuid.UUID, change func(RoomOptions) RoomOptions)
 		return err
 	}
 	o := change(r.state.game.Settings.Options)
-	if err := r.state.game.Settings.checkOptions(o); err != nil {
+	if err := r.state.game.Settings.checkRules(o); err != nil {
 		return err
 	}
 	if o == r.state.game.Settings.Options {

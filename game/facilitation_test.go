@@ -46,8 +46,8 @@ func TestAutoReveal(t *testing.T) {
 		room, _, rec := roomWith(t, RegistryConfig{}, auto, alice, bob)
 		mustOK(t, room.StartRound(alice.ID, nil))
 		mustOK(t, room.Vote(alice.ID, 3))
-		if st := room.State(); st.Round != RoundVoting || st.EveryoneVoted {
-			t.Fatalf("revealed after one of two votes: %v, everyone voted %v", st.Round, st.EveryoneVoted)
+		if st := room.State(); st.Round != RoundVoting || st.EveryoneVoted() {
+			t.Fatalf("revealed after one of two votes: %v, everyone voted %v", st.Round, st.EveryoneVoted())
 		}
 		mustOK(t, room.Vote(bob.ID, 5)) // carol never connected: she does not hold the round up
 		if st := room.State(); st.Round != RoundRevealed {
@@ -80,8 +80,8 @@ func TestAutoReveal(t *testing.T) {
 		mustOK(t, room.StartRound(alice.ID, nil))
 		mustOK(t, room.Vote(alice.ID, 3))
 		mustOK(t, room.Vote(bob.ID, 5))
-		if st := room.State(); st.Round != RoundVoting || !st.EveryoneVoted {
-			t.Fatalf("round %v, everyone voted %v", st.Round, st.EveryoneVoted)
+		if st := room.State(); st.Round != RoundVoting || !st.EveryoneVoted() {
+			t.Fatalf("round %v, everyone voted %v", st.Round, st.EveryoneVoted())
 		}
 		t.Run("and switching it on then reveals at once", func(t *testing.T) {
 			mustOK(t, room.SetOptions(alice.ID, RoomOptions{AutoReveal: true}))
@@ -93,8 +93,8 @@ func TestAutoReveal(t *testing.T) {
 	t.Run("votes before the first round reveal nothing", func(t *testing.T) {
 		room, _, _ := roomWith(t, RegistryConfig{}, auto, alice)
 		mustOK(t, room.Vote(alice.ID, 3))
-		if st := room.State(); st.Round != RoundInit || st.EveryoneVoted {
-			t.Fatalf("round %v, everyone voted %v", st.Round, st.EveryoneVoted)
+		if st := room.State(); st.Round != RoundInit || st.EveryoneVoted() {
+			t.Fatalf("round %v, everyone voted %v", st.Round, st.EveryoneVoted())
 		}
 	})
 }

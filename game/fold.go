@@ -150,23 +150,17 @@ func (s *roomState) unseat(id uuid.UUID) {
 	s.seats = slices.DeleteFunc(s.seats, func(x *seat) bool { return x == st })
 }
 
-// everyoneVoted reports whether the round is open and every connected, non-observing
-// player has voted (and there is at least one such player).
+// everyoneVoted reports whether the round is open and every voter has voted (see
+// voters.go: the screens count with the same rule).
 func (s *roomState) everyoneVoted() bool {
 	if s.round != RoundVoting {
 		return false
 	}
-	voters := 0
-	for _, st := range s.seats {
-		if st.sockets == 0 || st.observing {
-			continue
-		}
-		if st.vote == nil {
-			return false
-		}
-		voters++
+	players := make([]PlayerState, len(s.seats))
+	for i, st := range s.seats {
+		players[i] = s.playerState(st)
 	}
-	return voters > 0
+	return TallyOf(players).Everyone()
 }
 
 // roundDeadline is when the current round's timer runs out, if it has one.
@@ -207,7 +201,6 @@ func (s *roomState) snapshot() *State {
 		Players:       make([]PlayerState, len(s.seats)),
 		Round:         s.round,
 		RoundNumber:   s.roundNumber,
-		EveryoneVoted: s.everyoneVoted(),
 		RoundDeadline: s.roundDeadline(),
 		Records:       slices.Clone(s.records),
 		HandVersion:   s.handVersion,

@@ -3,6 +3,8 @@ package game
 import (
 	"math"
 	"slices"
+
+	"github.com/google/uuid"
 )
 
 // Results sum up a revealed round for the conversation that follows it.
@@ -128,4 +130,65 @@ func nearestCard(deck Deck, v float64) *Card {
 		}
 	}
 	return best
+}
+
+// WithoutNames is r with every player left out: the figures and the chart stay, who
+// played which card goes. The players' lists are new, so r itself is left as it was.
+func (r Results) WithoutNames() Results {
+	anonymous := func(e *Extreme) *Extreme {
+		if e == nil {
+			return nil
+		}
+		return &Extreme{Card: e.Card}
+	}
+	r.Lowest, r.Highest = anonymous(r.Lowest), anonymous(r.Highest)
+	bars := make([]Bar, len(r.Distribution))
+	for i, b := range r.Distribution {
+		bars[i] = Bar{Card: b.Card, Count: b.Count}
+	}
+	if r.Distribution != nil {
+		r.Distribution = bars
+	}
+	return r
+}
+
+// ResultsShown is r as these rules let anyone see it: without names when the room hides
+// them. Every surface that shows results (pages, the session record) shows these.
+func (o RoomOptions) ResultsShown(r Results) Results {
+	if o.HideNames {
+		return r.WithoutNames()
+	}
+	return r
+}
+
+// RoundResults are the results of the round on show, as the room's rules let anyone see
+// them, once it is revealed. A reveal before the first round has no record: its
+// results are summed up from the revealed votes alike.
+func (st *State) RoundResults() (Results, bool) {
+	if st.Round != RoundRevealed {
+		return Results{}, false
+	}
+	if rec := st.Current(); rec != nil {
+		return st.Game.Settings.Options.ResultsShown(rec.Results), true
+	}
+	var ballots []Ballot
+	for _, v := range st.Votes {
+		if v.Value == nil {
+			continue
+		}
+		if card, ok := st.Game.Deck.CardByValue(*v.Value); ok {
+			ballots = append(ballots, Ballot{Player: st.playerByAlias(v.Alias), Card: card})
+		}
+	}
+	return st.Game.Settings.Options.ResultsShown(ComputeResults(st.Game.Deck, ballots)), true
+}
+
+// playerByAlias is the player with that alias, or a player known by the alias alone.
+func (st *State) playerByAlias(alias uuid.UUID) Player {
+	for _, p := range st.Players {
+		if p.Player.Alias == alias {
+			return p.Player
+		}
+	}
+	return Player{Alias: alias}
 }

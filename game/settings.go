@@ -46,7 +46,8 @@ type GameSettings struct {
 	Passcode PasscodeHash
 }
 
-// RoomOptions are the rules of a room that its facilitator can change at any time.
+// RoomOptions are the rules of a room that its facilitator can change at any time. Each
+// field has its row in RoomRules (rules.go), which every surface lists.
 type RoomOptions struct {
 	// AutoReveal reveals the round as soon as every connected, non-observing player has
 	// voted.
@@ -73,14 +74,7 @@ func (s GameSettings) Check() error {
 	if s.MaxPlayers < 0 || s.MaxPlayers > MaxPlayersLimit {
 		return Errorf(EInvalid, "a room holds between 1 and %d players", MaxPlayersLimit)
 	}
-	return s.checkOptions(s.Options)
-}
-
-func (s GameSettings) checkOptions(o RoomOptions) error {
-	if o.RevealOnTimer && s.RoundTimer == nil {
-		return Errorf(EInvalid, "revealing when the timer runs out needs a round timer")
-	}
-	return nil
+	return s.checkRules(s.Options)
 }
 
 // FacilitatorTimeoutDefault is how long a facilitator may be away before the role passes

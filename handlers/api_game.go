@@ -71,11 +71,12 @@ func readGameSettings(body jsonObject, p *problems) game.GameSettings {
 	before := len(*p)
 	settings.RoundTimer = readRoundTimer(gs, loc, p)
 	settings.MaxPlayers, _ = gs.optionalIntBetween("max_players", 1, game.MaxPlayersLimit, loc, p)
-	settings.Options = game.RoomOptions{
-		AutoReveal:      gs.optionalBool("auto_reveal", loc, p),
-		RevealOnTimer:   gs.optionalBool("reveal_on_timer", loc, p),
-		FacilitatorFree: gs.optionalBool("facilitator_free", loc, p),
-		HideNames:       gs.optionalBool("hide_names", loc, p),
+	for _, rule := range game.RoomRules {
+		on := rule.Default // null or absent
+		if gs.value(rule.Key) != nil {
+			on = gs.optionalBool(rule.Key, loc, p)
+		}
+		settings.Options = rule.With(settings.Options, on)
 	}
 	settings.Passcode = readNewPasscode(gs, loc, p)
 	if len(*p) == before {

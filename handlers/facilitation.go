@@ -19,15 +19,14 @@ func (s *Server) setOptions(c echo.Context) error {
 	})
 }
 
-// optionsForm reads the room rules' checkboxes (the create form has them too).
+// optionsForm reads the room rules' checkboxes (the create form has them too): one per
+// rule, named by its key. An unchecked box is not sent, so it reads as off.
 func optionsForm(c echo.Context) game.RoomOptions {
-	on := func(name string) bool { return c.FormValue(name) == "on" }
-	return game.RoomOptions{
-		AutoReveal:      on("auto_reveal"),
-		RevealOnTimer:   on("reveal_on_timer"),
-		FacilitatorFree: on("facilitator_free"),
-		HideNames:       on("hide_names"),
+	var o game.RoomOptions
+	for _, rule := range game.RoomRules {
+		o = rule.With(o, c.FormValue(rule.Key) == "on")
 	}
+	return o
 }
 
 // handOff is POST /room/{code}/handoff with player=<alias>: the page names the other

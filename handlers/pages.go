@@ -70,6 +70,7 @@ func (s *Server) homeData(c echo.Context) views.HomeData {
 			DeckID:  game.DefaultDeckID,
 			Maximum: game.DefaultRoundTimer.Maximum,
 			Warning: game.DefaultRoundTimer.Warning,
+			Options: game.DefaultRoomOptions(),
 		},
 	}
 }

@@ -187,9 +187,8 @@ func writeRecordJSON(w io.Writer, st *game.State, n names) error {
 	if _, err := w.Write(append(head, '[')); err != nil {
 		return err
 	}
-	hideNames := st.Game.Settings.Options.HideNames
 	for i, rec := range st.Records {
-		data, err := json.Marshal(recordRoundToJSON(rec, hideNames, n))
+		data, err := json.Marshal(recordRoundToJSON(rec, st.Game.Settings.Options, n))
 		if err != nil {
 			panic(err)
 		}
@@ -204,7 +203,8 @@ func writeRecordJSON(w io.Writer, st *game.State, n names) error {
 	return err
 }
 
-func recordRoundToJSON(rec *game.RoundRecord, hideNames bool, n names) recordRoundJSON {
+// recordRoundToJSON writes a round as the room's rules let anyone see its results.
+func recordRoundToJSON(rec *game.RoundRecord, rules game.RoomOptions, n names) recordRoundJSON {
 	r := recordRoundJSON{
 		Round:           rec.Number,
 		TicketURL:       rec.TicketURL,
@@ -212,7 +212,7 @@ func recordRoundToJSON(rec *game.RoundRecord, hideNames bool, n names) recordRou
 		RevealedAt:      formatTime(rec.RevealedAt),
 		DurationSeconds: roundTo(rec.Duration().Seconds(), 3),
 		Votes:           make([]recordVoteJSON, len(rec.Votes)),
-		Results:         resultsToJSON(rec.Results, hideNames, n),
+		Results:         resultsToJSON(rules.ResultsShown(rec.Results), n),
 	}
 	if rec.Estimate != "" {
 		e := rec.Estimate
@@ -228,7 +228,7 @@ func recordRoundToJSON(rec *game.RoundRecord, hideNames bool, n names) recordRou
 	return r
 }
 
-func resultsToJSON(res game.Results, hideNames bool, n names) resultsJSON {
+func resultsToJSON(res game.Results, n names) resultsJSON {
 	out := resultsJSON{
 		Votes:        res.Votes,
 		Counted:      res.Counted,
@@ -237,8 +237,8 @@ func resultsToJSON(res game.Results, hideNames bool, n names) resultsJSON {
 		Modes:        cardsJSON(res.Modes),
 		ModeCount:    res.ModeCount,
 		Consensus:    res.Consensus,
-		Lowest:       extremeToJSON(res.Lowest, hideNames, n),
-		Highest:      extremeToJSON(res.Highest, hideNames, n),
+		Lowest:       extremeToJSON(res.Lowest, n),
+		Highest:      extremeToJSON(res.Highest, n),
 		Distribution: make([]barJSON, len(res.Distribution)),
 	}
 	if res.Suggestion != nil {
@@ -251,15 +251,13 @@ func resultsToJSON(res game.Results, hideNames bool, n names) resultsJSON {
 	return out
 }
 
-func extremeToJSON(e *game.Extreme, hideNames bool, n names) *extremeJSON {
+func extremeToJSON(e *game.Extreme, n names) *extremeJSON {
 	if e == nil {
 		return nil
 	}
 	out := &extremeJSON{Card: toCardJSON(e.Card)}
-	if !hideNames {
-		for _, p := range e.Players {
-			out.Players = append(out.Players, toPlayerJSON(p, n))
-		}
+	for _, p := range e.Players {
+		out.Players = append(out.Players, toPlayerJSON(p, n))
 	}
 	return out
 }

@@ -193,18 +193,10 @@ func appendRoomRules(b []byte, s game.GameSettings, comma bool) []byte {
 		field("max_players")
 		b = strconv.AppendInt(b, int64(s.MaxPlayers), 10)
 	}
-	for _, o := range []struct {
-		name string
-		on   bool
-	}{
-		{"auto_reveal", s.Options.AutoReveal},
-		{"reveal_on_timer", s.Options.RevealOnTimer},
-		{"facilitator_free", s.Options.FacilitatorFree},
-		{"hide_names", s.Options.HideNames},
-	} {
-		if o.on {
-			field(o.name)
-			b = append(b, "true"...)
+	for _, rule := range game.RoomRules {
+		if on := rule.On(s.Options); on != rule.Default {
+			field(rule.Key)
+			b = appendBool(b, on)
 		}
 	}
 	return b

@@ -16,59 +16,44 @@ import (
 // REMOVE name the other player by the alias the sender sees in its STATE. Like every
 // client message, one that does not decode is ignored and the connection stays.
 
-// optionsChange is an OPTIONS payload: the rules it names, nil for those it leaves as
-// they are.
-type optionsChange struct {
-	AutoReveal, RevealOnTimer, FacilitatorFree, HideNames *bool
-}
+// optionsChange is an OPTIONS payload: the rules it names, by key (game.RoomRules),
+// each switched on or off; the rules it leaves out stay as they are.
+type optionsChange map[string]bool
 
 // applyTo returns the room's rules with this change made.
-func (c *optionsChange) applyTo(rules game.RoomOptions) game.RoomOptions {
-	for _, f := range []struct {
-		to   *bool
-		from *bool
-	}{
-		{&rules.AutoReveal, c.AutoReveal},
-		{&rules.RevealOnTimer, c.RevealOnTimer},
-		{&rules.FacilitatorFree, c.FacilitatorFree},
-		{&rules.HideNames, c.HideNames},
-	} {
-		if f.from != nil {
-			*f.to = *f.from
+func (c optionsChange) applyTo(rules game.RoomOptions) game.RoomOptions {
+	for _, rule := range game.RoomRules {
+		if on, named := c[rule.Key]; named {
+			rules = rule.With(rules, on)
 		}
 	}
 	return rules
 }
 
-// decodeOptionsChange reads {"auto_reveal"?: bool, "reveal_on_timer"?: bool,
-// "facilitator_free"?: bool, "hide_names"?: bool}. Other keys are ignored; a named rule
-// that is not true or false (null included) spoils the whole message.
+// decodeOptionsChange reads an object of rules by key, {"auto_reveal"?: bool, …}. Other
+// keys are ignored; a named rule that is not true or false (null included) spoils the
+// whole message.
 func decodeOptionsChange(payload []byte) (*optionsChange, error) {
 	fields, err := payloadObject(payload)
 	if err != nil {
 		return nil, err
 	}
-	change := &optionsChange{}
-	for name, to := range map[string]**bool{
-		"auto_reveal":      &change.AutoReveal,
-		"reveal_on_timer":  &change.RevealOnTimer,
-		"facilitator_free": &change.FacilitatorFree,
-		"hide_names":       &change.HideNames,
-	} {
-		raw, ok := fields[name]
+	change := optionsChange{}
+	for _, rule := range game.RoomRules {
+		raw, ok := fields[rule.Key]
 		if !ok {
 			continue
 		}
 		switch string(bytes.TrimSpace(raw)) {
 		case "true":
-			*to = new(true)
+			change[rule.Key] = true
 		case "false":
-			*to = new(false)
+			change[rule.Key] = false
 		default:
-			return nil, fmt.Errorf("%w: %s must be true or false", errNotAMessage, name)
+			return nil, fmt.Errorf("%w: %s must be true or false", errNotAMessage, rule.Key)
 		}
 	}
-	return change, nil
+	return &change, nil
 }
 
 // decodeEstimate reads {"round": whole number, "estimate": string}; both are required.

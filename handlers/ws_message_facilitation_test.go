@@ -19,35 +19,28 @@ const facBob = "0b11a500-0000-4000-8000-0000000000b1"
 func facDescribe(m clientMessage) string {
 	opts := "<nil>"
 	if o := m.Options; o != nil {
-		show := func(b *bool) string {
-			if b == nil {
-				return "-"
-			}
-			return fmt.Sprint(*b)
-		}
-		opts = fmt.Sprintf("{auto:%s timer:%s free:%s hide:%s}", show(o.AutoReveal), show(o.RevealOnTimer), show(o.FacilitatorFree), show(o.HideNames))
+		opts = fmt.Sprint(*o)
 	}
 	return fmt.Sprintf("{Type:%s Options:%s Alias:%s Round:%d Estimate:%q}", m.Type, opts, m.Alias, m.Round, m.Estimate)
 }
 
 func TestDecodeFacilitationMessages(t *testing.T) {
 	bob := uuid.MustParse(facBob)
-	yes, no := new(true), new(false)
 	cases := []struct {
 		name string
 		in   string
 		want clientMessage
 	}{
 		{"options, one rule", `{"type":"OPTIONS","payload":{"auto_reveal":true}}`,
-			clientMessage{Type: msgOptions, Options: &optionsChange{AutoReveal: yes}}},
+			clientMessage{Type: msgOptions, Options: &optionsChange{"auto_reveal": true}}},
 		{"options, every rule", `{"type":"OPTIONS","payload":{"auto_reveal":false,"reveal_on_timer":true,"facilitator_free":true,"hide_names":false}}`,
-			clientMessage{Type: msgOptions, Options: &optionsChange{AutoReveal: no, RevealOnTimer: yes, FacilitatorFree: yes, HideNames: no}}},
+			clientMessage{Type: msgOptions, Options: &optionsChange{"auto_reveal": false, "reveal_on_timer": true, "facilitator_free": true, "hide_names": false}}},
 		{"options, none (changes nothing)", `{"type":"OPTIONS","payload":{}}`,
 			clientMessage{Type: msgOptions, Options: &optionsChange{}}},
 		{"options, unknown keys ignored", `{"type":"OPTIONS","payload":{"hide_names":true,"max_players":3}}`,
-			clientMessage{Type: msgOptions, Options: &optionsChange{HideNames: yes}}},
+			clientMessage{Type: msgOptions, Options: &optionsChange{"hide_names": true}}},
 		{"options, spaces", `{"type":"OPTIONS","payload": { "hide_names" : true } }`,
-			clientMessage{Type: msgOptions, Options: &optionsChange{HideNames: yes}}},
+			clientMessage{Type: msgOptions, Options: &optionsChange{"hide_names": true}}},
 		{"handoff", `{"type":"HANDOFF","payload":"` + facBob + `"}`, clientMessage{Type: msgHandOff, Alias: bob}},
 		{"handoff, upper case", `{"type":"HANDOFF","payload":"` + strings.ToUpper(facBob) + `"}`, clientMessage{Type: msgHandOff, Alias: bob}},
 		{"handoff, urn form", `{"type":"HANDOFF","payload":"urn:uuid:` + facBob + `"}`, clientMessage{Type: msgHandOff, Alias: bob}},
@@ -121,9 +114,9 @@ func TestOptionsChangeApply(t *testing.T) {
 		want   game.RoomOptions
 	}{
 		{"nothing named keeps everything", optionsChange{}, current},
-		{"one switched off", optionsChange{AutoReveal: new(false)}, game.RoomOptions{HideNames: true}},
-		{"one switched on", optionsChange{FacilitatorFree: new(true)}, game.RoomOptions{AutoReveal: true, FacilitatorFree: true, HideNames: true}},
-		{"all named", optionsChange{AutoReveal: new(false), RevealOnTimer: new(true), FacilitatorFree: new(false), HideNames: new(false)}, game.RoomOptions{RevealOnTimer: true}},
+		{"one switched off", optionsChange{"auto_reveal": false}, game.RoomOptions{HideNames: true}},
+		{"one switched on", optionsChange{"facilitator_free": true}, game.RoomOptions{AutoReveal: true, FacilitatorFree: true, HideNames: true}},
+		{"all named", optionsChange{"auto_reveal": false, "reveal_on_timer": true, "facilitator_free": false, "hide_names": false}, game.RoomOptions{RevealOnTimer: true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

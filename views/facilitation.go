@@ -75,17 +75,8 @@ func otherPlayers(d RoomData) []game.PlayerState {
 // rulesSummary writes the room's rules that differ from a plain room, for everyone.
 func rulesSummary(s game.GameSettings) string {
 	var rules []string
-	if s.Options.AutoReveal {
-		rules = append(rules, "cards are revealed when everyone has voted")
-	}
-	if s.Options.RevealOnTimer && s.RoundTimer != nil {
-		rules = append(rules, "cards are revealed when time is up")
-	}
-	if s.Options.FacilitatorFree {
-		rules = append(rules, "anyone may start rounds and reveal")
-	}
-	if s.Options.HideNames {
-		rules = append(rules, "names are left out of the results")
+	for _, r := range s.RulesInForce() {
+		rules = append(rules, r.Summary)
 	}
 	if s.MaxPlayers > 0 {
 		rules = append(rules, "room for "+strconv.Itoa(s.MaxPlayers)+" players")
@@ -103,17 +94,13 @@ func roundDeadline(st *game.State) string {
 	return st.RoundDeadline.UTC().Format(time.RFC3339Nano)
 }
 
-// roundAverage is the revealed round's average of the counted cards, from its record;
-// a reveal before the first round has no record, and is averaged from its votes alike.
+// roundAverage is the revealed round's average of the counted cards, as game sums it up.
 func roundAverage(st *game.State) (string, bool) {
-	rec := st.Current()
-	if rec == nil {
-		return average(st)
-	}
-	if rec.Results.Average == nil {
+	res, ok := st.RoundResults()
+	if !ok || res.Average == nil {
 		return "", false
 	}
-	return number(*rec.Results.Average), true
+	return number(*res.Average), true
 }
 
 func newestFirst(records []*game.RoundRecord) []*game.RoundRecord {

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -8,8 +9,7 @@ import (
 )
 
 func TestFacilitatorHand(t *testing.T) {
-	st := fixedState(game.RoundVoting, 4) // player 2 is offline
-	st.EveryoneVoted = true
+	st := withEveryoneVoted(fixedState(game.RoundVoting, 4)) // player 2 is offline
 	me := game.Seat{PlayerState: st.Players[0]}
 	html := renderString(t, Hand(RoomData{State: st, Me: me}))
 	for _, want := range []string{
@@ -93,7 +93,7 @@ func TestRoundPanelSaysEveryoneVotedAndWhenTimeIsUp(t *testing.T) {
 	st := fixedState(game.RoundVoting, 2)
 	deadline := st.RoundStart.Add(5 * 60e9)
 	st.RoundDeadline = &deadline
-	st.EveryoneVoted = true
+	st = withEveryoneVoted(st)
 	st.Game.Settings.Options.RevealOnTimer = true
 	html := renderString(t, RoundPanel(st, false))
 	for _, want := range []string{`data-testid="everyone-voted">Everyone has voted</span>`, `data-deadline="2026-05-01T12:05:00Z"`, `data-testid="timer-reveal"`, "cards are revealed when time is up"} {
@@ -101,11 +101,21 @@ func TestRoundPanelSaysEveryoneVotedAndWhenTimeIsUp(t *testing.T) {
 			t.Errorf("round panel lacks %s", want)
 		}
 	}
-	st.EveryoneVoted = false
+	st.Players[1].Voted = false
 	if strings.Contains(renderString(t, RoundPanel(st, false)), "everyone-voted") {
 		t.Error("everyone-voted shown before everyone voted")
 	}
-	if HandKey(st) == HandKey(func() *game.State { c := *st; c.EveryoneVoted = true; return &c }()) {
+	if HandKey(st) == HandKey(withEveryoneVoted(st)) {
 		t.Error("the hand key must change when everyone has voted")
 	}
+}
+
+// withEveryoneVoted is a copy of st where every player has voted.
+func withEveryoneVoted(st *game.State) *game.State {
+	c := *st
+	c.Players = slices.Clone(st.Players)
+	for i := range c.Players {
+		c.Players[i].Voted = true
+	}
+	return &c
 }

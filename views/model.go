@@ -109,39 +109,6 @@ func voteOf(st *game.State, p game.PlayerState) *float64 {
 	return nil
 }
 
-// average of the revealed votes of the counted cards (special cards such as ? left out,
-// as in the results), rounded to two places. It reads the votes themselves, for a
-// revealed state without a round record (a reveal before the first round).
-func average(st *game.State) (string, bool) {
-	var ballots []game.Ballot
-	for _, v := range st.Votes {
-		if v.Value == nil {
-			continue
-		}
-		if card, ok := st.Game.Deck.CardByValue(*v.Value); ok {
-			ballots = append(ballots, game.Ballot{Card: card})
-		}
-	}
-	res := game.ComputeResults(st.Game.Deck, ballots)
-	if res.Average == nil {
-		return "", false
-	}
-	return number(*res.Average), true
-}
-
-func votedCount(st *game.State) (voted, voters int) {
-	for _, p := range st.Players {
-		if p.Observing {
-			continue
-		}
-		voters++
-		if p.Voted {
-			voted++
-		}
-	}
-	return voted, voters
-}
-
 func displayName(p game.Player) string {
 	if p.Username == "" {
 		return "(no name)"
@@ -170,7 +137,7 @@ func playerAlias(p game.Player) string { return p.Alias.String() }
 // facilitator, new rules, a removal; a removed viewer learns it by fetching their hand),
 // or everyone has now voted (the reveal button is highlighted).
 func HandKey(st *game.State) string {
-	return string(st.Round) + "|" + roundStart(st) + "|" + strconv.FormatUint(st.HandVersion, 10) + "|" + strconv.FormatBool(st.EveryoneVoted)
+	return string(st.Round) + "|" + roundStart(st) + "|" + strconv.FormatUint(st.HandVersion, 10) + "|" + strconv.FormatBool(st.EveryoneVoted())
 }
 
 // PeopleKey changes when the facilitator's list of players must be fetched again:
@@ -195,6 +162,11 @@ func PeopleKey(st *game.State) string {
 // them; once its round has started, the next hand has a new, empty field.
 func ticketInputID(st *game.State) string {
 	return "ticket-" + strconv.Itoa(st.RoundNumber+1)
+}
+
+// ruleTestID names a rule's checkbox for tests: "create-auto-reveal", "option-hide-names".
+func ruleTestID(prefix string, r game.Rule) string {
+	return prefix + "-" + strings.ReplaceAll(r.Key, "_", "-")
 }
 
 // oobAttrs marks a fragment of a stream message to be swapped in by its id.

@@ -69,12 +69,13 @@ func consensusText(r game.Results) string {
 	}
 }
 
-// extremeText is the lowest or highest card, with who played it unless names are hidden.
-func extremeText(e *game.Extreme, hideNames bool) string {
+// extremeText is the lowest or highest card, with who played it when the results name
+// them (a room that hides names gets results without players: see game.ResultsShown).
+func extremeText(e *game.Extreme) string {
 	if e == nil {
 		return "–"
 	}
-	if hideNames || len(e.Players) == 0 {
+	if len(e.Players) == 0 {
 		return e.Card.Label
 	}
 	return e.Card.Label + " (" + playerNames(e.Players) + ")"
@@ -148,13 +149,13 @@ func chartSummary(r game.Results) string {
 	return "Votes per card. " + strings.Join(parts, "; ")
 }
 
-// barTitle is a bar's tooltip: how many chose the card and, unless hidden, who.
-func barTitle(b game.Bar, hideNames bool) string {
+// barTitle is a bar's tooltip: how many chose the card and, when the results name them, who.
+func barTitle(b game.Bar) string {
 	s := b.Card.Label + ": " + plural(b.Count, "vote", "votes")
 	if b.Card.Special {
 		s += " (not counted)"
 	}
-	if !hideNames && len(b.Players) > 0 {
+	if len(b.Players) > 0 {
 		s += " — " + playerNames(b.Players)
 	}
 	return s

@@ -47,7 +47,7 @@ func ResultsPanel(st *game.State, oob bool) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if rec := st.Current(); rec != nil {
-			templ_7745c5c3_Err = results(rec.Results, st.Game.Settings.Options.HideNames).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = results(st.Game.Settings.Options.ResultsShown(rec.Results)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -60,7 +60,7 @@ func ResultsPanel(st *game.State, oob bool) templ.Component {
 	})
 }
 
-func results(r game.Results, hideNames bool) templ.Component {
+func results(r game.Results) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -173,9 +173,9 @@ func results(r game.Results, hideNames bool) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var10 string
-		templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(extremeText(r.Lowest, hideNames))
+		templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(extremeText(r.Lowest))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/results.templ`, Line: 38, Col: 71}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/results.templ`, Line: 38, Col: 60}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 		if templ_7745c5c3_Err != nil {
@@ -186,9 +186,9 @@ func results(r game.Results, hideNames bool) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var11 string
-		templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(extremeText(r.Highest, hideNames))
+		templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(extremeText(r.Highest))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/results.templ`, Line: 42, Col: 73}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/results.templ`, Line: 42, Col: 62}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 		if templ_7745c5c3_Err != nil {
@@ -232,7 +232,7 @@ func results(r game.Results, hideNames bool) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if len(r.Distribution) > 0 {
-			templ_7745c5c3_Err = chart(r, hideNames).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = chart(r).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -275,7 +275,7 @@ func results(r game.Results, hideNames bool) templ.Component {
 }
 
 // chart draws the votes per card as bars, each with its card and count written out.
-func chart(r game.Results, hideNames bool) templ.Component {
+func chart(r game.Results) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -441,9 +441,9 @@ func chart(r game.Results, hideNames bool) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var27 string
-			templ_7745c5c3_Var27, templ_7745c5c3_Err = templ.JoinStringErrs(barTitle(b.Bar, hideNames))
+			templ_7745c5c3_Var27, templ_7745c5c3_Err = templ.JoinStringErrs(barTitle(b.Bar))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/results.templ`, Line: 78, Col: 39}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/results.templ`, Line: 78, Col: 28}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var27))
 			if templ_7745c5c3_Err != nil {

@@ -171,7 +171,6 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 	sess := newWSSession(conn, s.ws, s.log.With("code", code, "player", playerID), room, playerID, s.metrics)
 	sess.faults, sess.testFault = s.faults, s.testWSFault
 	defer sess.cancel()
-	go sess.writeLoop()
 	if err := room.Connect(playerID, sess); err != nil {
 		sess.finish()
 		switch game.CodeOf(err) {
@@ -182,8 +181,8 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		}
 		return nil
 	}
-	// This goroutine reads; the writer writes. Nothing else runs for an idle connection:
-	// pings and the closing of a failed session start a goroutine only while they work.
+	// This goroutine reads, and is all an idle connection runs: the writer, a ping and
+	// the closing of a failed session each start a goroutine only while they work.
 	sess.startPinging()
 	sess.readLoop(room, playerID)
 	// Also after a panic in the reader (recovered in readLoop): the room lets go.
@@ -194,22 +193,21 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 }
 
 // wsSession is one WebSocket connection's link to its room: a bounded outbox filled by
-// the room, drained by its own writer goroutine.
+// the room, drained by a writer goroutine of its own while it holds something.
 type wsSession struct {
-	conn       *websocket.Conn
-	cfg        WSConfig
-	log        *slog.Logger
-	room       *game.Room
-	faults     *faults
-	testFault  wsFaultHook // tests only: makes the session's goroutines panic
-	code       string      // the room's
-	playerID   uuid.UUID   // the player this connection belongs to
-	outbox     chan queuedEvent
-	metrics    *metrics
-	ctx        context.Context // bounds every read, write and ping; ends with the handler
-	cancel     context.CancelFunc
-	done       chan struct{} // closed when the handler is finishing
-	writerDone chan struct{}
+	conn      *websocket.Conn
+	cfg       WSConfig
+	log       *slog.Logger
+	room      *game.Room
+	faults    *faults
+	testFault wsFaultHook // tests only: makes the session's goroutines panic
+	code      string      // the room's
+	playerID  uuid.UUID   // the player this connection belongs to
+	outbox    *outbox
+	metrics   *metrics
+	ctx       context.Context // bounds every read, write and ping; ends with the handler
+	cancel    context.CancelFunc
+	done      chan struct{} // closed when the handler is finishing
 
 	failOnce    sync.Once
 	failed      chan struct{} // closed when the session gives up on its client
@@ -232,10 +230,9 @@ func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger, room *ga
 	ctx, cancel := context.WithCancel(context.Background())
 	return &wsSession{
 		conn: conn, cfg: cfg, log: log, room: room, code: room.Code(), playerID: playerID,
-		outbox: make(chan queuedEvent, cfg.OutboxSize), metrics: m,
+		outbox: newOutbox(cfg.OutboxSize), metrics: m,
 		ctx: ctx, cancel: cancel,
 		done:       make(chan struct{}),
-		writerDone: make(chan struct{}),
 		failed:     make(chan struct{}),
 		failClosed: make(chan struct{}),
 	}
@@ -243,13 +240,17 @@ func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger, room *ga
 
 // Deliver queues ev without waiting. A client that has let its outbox fill up is cut
 // off, so that it never holds back its room; it may reconnect and resync.
+// The writer is started here, under the room's lock, only when the outbox was empty:
+// once per burst of events, not per event.
 func (s *wsSession) Deliver(ev *game.Event) {
-	select {
-	case s.outbox <- queuedEvent{ev, time.Now()}:
-	default:
+	startWriter, full := s.outbox.push(queuedEvent{ev, time.Now()})
+	switch {
+	case full:
 		if s.fail(websocket.StatusPolicyViolation, "too slow: messages were not read") {
 			s.metrics.dropSlow.Inc()
 		}
+	case startWriter:
+		go s.writeLoop()
 	}
 }
 
@@ -263,6 +264,7 @@ func (s *wsSession) fail(code websocket.StatusCode, reason string) (first bool) 
 		first = true
 		s.closeCode, s.closeReason = code, reason
 		close(s.failed)
+		s.outbox.close() // what waits will not be read; the writer stops at its next event
 		go s.closeOnFailure()
 	})
 	return first
@@ -286,7 +288,7 @@ func (s *wsSession) finish() {
 		s.pingTimer.Stop()
 	}
 	s.pingMu.Unlock()
-	<-s.writerDone
+	s.outbox.closeAndWait()
 	select {
 	case <-s.failed:
 		<-s.failClosed
@@ -294,38 +296,37 @@ func (s *wsSession) finish() {
 	}
 }
 
+// writeLoop drains the outbox and ends when it is empty, when the session is over or
+// has failed (the outbox is then shut, and next reports false).
 func (s *wsSession) writeLoop() {
-	defer close(s.writerDone)
+	defer s.outbox.done()
 	defer s.recoverPanic("writer")
 	for {
-		select {
-		case <-s.done:
+		q, ok := s.outbox.next()
+		if !ok {
 			return
-		case <-s.failed:
+		}
+		ev := q.ev
+		if ev.Kind == game.PlayerRemoved && ev.Player.ID == s.playerID {
+			// The room has let go of this connection already: closing it is all
+			// that is left, with the code that sends the frontend to its join page.
+			s.fail(closeNoPlayer, removedReason(s.playerID, s.code))
 			return
-		case q := <-s.outbox:
-			ev := q.ev
-			if ev.Kind == game.PlayerRemoved && ev.Player.ID == s.playerID {
-				// The room has let go of this connection already: closing it is all
-				// that is left, with the code that sends the frontend to its join page.
-				s.fail(closeNoPlayer, removedReason(s.playerID, s.code))
+		}
+		s.injectFault("writer")
+		frames := wsFrames(ev, s.playerID, s.metrics.wsEncoded)
+		for _, frame := range frames {
+			if err := s.write(frame); err != nil {
+				s.log.Debug("websocket write failed", "err", err)
+				if s.fail(websocket.StatusInternalError, "write failed") {
+					s.metrics.dropWrite.Inc()
+				}
 				return
 			}
-			s.injectFault("writer")
-			frames := wsFrames(ev, s.playerID, s.metrics.wsEncoded)
-			for _, frame := range frames {
-				if err := s.write(frame); err != nil {
-					s.log.Debug("websocket write failed", "err", err)
-					if s.fail(websocket.StatusInternalError, "write failed") {
-						s.metrics.dropWrite.Inc()
-					}
-					return
-				}
-				s.metrics.wsOut.Inc()
-			}
-			if len(frames) > 0 {
-				s.metrics.observeFanout(q.queued)
-			}
+			s.metrics.wsOut.Inc()
+		}
+		if len(frames) > 0 {
+			s.metrics.observeFanout(q.queued)
 		}
 	}
 }

@@ -136,19 +136,21 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 	if !s.sockets.begin() {
 		return &apiError{status: 503, detail: "The server is shutting down"}
 	}
-	defer s.sockets.end()
+	holds := &socketHolds{} // let go here until the socket is handed to its reader
+	defer holds.releaseUnlessHandedOff()
+	holds.add(s.sockets.end)
 	// Refused before the upgrade, which is what costs: a descriptor for as long as the
 	// socket lives, and a CONNECTED to every socket of the room.
 	release, err := s.admitConnection(c, code, playerID)
 	if err != nil {
 		return err
 	}
-	defer release()
+	holds.add(release)
 
 	if err := s.crossOriginGuard.checkWebSocket(c); err != nil {
 		return err
 	}
-	conn, err := websocket.Accept(c.Response(), c.Request(), &websocket.AcceptOptions{
+	conn, err := websocket.Accept(leanBuffers{c.Response()}, c.Request(), &websocket.AcceptOptions{
 		// The Origin was checked just above, exactly: the library's own check compares
 		// the host alone.
 		InsecureSkipVerify: true,
@@ -161,7 +163,7 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		conn.Close(websocket.StatusGoingAway, "server shutting down")
 		return nil
 	}
-	defer s.sockets.remove(conn)
+	holds.add(func() { s.sockets.remove(conn) })
 	conn.SetReadLimit(s.ws.ReadLimit)
 
 	if lookupErr != nil {
@@ -170,7 +172,7 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 	}
 	sess := newWSSession(conn, s.ws, s.log.With("code", code, "player", playerID), room, playerID, s.metrics)
 	sess.faults, sess.testFault = s.faults, s.testWSFault
-	defer sess.cancel()
+	holds.add(sess.cancel)
 	if err := room.Connect(playerID, sess); err != nil {
 		sess.finish()
 		switch game.CodeOf(err) {
@@ -181,14 +183,10 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		}
 		return nil
 	}
-	// This goroutine reads, and is all an idle connection runs: the writer, a ping and
-	// the closing of a failed session each start a goroutine only while they work.
-	sess.startPinging()
-	sess.readLoop(room, playerID)
-	// Also after a panic in the reader (recovered in readLoop): the room lets go.
-	room.Disconnect(playerID, sess) // a no-op when the failure was handled already
-	sess.finish()
-	conn.Close(websocket.StatusNormalClosure, "")
+	// The echo.Context goes back to its pool when this returns: the reader is given
+	// what it needs, never c.
+	holds.handedOff = true
+	go s.readSocket(sess, room, playerID, holds)
 	return nil
 }
 

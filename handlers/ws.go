@@ -55,8 +55,8 @@ type sockets struct {
 	handlers sync.WaitGroup
 }
 
-// begin counts a WebSocket handler in, unless shutdown has started; call end when it
-// returns.
+// begin counts a WebSocket handler in, unless shutdown has started; call end when the
+// socket has ended (it outlives its handler: see readSocket).
 func (s *sockets) begin() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -96,7 +96,7 @@ func (s *sockets) remove(c *websocket.Conn) {
 }
 
 // closeAll closes every open socket with 1001 and waits, until ctx ends, for their
-// handlers to finish.
+// handlers and readers to finish.
 func (s *sockets) closeAll(ctx context.Context) {
 	s.mu.Lock()
 	s.closing = true
@@ -203,9 +203,9 @@ type wsSession struct {
 	playerID  uuid.UUID   // the player this connection belongs to
 	outbox    *outbox
 	metrics   *metrics
-	ctx       context.Context // bounds every read, write and ping; ends with the handler
+	ctx       context.Context // bounds every read, write and ping; ends with the socket
 	cancel    context.CancelFunc
-	done      chan struct{} // closed when the handler is finishing
+	done      chan struct{} // closed when the socket is finishing
 
 	failOnce    sync.Once
 	failed      chan struct{} // closed when the session gives up on its client

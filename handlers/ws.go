@@ -55,8 +55,8 @@ type sockets struct {
 	handlers sync.WaitGroup
 }
 
-// begin counts a WebSocket handler in, unless shutdown has started; call end when it
-// returns.
+// begin counts a WebSocket handler in, unless shutdown has started; call end when the
+// socket has ended (it outlives its handler: see readSocket).
 func (s *sockets) begin() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -96,7 +96,7 @@ func (s *sockets) remove(c *websocket.Conn) {
 }
 
 // closeAll closes every open socket with 1001 and waits, until ctx ends, for their
-// handlers to finish.
+// handlers and readers to finish.
 func (s *sockets) closeAll(ctx context.Context) {
 	s.mu.Lock()
 	s.closing = true
@@ -136,19 +136,21 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 	if !s.sockets.begin() {
 		return &apiError{status: 503, detail: "The server is shutting down"}
 	}
-	defer s.sockets.end()
+	holds := &socketHolds{} // let go here until the socket is handed to its reader
+	defer holds.releaseUnlessHandedOff()
+	holds.add(s.sockets.end)
 	// Refused before the upgrade, which is what costs: a descriptor for as long as the
 	// socket lives, and a CONNECTED to every socket of the room.
 	release, err := s.admitConnection(c, code, playerID)
 	if err != nil {
 		return err
 	}
-	defer release()
+	holds.add(release)
 
 	if err := s.crossOriginGuard.checkWebSocket(c); err != nil {
 		return err
 	}
-	conn, err := websocket.Accept(c.Response(), c.Request(), &websocket.AcceptOptions{
+	conn, err := websocket.Accept(leanBuffers{c.Response()}, c.Request(), &websocket.AcceptOptions{
 		// The Origin was checked just above, exactly: the library's own check compares
 		// the host alone.
 		InsecureSkipVerify: true,
@@ -161,7 +163,7 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		conn.Close(websocket.StatusGoingAway, "server shutting down")
 		return nil
 	}
-	defer s.sockets.remove(conn)
+	holds.add(func() { s.sockets.remove(conn) })
 	conn.SetReadLimit(s.ws.ReadLimit)
 
 	if lookupErr != nil {
@@ -170,8 +172,7 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 	}
 	sess := newWSSession(conn, s.ws, s.log.With("code", code, "player", playerID), room, playerID, s.metrics)
 	sess.faults, sess.testFault = s.faults, s.testWSFault
-	defer sess.cancel()
-	go sess.writeLoop()
+	holds.add(sess.cancel)
 	if err := room.Connect(playerID, sess); err != nil {
 		sess.finish()
 		switch game.CodeOf(err) {
@@ -182,34 +183,29 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		}
 		return nil
 	}
-	// This goroutine reads; the writer writes. Nothing else runs for an idle connection:
-	// pings and the closing of a failed session start a goroutine only while they work.
-	sess.startPinging()
-	sess.readLoop(room, playerID)
-	// Also after a panic in the reader (recovered in readLoop): the room lets go.
-	room.Disconnect(playerID, sess) // a no-op when the failure was handled already
-	sess.finish()
-	conn.Close(websocket.StatusNormalClosure, "")
+	// The echo.Context goes back to its pool when this returns: the reader is given
+	// what it needs, never c.
+	holds.handedOff = true
+	go s.readSocket(sess, room, playerID, holds)
 	return nil
 }
 
 // wsSession is one WebSocket connection's link to its room: a bounded outbox filled by
-// the room, drained by its own writer goroutine.
+// the room, drained by a writer goroutine of its own while it holds something.
 type wsSession struct {
-	conn       *websocket.Conn
-	cfg        WSConfig
-	log        *slog.Logger
-	room       *game.Room
-	faults     *faults
-	testFault  wsFaultHook // tests only: makes the session's goroutines panic
-	code       string      // the room's
-	playerID   uuid.UUID   // the player this connection belongs to
-	outbox     chan queuedEvent
-	metrics    *metrics
-	ctx        context.Context // bounds every read, write and ping; ends with the handler
-	cancel     context.CancelFunc
-	done       chan struct{} // closed when the handler is finishing
-	writerDone chan struct{}
+	conn      *websocket.Conn
+	cfg       WSConfig
+	log       *slog.Logger
+	room      *game.Room
+	faults    *faults
+	testFault wsFaultHook // tests only: makes the session's goroutines panic
+	code      string      // the room's
+	playerID  uuid.UUID   // the player this connection belongs to
+	outbox    *outbox
+	metrics   *metrics
+	ctx       context.Context // bounds every read, write and ping; ends with the socket
+	cancel    context.CancelFunc
+	done      chan struct{} // closed when the socket is finishing
 
 	failOnce    sync.Once
 	failed      chan struct{} // closed when the session gives up on its client
@@ -232,10 +228,9 @@ func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger, room *ga
 	ctx, cancel := context.WithCancel(context.Background())
 	return &wsSession{
 		conn: conn, cfg: cfg, log: log, room: room, code: room.Code(), playerID: playerID,
-		outbox: make(chan queuedEvent, cfg.OutboxSize), metrics: m,
+		outbox: newOutbox(cfg.OutboxSize), metrics: m,
 		ctx: ctx, cancel: cancel,
 		done:       make(chan struct{}),
-		writerDone: make(chan struct{}),
 		failed:     make(chan struct{}),
 		failClosed: make(chan struct{}),
 	}
@@ -243,13 +238,17 @@ func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger, room *ga
 
 // Deliver queues ev without waiting. A client that has let its outbox fill up is cut
 // off, so that it never holds back its room; it may reconnect and resync.
+// The writer is started here, under the room's lock, only when the outbox was empty:
+// once per burst of events, not per event.
 func (s *wsSession) Deliver(ev *game.Event) {
-	select {
-	case s.outbox <- queuedEvent{ev, time.Now()}:
-	default:
+	startWriter, full := s.outbox.push(queuedEvent{ev, time.Now()})
+	switch {
+	case full:
 		if s.fail(websocket.StatusPolicyViolation, "too slow: messages were not read") {
 			s.metrics.dropSlow.Inc()
 		}
+	case startWriter:
+		go s.writeLoop()
 	}
 }
 
@@ -263,6 +262,7 @@ func (s *wsSession) fail(code websocket.StatusCode, reason string) (first bool) 
 		first = true
 		s.closeCode, s.closeReason = code, reason
 		close(s.failed)
+		s.outbox.close() // what waits will not be read; the writer stops at its next event
 		go s.closeOnFailure()
 	})
 	return first
@@ -286,7 +286,7 @@ func (s *wsSession) finish() {
 		s.pingTimer.Stop()
 	}
 	s.pingMu.Unlock()
-	<-s.writerDone
+	s.outbox.closeAndWait()
 	select {
 	case <-s.failed:
 		<-s.failClosed
@@ -294,38 +294,37 @@ func (s *wsSession) finish() {
 	}
 }
 
+// writeLoop drains the outbox and ends when it is empty, when the session is over or
+// has failed (the outbox is then shut, and next reports false).
 func (s *wsSession) writeLoop() {
-	defer close(s.writerDone)
+	defer s.outbox.done()
 	defer s.recoverPanic("writer")
 	for {
-		select {
-		case <-s.done:
+		q, ok := s.outbox.next()
+		if !ok {
 			return
-		case <-s.failed:
+		}
+		ev := q.ev
+		if ev.Kind == game.PlayerRemoved && ev.Player.ID == s.playerID {
+			// The room has let go of this connection already: closing it is all
+			// that is left, with the code that sends the frontend to its join page.
+			s.fail(closeNoPlayer, removedReason(s.playerID, s.code))
 			return
-		case q := <-s.outbox:
-			ev := q.ev
-			if ev.Kind == game.PlayerRemoved && ev.Player.ID == s.playerID {
-				// The room has let go of this connection already: closing it is all
-				// that is left, with the code that sends the frontend to its join page.
-				s.fail(closeNoPlayer, removedReason(s.playerID, s.code))
+		}
+		s.injectFault("writer")
+		frames := wsFrames(ev, s.playerID, s.metrics.wsEncoded)
+		for _, frame := range frames {
+			if err := s.write(frame); err != nil {
+				s.log.Debug("websocket write failed", "err", err)
+				if s.fail(websocket.StatusInternalError, "write failed") {
+					s.metrics.dropWrite.Inc()
+				}
 				return
 			}
-			s.injectFault("writer")
-			frames := wsFrames(ev, s.playerID, s.metrics.wsEncoded)
-			for _, frame := range frames {
-				if err := s.write(frame); err != nil {
-					s.log.Debug("websocket write failed", "err", err)
-					if s.fail(websocket.StatusInternalError, "write failed") {
-						s.metrics.dropWrite.Inc()
-					}
-					return
-				}
-				s.metrics.wsOut.Inc()
-			}
-			if len(frames) > 0 {
-				s.metrics.observeFanout(q.queued)
-			}
+			s.metrics.wsOut.Inc()
+		}
+		if len(frames) > 0 {
+			s.metrics.observeFanout(q.queued)
 		}
 	}
 }

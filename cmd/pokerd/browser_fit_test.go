@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -235,9 +236,19 @@ func TestBrowserRoomFits(t *testing.T) {
 		ann.setScreen(t, laptopSize, "light")
 	})
 
+	scenarioStep(t, "axe finds nothing on the room before the first round, light and dark", func(t *testing.T) {
+		ann.checkAxeLightAndDark(t, axe, "room, no round yet, facilitator")
+	})
+
 	scenarioStep(t, "Ann starts a round: the focus stays on Start", func(t *testing.T) {
 		tb.startRound(t, "https://tracker.example.com/PP-12")
 		ann.waitFor(t, "the focus on Start", jsFocusedTestID+` === "start"`)
+	})
+
+	scenarioStep(t, "axe finds nothing on the room while nobody has voted, light and dark", func(t *testing.T) {
+		ann.checkAxeLightAndDark(t, axe, "room, nobody voted, facilitator")
+		bob.checkAxeLightAndDark(t, axe, "room, nobody voted, player")
+		bob.setScreen(t, phoneSize, "light")
 	})
 
 	scenarioStep(t, "while a vote is out the card looks pressed and busy; then it shows chosen", func(t *testing.T) {
@@ -305,7 +316,7 @@ func TestBrowserRoomFits(t *testing.T) {
 		ann.setScreen(t, laptopSize, "light")
 	})
 
-	scenarioStep(t, "axe finds nothing on the room while voting, light and dark", func(t *testing.T) {
+	scenarioStep(t, "axe finds nothing on the room once everyone voted, light and dark", func(t *testing.T) {
 		ann.checkAxeLightAndDark(t, axe, "room, voting, facilitator")
 		bob.checkAxeLightAndDark(t, axe, "room, voting, player")
 		bob.setScreen(t, phoneSize, "light")
@@ -405,5 +416,15 @@ func TestBrowserWordDeckKeys(t *testing.T) {
 		jsCount(`#hand button.card[aria-pressed="true"]`)+" === 1"))
 	if help := tabEval[string](t, ann, jsText("[data-testid=shortcuts-help]")); !strings.Contains(help, "by its place") {
 		t.Errorf("the help says %q", help)
+	}
+
+	// The tab shows pokerd's icon, served as the other assets are: under a URL that
+	// carries its content's hash.
+	icon := tabEval[string](t, ann, `document.querySelector('link[rel="icon"]')?.getAttribute("href") ?? ""`)
+	if !regexp.MustCompile(`^/static/[0-9a-f]{12}/favicon\.svg$`).MatchString(icon) {
+		t.Fatalf("the icon's link is %q", icon)
+	}
+	if got := fetchInPage(t, ann, icon); got.Status != 200 || got.Type != "image/svg+xml" || !strings.HasPrefix(got.Body, "<svg") {
+		t.Errorf("the icon: status %d, type %q, body %s", got.Status, got.Type, lastChars(got.Body, 100))
 	}
 }

@@ -110,7 +110,9 @@
     var target = ev.detail.target;
     var active = document.activeElement;
     if (active && active !== document.body && target && target.contains(active)) focusKey = keyOf(active);
-    else if (lastUsed && target && target.contains(lastUsed)) focusKey = keyOf(lastUsed);
+    // A browser that does not focus a clicked button (Safari): the control that sent
+    // this very request, never one used earlier (a refresh must not take the focus).
+    else if (lastUsed && target && target.contains(lastUsed) && ev.detail.elt && ev.detail.elt.contains(lastUsed)) focusKey = keyOf(lastUsed);
   });
   document.addEventListener("htmx:afterSettle", function () {
     if (!focusKey) return;

@@ -342,6 +342,15 @@ func TestBrowserRoomFits(t *testing.T) {
 		}
 		ann.setScreen(t, phoneSize, "light")
 		ann.checkInView(t, "phone, revealed", revealedControls...)
+		// The session record reads on a phone: a round's lines are as wide as the
+		// panel, not six columns squeezed, and nothing runs off the side of the page.
+		ann.waitFor(t, "the record's round", jsPresent("[data-testid=record-round]"))
+		if w := tabEval[float64](t, ann, `document.querySelector("[data-testid=record-round] [data-testid=record-estimate]").getBoundingClientRect().width`); w < 250 {
+			t.Errorf("on a phone the record's estimate is %.0f px wide", w)
+		}
+		if w := tabEval[float64](t, ann, `document.documentElement.scrollWidth`); w > float64(phoneSize.width) {
+			t.Errorf("on a phone the page is %.0f px wide", w)
+		}
 		for _, scheme := range []string{"light", "dark"} {
 			ann.shoot(t, shots, "fit-revealed", laptopSize, scheme)
 			ann.shoot(t, shots, "fit-revealed", phoneSize, scheme)

@@ -10,6 +10,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -71,6 +73,16 @@ func axeSource(t *testing.T) string {
 		t.Fatalf("axe-core: %v", err)
 	}
 	return string(src)
+}
+
+// TestVendoredAxeIsTheRelease: the axe-core the tests inject is the released file that
+// testdata/axe/VERSIONS.md records, not an edited one.
+func TestVendoredAxeIsTheRelease(t *testing.T) {
+	const want = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
+	sum := sha256.Sum256([]byte(axeSource(t)))
+	if got := hex.EncodeToString(sum[:]); got != want {
+		t.Errorf("testdata/axe/axe.min.js has SHA-256 %s, want %s (VERSIONS.md)", got, want)
+	}
 }
 
 // checkAxe runs axe-core on the page as it is and fails on every violation it reports,

@@ -76,8 +76,9 @@
   }
 
   // Keyboard shortcuts: a key presses the button of the viewer's hand that carries it
-  // (data-shortcut: 1…9 and 0 for the cards, r to reveal, n for the next round), so a
-  // key does exactly what a click would, and only when that button is there.
+  // (data-shortcut: on a deck of numbers a digit is the card of that number, on a deck of
+  // words its place; r to reveal, n for the next round), so a key does exactly what a
+  // click would, and only when that button is there.
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.altKey || ev.metaKey || ev.repeat || ev.defaultPrevented) return;
     var el = ev.target;
@@ -87,8 +88,133 @@
     var button = document.querySelector('#hand [data-shortcut="' + key + '"]');
     if (!button || button.disabled) return;
     ev.preventDefault();
+    lastUsed = button;
     button.click();
   });
+
+  // After an action the part it was in is replaced: the focus goes back to the control
+  // that was used (the same data-testid, or id), not to the page's body.
+  var lastUsed = null;
+  var focusKey = null;
+  function keyOf(el) {
+    if (!el || el === document.body) return null;
+    var testid = el.getAttribute("data-testid");
+    if (testid) return '[data-testid="' + CSS.escape(testid) + '"]';
+    return el.id ? "#" + CSS.escape(el.id) : null;
+  }
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest && ev.target.closest("button, a");
+    if (b) lastUsed = b;
+  }, true);
+  document.addEventListener("htmx:beforeSwap", function (ev) {
+    var target = ev.detail.target;
+    var active = document.activeElement;
+    if (active && active !== document.body && target && target.contains(active)) focusKey = keyOf(active);
+    // A browser that does not focus a clicked button (Safari): the control that sent
+    // this very request, never one used earlier (a refresh must not take the focus).
+    else if (lastUsed && target && target.contains(lastUsed) && ev.detail.elt && ev.detail.elt.contains(lastUsed)) focusKey = keyOf(lastUsed);
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!focusKey) return;
+    var el = document.querySelector(focusKey);
+    focusKey = null;
+    var active = document.activeElement;
+    if (el && (!active || active === document.body || !active.isConnected)) el.focus({ preventScroll: true });
+  });
+
+  // Pending and failed actions: the button used looks pressed (and is aria-busy) while
+  // its request is out; a request that fails says so in the status line, since htmx
+  // itself drops an error without a word.
+  function submitterOf(detail) {
+    var ev = detail.requestConfig && detail.requestConfig.triggeringEvent;
+    if (ev && ev.submitter) return ev.submitter;
+    if (lastUsed && detail.elt && detail.elt.contains(lastUsed)) return lastUsed;
+    return detail.elt;
+  }
+  function actionName(el) {
+    var text = el && (el.getAttribute("aria-label") || el.textContent || "");
+    text = text.replace(/\s+/g, " ").trim();
+    if (!text || text.length > 40) return "The action";
+    if (el.classList.contains("card")) return "Your vote for " + text;
+    return "“" + text + "”";
+  }
+  // By request: the button that sent it and what to call it. htmx may tell of a
+  // request's end (afterRequest) before or after its failure, so the name outlives it.
+  var sentBy = new WeakMap();
+  document.addEventListener("htmx:beforeRequest", function (ev) {
+    var el = submitterOf(ev.detail);
+    if (!el || !ev.detail.xhr) return;
+    el.classList.add("is-pending");
+    el.setAttribute("aria-busy", "true");
+    sentBy.set(ev.detail.xhr, { el: el, name: actionName(el) });
+  });
+  function settle(detail) {
+    var p = detail.xhr && sentBy.get(detail.xhr);
+    if (!p) return { name: "The action" };
+    p.el.classList.remove("is-pending");
+    p.el.removeAttribute("aria-busy");
+    return p;
+  }
+  function showStatus(text) {
+    var status = document.getElementById("action-status");
+    if (!status) return;
+    status.textContent = text;
+    status.hidden = !text;
+  }
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    settle(ev.detail);
+    if (ev.detail.successful) showStatus("");
+  });
+  document.addEventListener("htmx:responseError", function (ev) {
+    var p = settle(ev.detail);
+    var code = ev.detail.xhr ? ev.detail.xhr.status : 0;
+    var why = code === 403 ? "the page has expired: reload it" :
+      code === 429 ? "too many requests: wait a moment" :
+      code >= 500 ? "the server had a problem (" + code + ")" : "it was refused (" + code + ")";
+    showStatus(p.name + " failed: " + why + ".");
+  });
+  document.addEventListener("htmx:sendError", function (ev) {
+    var p = settle(ev.detail);
+    showStatus(p.name + " failed: the server could not be reached. Check the connection and try again.");
+  });
+
+  // The round's controls are docked to the bottom of the window: the page keeps room
+  // for them below its end (--dock-h), and the status line sits just above them.
+  function measureDock() {
+    var bar = document.querySelector(".runbar");
+    root.style.setProperty("--dock-h", (bar ? bar.offsetHeight : 0) + "px");
+  }
+  window.addEventListener("resize", measureDock);
+
+  // The tab's title follows the round, so a facilitator in another tab sees when
+  // everyone has voted.
+  function titleRoom() {
+    var live = document.querySelector("[data-room-name]");
+    var round = document.getElementById("round");
+    if (!live || !round) return;
+    var name = live.getAttribute("data-room-name");
+    var state = round.getAttribute("data-round");
+    var prefix = state === "REVEALED" ? "Revealed" :
+      document.querySelector("#round [data-testid=everyone-voted]") ? "Everyone voted" :
+      state === "VOTING" ? "Voting" : "";
+    document.title = (prefix ? prefix + " · " : "") + name + " · pokerd";
+  }
+
+  // The stream sends the players as everyone sees them; the viewer's own row says
+  // "(you)" again, as the page's first render did.
+  function markYou() {
+    var live = document.querySelector("[data-you]");
+    if (!live) return;
+    var row = document.querySelector('#players li[data-testid="' + CSS.escape(live.getAttribute("data-you")) + '"]');
+    if (!row || row.querySelector("[data-testid=you]")) return;
+    var name = row.querySelector("[data-testid=player-name]");
+    if (!name) return;
+    var you = document.createElement("span");
+    you.className = "you";
+    you.setAttribute("data-testid", "you");
+    you.textContent = "(you)";
+    name.after(you);
+  }
 
   function labelAll() {
     var toggles = document.querySelectorAll("[data-theme-toggle]");
@@ -155,6 +281,13 @@
     labelAll();
     tickTimers();
     setInterval(tickTimers, 1000);
+    measureDock();
+    titleRoom();
   });
-  document.addEventListener("htmx:afterSettle", tickTimers);
+  document.addEventListener("htmx:afterSettle", function () {
+    tickTimers();
+    measureDock();
+    titleRoom();
+    markYou();
+  });
 })();

@@ -11,7 +11,7 @@ import (
 	"path"
 )
 
-//go:embed *.css *.js vendor/*.js
+//go:embed *.css *.js *.svg vendor/*.js
 var files embed.FS
 
 // FS holds the assets by name ("pokerd.css", "vendor/htmx.min.js").

@@ -20,17 +20,6 @@ func runControlsTestID(d RoomData) string {
 	return "round-controls"
 }
 
-// cardShortcut is the key that picks the i-th card: 1…9, then 0 for the tenth.
-func cardShortcut(i int) string {
-	switch {
-	case i < 9:
-		return strconv.Itoa(i + 1)
-	case i == 9:
-		return "0"
-	}
-	return ""
-}
-
 // startShortcut: "n" starts the first or the next round, never restarts one under way.
 func startShortcut(st *game.State) string {
 	if st.Round == game.RoundVoting {

@@ -910,15 +910,15 @@ func TestBrowserKeysQRAndRemoval(t *testing.T) {
 		tb.waitRoundStarted(t, annLoads, bobLoads)
 	})
 
-	scenarioStep(t, "Bob presses 1: his first card is picked; Ann presses 2: her second", func(t *testing.T) {
+	scenarioStep(t, "Bob presses 1: the card labelled 1 is picked (not the first, 1/2); Ann presses 2: the card 2", func(t *testing.T) {
 		tb.bob.press(t, "1")
-		tb.bob.waitFor(t, "the first card pressed", jsAll(
-			`document.querySelector("#hand button.card")?.getAttribute("aria-pressed") === "true"`,
+		tb.bob.waitFor(t, "the card 1 pressed", jsAll(
+			jsAttrIs(cardSel("1"), "aria-pressed", "true"),
 			jsCount(`#hand button.card[aria-pressed="true"]`)+" === 1"))
 		wsAwait(t, tb.carol, "PLAYERVOTED", aboutPlayer(tb.bobID))
 		tb.ann.press(t, "2")
-		tb.ann.waitFor(t, "the second card pressed", jsAll(
-			`document.querySelectorAll("#hand button.card")[1]?.getAttribute("aria-pressed") === "true"`,
+		tb.ann.waitFor(t, "the card 2 pressed", jsAll(
+			jsAttrIs(cardSel("2"), "aria-pressed", "true"),
 			jsCount(`#hand button.card[aria-pressed="true"]`)+" === 1"))
 		wsAwait(t, tb.carol, "PLAYERVOTED", aboutPlayer(tb.annID))
 	})
@@ -934,7 +934,7 @@ func TestBrowserKeysQRAndRemoval(t *testing.T) {
 		annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
 		tb.ann.press(t, "r")
 		votes := tb.waitRevealed(t, annLoads, bobLoads)
-		checkVotes(t, votes, map[string]float64{tb.bobID: 0.5, tb.annID: 1})
+		checkVotes(t, votes, map[string]float64{tb.bobID: 1, tb.annID: 2})
 	})
 
 	scenarioStep(t, "Ann removes Bob: he lands on the join page, told so; Ann's list drops him", func(t *testing.T) {

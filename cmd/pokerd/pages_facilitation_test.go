@@ -40,7 +40,7 @@ func (b *formClient) page(code string) string {
 // player by alias, never by id.
 func playerAliasOf(t *testing.T, page, name string) string {
 	t.Helper()
-	m := regexp.MustCompile(`data-testid="player-([0-9a-f-]{36})"[^>]*>(?:<div[^>]*>[^<]*</div>)<div class="who"><div class="name" data-testid="player-name">` + regexp.QuoteMeta(name) + `<`).FindStringSubmatch(page)
+	m := regexp.MustCompile(`data-testid="player-([0-9a-f-]{36})"[^>]*><div class="slot[^"]*"[^>]*>(?:[^<]|<span[^>]*>[^<]*</span>)*</div><div class="who"><div class="name" data-testid="player-name">` + regexp.QuoteMeta(name) + `<`).FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("no player %s on the page", name)
 	}

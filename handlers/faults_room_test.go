@@ -30,8 +30,12 @@ func TestRoomPanicIsCountedAndLogged(t *testing.T) {
 	must(t, err)
 	var logs syncBuffer
 	var server *Server
+	// The room's timers wait for the test to be ready: on a busy machine the room's 1 ms
+	// could otherwise run out before the test subscribes to it.
+	clock := gatedClock{ready: make(chan struct{})}
 	rooms := game.NewRegistry(game.RegistryConfig{
 		Decks:         decks,
+		Clock:         clock,
 		UnusedRoomTTL: time.Millisecond,
 		OnPanic:       func(v any, stack []byte) { server.RoomPanicked(v, stack) },
 	})
@@ -41,6 +45,7 @@ func TestRoomPanicIsCountedAndLogged(t *testing.T) {
 	must(t, err)
 	_, err = room.Subscribe(panicOnClose{})
 	must(t, err)
+	close(clock.ready)
 
 	want := `pokerd_panics_recovered_total{where="room"} 1`
 	deadline := time.Now().Add(10 * time.Second)
@@ -61,6 +66,19 @@ func TestRoomPanicIsCountedAndLogged(t *testing.T) {
 	if rooms.Len() != 0 {
 		t.Fatalf("%d rooms: the room whose closing panicked is still held", rooms.Len())
 	}
+}
+
+// gatedClock is the wall clock whose timers fire only once ready is closed.
+type gatedClock struct {
+	game.SystemClock
+	ready chan struct{}
+}
+
+func (c gatedClock) AfterFunc(d time.Duration, f func()) game.Timer {
+	return time.AfterFunc(d, func() {
+		<-c.ready
+		f()
+	})
 }
 
 // syncBuffer is a log destination safe for the timer's goroutine and the test's.

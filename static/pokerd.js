@@ -216,6 +216,103 @@
     name.after(you);
   }
 
+  // The announcer: the room's news in words for screen readers, and only what a stream
+  // message changed ("Bob voted", "Everyone has voted", "Revealed: average 5"). The
+  // page is compared before and after each swap: the players by their rows (alias,
+  // data-voted, data-connected, the facilitator's tag), the round by its panel
+  // (data-round, data-round-number, data-revealed). Pages carry aliases only.
+  function roomNow() {
+    var round = document.getElementById("round");
+    if (!round) return null;
+    var players = {};
+    var rows = document.querySelectorAll('#players li[data-testid^="player-"]');
+    for (var i = 0; i < rows.length; i++) {
+      var row = rows[i];
+      var name = row.querySelector("[data-testid=player-name]");
+      players[row.getAttribute("data-testid")] = {
+        name: name ? name.textContent.trim() : "Someone",
+        voted: row.getAttribute("data-voted") === "true",
+        online: row.getAttribute("data-connected") === "true",
+        admin: !!row.querySelector(".tag-admin")
+      };
+    }
+    return {
+      round: round.getAttribute("data-round"),
+      number: round.getAttribute("data-round-number"),
+      everyone: !!round.querySelector("[data-testid=everyone-voted]"),
+      revealed: round.getAttribute("data-revealed"),
+      players: players
+    };
+  }
+  function andList(names) {
+    if (names.length < 2) return names.join("");
+    return names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
+  }
+  // Who has been seen online in this page: someone coming online for the first time
+  // joined, someone coming online again is back.
+  var seenOnline = {};
+  function remember(now) {
+    for (var id in now.players) if (now.players[id].online) seenOnline[id] = true;
+  }
+  function roomNews(before, after, you) {
+    var joined = [], back = [], left = [], voted = [], news = [];
+    var id, b, a;
+    for (id in after.players) {
+      a = after.players[id];
+      b = before.players[id];
+      if (a.online && !(b && b.online)) (seenOnline[id] ? back : joined).push(a.name);
+      if (b && b.online && !a.online) left.push(a.name);
+    }
+    for (id in before.players) if (!after.players[id] && before.players[id].online) left.push(before.players[id].name);
+    var newRound = after.round === "VOTING" && after.number !== before.number;
+    if (joined.length) news.push(andList(joined) + " joined");
+    if (back.length) news.push(andList(back) + (back.length > 1 ? " are back" : " is back"));
+    if (left.length) news.push(andList(left) + " left");
+    if (newRound) news.push("New round started");
+    if (after.round === "VOTING" && !newRound) {
+      for (id in after.players) {
+        b = before.players[id];
+        // The viewer's own vote is theirs to know: their card shows it chosen.
+        if (id !== you && after.players[id].voted && b && !b.voted) voted.push(after.players[id].name);
+      }
+      if (voted.length) news.push(andList(voted) + " voted");
+    }
+    if (after.everyone && !before.everyone) news.push("Everyone has voted");
+    if (after.round === "REVEALED" && before.round !== "REVEALED") news.push("Revealed: " + (after.revealed || "no votes"));
+    for (id in after.players) {
+      if (!after.players[id].admin || (before.players[id] && before.players[id].admin)) continue;
+      news.push(id === you ? "You are the facilitator now" : after.players[id].name + " is the facilitator now");
+    }
+    return news.join(". ");
+  }
+  function announce(text) {
+    var el = document.getElementById("announcer");
+    if (!el || !text) return;
+    // Emptied first, so that news in the same words as the last is read out again.
+    el.textContent = "";
+    setTimeout(function () { el.textContent = text; }, 50);
+  }
+  var shownRoom = null;
+  var newsPending = false;
+  function checkRoom() {
+    newsPending = false;
+    var now = roomNow();
+    if (!now) return;
+    if (shownRoom) {
+      var live = document.querySelector("[data-you]");
+      announce(roomNews(shownRoom, now, live ? live.getAttribute("data-you") : ""));
+    }
+    remember(now);
+    shownRoom = now;
+  }
+  // One message of the stream settles in several parts: the news is told once, after
+  // all of them.
+  function roomChanged() {
+    if (newsPending) return;
+    newsPending = true;
+    setTimeout(checkRoom, 0);
+  }
+
   function labelAll() {
     var toggles = document.querySelectorAll("[data-theme-toggle]");
     for (var i = 0; i < toggles.length; i++) labelToggle(toggles[i]);
@@ -283,8 +380,10 @@
     setInterval(tickTimers, 1000);
     measureDock();
     titleRoom();
+    checkRoom();
   });
   document.addEventListener("htmx:afterSettle", function () {
+    roomChanged();
     tickTimers();
     measureDock();
     titleRoom();

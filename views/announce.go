@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -27,8 +28,17 @@ func waitingFor(st *game.State) string {
 	if len(names) == 0 {
 		return ""
 	}
+	if len(names) > waitingNamed {
+		// Nobody listens to forty names, and the panel goes to every browser with
+		// every vote: the first few, and how many more.
+		more := len(names) - waitingNamed
+		names = append(names[:waitingNamed], strconv.Itoa(more)+" more")
+	}
 	return "Waiting for " + andList(names)
 }
+
+// waitingNamed is how many of those the round waits for are named.
+const waitingNamed = 8
 
 // andList writes names as a sentence does: "Ann", "Ann and Bob", "Ann, Bob and Carol".
 func andList(names []string) string {

@@ -24,6 +24,14 @@ func TestWaitingForNamesExactlyTheVotersLeft(t *testing.T) {
 		t.Errorf("three left: %q, want %q", got, want)
 	}
 
+	big := fixedState(game.RoundVoting, 40)
+	for i := range big.Players {
+		big.Players[i].Connected, big.Players[i].Observing, big.Players[i].Voted = true, false, false
+	}
+	if got, want := waitingFor(big), "Waiting for Player 0, Player 1, Player 2, Player 3, Player 4, Player 5, Player 6, Player 7 and 32 more"; got != want {
+		t.Errorf("forty left: %q, want %q", got, want)
+	}
+
 	for i := range st.Players {
 		st.Players[i].Voted = true
 	}

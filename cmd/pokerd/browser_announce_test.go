@@ -52,7 +52,6 @@ func (b *browserTab) checkNews(t *testing.T, want ...string) {
 	}
 }
 
-
 // jsWaitingFor is the round panel's text alternative of who has not voted yet.
 const jsWaitingFor = `(document.querySelector("#round [data-testid=waiting-for]")?.textContent ?? "")`
 

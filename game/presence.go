@@ -49,6 +49,32 @@ func (r *Room) Touch(id uuid.UUID) error {
 	return nil
 }
 
+// LeavePage notes that the player left their page (its Leave button): their presence by
+// request ends now rather than when the window passes. A player not present by request
+// is left as they are.
+func (r *Room) LeavePage(id uuid.UUID) {
+	r.noteEmpty(r.leavePage(id))
+}
+
+func (r *Room) leavePage(id uuid.UUID) (epoch uint64, empty bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st, err := r.seatLocked(id)
+	if err != nil || !st.byPage {
+		return 0, false
+	}
+	r.endPagePresenceLocked(st)
+	return r.afterLeavingLocked()
+}
+
+// afterLeavingLocked follows players going offline: the facilitator's away timer,
+// auto-reveal, and the room becoming empty.
+func (r *Room) afterLeavingLocked() (epoch uint64, empty bool) {
+	r.checkFacilitatorLocked()
+	r.autoRevealLocked()
+	return r.emptiedLocked()
+}
+
 // endPagePresenceLocked ends the presence by request of the player in st, as their
 // stream takes over (the player stays connected) or as the window passes.
 func (r *Room) endPagePresenceLocked(st *seat) {
@@ -101,7 +127,5 @@ func (r *Room) pageWindowsPassed() (epoch uint64, empty bool) {
 	if !left {
 		return 0, false
 	}
-	r.checkFacilitatorLocked()
-	r.autoRevealLocked()
-	return r.emptiedLocked()
+	return r.afterLeavingLocked()
 }

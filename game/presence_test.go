@@ -81,6 +81,19 @@ func TestPresenceByRequest(t *testing.T) {
 		}
 	})
 
+	t.Run("leaving the page ends the presence at once", func(t *testing.T) {
+		room, _, _ := roomWith(t, RegistryConfig{}, GameSettings{}, alice)
+		mustOK(t, room.Touch(bob.ID))
+		room.LeavePage(bob.ID)
+		if connected(t, room, bob) {
+			t.Fatal("bob is online after leaving his page")
+		}
+		room.LeavePage(alice.ID) // her stream speaks for her: leaving a page ends nothing
+		if !connected(t, room, alice) {
+			t.Fatal("alice went offline with her stream open")
+		}
+	})
+
 	t.Run("a player not seated is refused", func(t *testing.T) {
 		room, _, _ := roomWith(t, RegistryConfig{}, GameSettings{})
 		wantCode(t, room.Touch(stranger.ID), ENotSeated)
@@ -89,6 +102,7 @@ func TestPresenceByRequest(t *testing.T) {
 	t.Run("a facilitator present by request is not demoted", func(t *testing.T) {
 		const timeout = 30 * time.Second
 		room, clock, _ := roomWith(t, RegistryConfig{FacilitatorTimeout: timeout}, GameSettings{}, bob)
+		clock.Advance(time.Second) // bob has been here longest: he would take over
 		mustOK(t, room.Touch(alice.ID))
 		for range 4 { // four minutes of using the page, eight times the away timeout
 			clock.Advance(time.Minute)

@@ -119,7 +119,10 @@ func (s *Server) createRoom(c echo.Context) error {
 	}
 	if err == nil {
 		created(room)
-		err = room.Join(game.Player{ID: seatID(s.browserIdentity(c), room.Code()), Username: f.YourName})
+		me := game.Player{ID: seatID(s.browserIdentity(c), room.Code()), Username: f.YourName}
+		if err = room.Join(me); err == nil {
+			touchFromPage(c, room, me) // the creator's page, with or without scripts, is here
+		}
 	}
 	if err != nil {
 		var dom *game.Error
@@ -228,7 +231,11 @@ func (s *Server) joinRoom(c echo.Context) error {
 	}
 	err := checkUsername(name)
 	if err == nil {
-		err = room.Join(game.Player{ID: me, Username: name})
+		if err = room.Join(game.Player{ID: me, Username: name}); err == nil {
+			// Present from the moment they sit down; the page's stream, if it has
+			// scripts, takes over when it opens.
+			touchFromPage(c, room, game.Player{ID: me})
+		}
 	}
 	if err != nil {
 		var dom *game.Error

@@ -41,7 +41,7 @@ func (s *Server) actOn(c echo.Context, answer part, command func(room *game.Room
 	if room == nil {
 		return err
 	}
-	touchFromPage(c, room, seat.Player) // first, so that the command counts them as here
+	s.touchFromPage(c, room, seat.Player.ID) // first, so that the command counts them as here
 	status := http.StatusOK
 	var problem string
 	if err := command(room, seat.Player.ID); err != nil {

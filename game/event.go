@@ -71,6 +71,7 @@ type Event struct {
 	Value      float64     // VoteCast
 	TicketURL  *string     // RoundStarted: the ticket link, nil when none
 	LastSocket bool        // SocketClosed: the player has no connection left and is offline
+	ByPage     bool        // Socket*: the presence by request of a page without scripts (see presence.go)
 	Options    RoomOptions // OptionsChanged
 	Cause      Cause       // Revealed, FacilitatorChanged
 	Round      int         // EstimateSet: the round's number

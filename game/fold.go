@@ -30,7 +30,8 @@ type roomState struct {
 
 type seat struct {
 	player         Player
-	sockets        int
+	sockets        int       // open connections, the page's presence by request included
+	byPage         bool      // present by a request from a page without scripts (see presence.go)
 	connectedSince time.Time // when the player's current visit began, while connected
 	vote           *float64
 	observing      bool
@@ -42,6 +43,15 @@ type seat struct {
 	// auto-reveal as they counted before (see revealGrace).
 	leftAt        time.Time // when their last connection closed; zero if it never did
 	leftObserving bool      // they were observing then
+}
+
+// connections is the number of the player's open connections, not counting their
+// presence by request.
+func (st *seat) connections() int {
+	if st.byPage {
+		return st.sockets - 1
+	}
+	return st.sockets
 }
 
 // seen notes a sign of life from the player at t.
@@ -79,11 +89,15 @@ func (s *roomState) apply(ev *Event) {
 		}
 		st.sockets++
 		s.sockets++
+		st.byPage = st.byPage || ev.ByPage
 		st.seen(ev.At)
 	case SocketClosed:
 		st := s.byID[ev.Player.ID]
 		st.sockets--
 		s.sockets--
+		if ev.ByPage {
+			st.byPage = false
+		}
 		if st.sockets == 0 {
 			st.seen(ev.At)
 			st.leftAt, st.leftObserving = ev.At, st.observing

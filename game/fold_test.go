@@ -55,11 +55,19 @@ func TestStateIsTheFoldOfEvents(t *testing.T) {
 		{"bob closes his last tab", func() error { room.Disconnect(bob.ID, tab2); return nil }},
 		{"alice changes her vote after reveal", func() error { return room.Vote(alice.ID, 21) }},
 		{"reveal again", func() error { return room.Reveal(alice.ID) }},
+		{"bob uses his page without scripts, then leaves it for longer than the window", func() error {
+			if err := room.Touch(bob.ID); err != nil {
+				return err
+			}
+			clock.Advance(PresenceWindow)
+			return nil
+		}},
 		{"round starts without a ticket", func() error {
 			clock.Advance(time.Minute)
 			return room.StartRound(alice.ID, nil)
 		}},
-		{"carol connects", func() error { return room.Connect(carol.ID, nil) }},
+		{"carol uses her page without scripts", func() error { return room.Touch(carol.ID) }},
+		{"carol connects, her stream taking over from the page", func() error { return room.Connect(carol.ID, nil) }},
 		{"the estimate of round 1 is set", func() error { return room.SetEstimate(alice.ID, 1, "13") }},
 		{"auto-reveal is switched on, and the last voter votes", func() error {
 			if err := room.SetOptions(alice.ID, RoomOptions{AutoReveal: true, HideNames: true}); err != nil {

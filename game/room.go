@@ -49,6 +49,11 @@ type Room struct {
 	revealGrace time.Duration
 	graceTimer  Timer // checks auto-reveal again when a grace ends
 
+	// Players present by a request from a page without scripts, until when (see
+	// presence.go).
+	pageUntil     map[uuid.UUID]time.Time
+	presenceTimer Timer
+
 	onPanic PanicHandler // told of a panic in one of the room's timers
 
 	aliasKey []byte // draws the players' aliases (see alias.go)
@@ -83,7 +88,7 @@ func newRoom(cfg roomConfig, game GameInfo) *Room {
 		clock: cfg.clock, state: newRoomState(), maxPlayers: maxPlayers, emptied: cfg.emptied,
 		facilitatorTimeout: cfg.facilitatorTimeout,
 		seatRelease:        cfg.seatRelease, revealGrace: cfg.revealGrace, onPanic: cfg.onPanic,
-		aliasKey: cfg.aliasKey,
+		aliasKey: cfg.aliasKey, pageUntil: map[uuid.UUID]time.Time{},
 	}
 	g := game
 	r.record(&Event{Kind: RoomCreated, Game: &g, RecordLimit: cfg.recordLimit})
@@ -231,6 +236,9 @@ func (r *Room) Connect(id uuid.UUID, sub Subscriber) error {
 		r.subs = append(r.subs, subscription{sub: sub, playerID: id, seated: true})
 	}
 	r.publish(ev)
+	if st.byPage {
+		r.endPagePresenceLocked(st) // the stream speaks for the player from now on
+	}
 	r.checkFacilitatorLocked()
 	return nil
 }
@@ -246,7 +254,7 @@ func (r *Room) disconnect(id uuid.UUID, sub Subscriber) (epoch uint64, empty boo
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	st, ok := r.state.byID[id]
-	if !ok || st.sockets == 0 || r.state.closed || (sub != nil && !r.removeSubLocked(sub)) {
+	if !ok || st.connections() == 0 || r.state.closed || (sub != nil && !r.removeSubLocked(sub)) {
 		return 0, false
 	}
 	r.emit(&Event{Kind: SocketClosed, Player: st.player, LastSocket: st.sockets == 1})
@@ -432,12 +440,12 @@ func (r *Room) closeIfEmpty(epoch uint64) bool {
 func (r *Room) closeLocked() {
 	ev := &Event{Kind: RoomClosed}
 	r.record(ev)
-	for _, t := range []Timer{r.roundTimer, r.awayTimer, r.deleteTimer, r.releaseTimer, r.graceTimer} {
+	for _, t := range []Timer{r.roundTimer, r.awayTimer, r.deleteTimer, r.releaseTimer, r.graceTimer, r.presenceTimer} {
 		if t != nil {
 			t.Stop()
 		}
 	}
-	r.roundTimer, r.awayTimer, r.deleteTimer, r.releaseTimer, r.graceTimer = nil, nil, nil, nil, nil
+	r.roundTimer, r.awayTimer, r.deleteTimer, r.releaseTimer, r.graceTimer, r.presenceTimer = nil, nil, nil, nil, nil, nil
 	// The room is let go of before its subscribers are told, so that one of them
 	// failing cannot leave it half closed.
 	subs := r.subs

@@ -41,6 +41,7 @@ func (s *Server) actOn(c echo.Context, answer part, command func(room *game.Room
 	if room == nil {
 		return err
 	}
+	s.touchFromPage(c, room, seat.Player.ID) // first, so that the command counts them as here
 	status := http.StatusOK
 	var problem string
 	if err := command(room, seat.Player.ID); err != nil {
@@ -102,8 +103,14 @@ func (s *Server) reveal(c echo.Context) error {
 }
 
 // leave is POST /room/{code}/leave: back to the home page. The seat stays, so the
-// room link brings the player back; closing the page ends their connection.
+// room link brings the player back; closing the page ends their connection, and a page
+// without scripts, which has none, is no longer counted present.
 func (s *Server) leave(c echo.Context) error {
+	if !isHTMX(c) { // a page without scripts; the answer is the same whatever the code
+		if room, err := s.rooms.Room(c.Param("code")); err == nil {
+			room.LeavePage(seatID(s.browserIdentity(c), room.Code()))
+		}
+	}
 	if isHTMX(c) {
 		c.Response().Header().Set("HX-Redirect", "/")
 		return c.NoContent(http.StatusOK)

@@ -119,7 +119,10 @@ func (s *Server) createRoom(c echo.Context) error {
 	}
 	if err == nil {
 		created(room)
-		err = room.Join(game.Player{ID: seatID(s.browserIdentity(c), room.Code()), Username: f.YourName})
+		me := game.Player{ID: seatID(s.browserIdentity(c), room.Code()), Username: f.YourName}
+		if err = room.Join(me); err == nil {
+			s.touchFromPage(c, room, me.ID) // the creator's page, with or without scripts, is here
+		}
 	}
 	if err != nil {
 		var dom *game.Error
@@ -228,7 +231,9 @@ func (s *Server) joinRoom(c echo.Context) error {
 	}
 	err := checkUsername(name)
 	if err == nil {
-		err = room.Join(game.Player{ID: me, Username: name})
+		if err = room.Join(game.Player{ID: me, Username: name}); err == nil {
+			s.touchFromPage(c, room, me) // present from the moment they sit down
+		}
 	}
 	if err != nil {
 		var dom *game.Error
@@ -271,8 +276,10 @@ func (s *Server) seated(c echo.Context) (*game.Room, game.Seat, error) {
 
 func (s *Server) roomData(c echo.Context, room *game.Room, seat game.Seat) views.RoomData {
 	st := room.State()
+	p := page(c, views.RoomTitle(st)+" — pokerd")
+	p.NoScriptPing = "/room/" + st.Game.Code + "/here.svg"
 	return views.RoomData{
-		Page:        page(c, views.RoomTitle(st)+" — pokerd"),
+		Page:        p,
 		State:       st,
 		Me:          seat,
 		ShareURL:    s.shareURL(c, st.Game.Code),
@@ -288,6 +295,7 @@ func (s *Server) roomPage(c echo.Context) error {
 	}
 	// Kept out of the back/forward cache, where its event stream would stay open.
 	c.Response().Header().Set("Cache-Control", "no-store")
+	s.touchFromPage(c, room, seat.Player.ID) // so that the page shows its player as here
 	return render(c, http.StatusOK, views.RoomPage(s.roomData(c, room, seat)))
 }
 

@@ -63,6 +63,8 @@ func (s *Server) routes(bodyLimit int64) {
 	e.GET("/room/:code/record.csv", s.recordDownload("csv"), csrf)
 	e.GET("/room/:code/record.json", s.recordDownload("json"), csrf)
 	e.GET("/room/:code/qr.svg", s.roomQR)
+	e.GET("/room/:code/here.svg", s.pagePresence) // the presence of a page without scripts
+	e.GET("/noscript.svg", s.noScriptPing)        // any page without scripts
 	e.GET(static.Prefix+"*", serveAsset)
 
 	// Operations: probes and metrics.

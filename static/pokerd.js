@@ -2,6 +2,9 @@
 (function () {
   "use strict";
   var root = document.documentElement;
+  // Controls that only work with this script (marked data-needs-script) are hidden by
+  // the stylesheet until it runs. It runs in the head, before the page is drawn.
+  root.classList.add("scripted");
 
   // Theme: follows the system until the user picks one with the toggle.
   var saved = null;

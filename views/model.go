@@ -17,6 +17,9 @@ import (
 type Page struct {
 	Title string
 	CSRF  string // the token every form and htmx request sends back
+	// NoScriptPing is the image a browser without scripts asks for (from a <noscript>)
+	// to say so: the room page's keeps its player present. Empty: the site-wide one.
+	NoScriptPing string
 }
 
 // CreateForm is the home page's "new room" form, kept to show it again after an error.

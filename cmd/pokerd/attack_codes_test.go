@@ -241,7 +241,14 @@ func TestAttackGuessingRoomCodes(t *testing.T) {
 			attacker := fmt.Sprintf("203.0.113.%d", i+1)
 			last := lastRefusal[attacker]
 			time.Sleep(time.Until(last.at.Add(time.Duration(last.retryAfter) * time.Second)))
-			if answer := route.try(t, s, attacker, realCode); answer.outcome != codeFound {
+			answer := route.try(t, s, attacker, realCode)
+			if answer.outcome == codeRefused && answer.retryAfter == 1 {
+				// Whole seconds round the wait up, but on a loaded machine the answer may
+				// come a hair early: a second wait of at most 1 s is still "may again".
+				time.Sleep(time.Second)
+				answer = route.try(t, s, attacker, realCode)
+			}
+			if answer.outcome != codeFound {
 				t.Fatalf("%s: %d s after a refusal with Retry-After %d, the real room was %v", route.name,
 					int(time.Since(last.at)/time.Second), last.retryAfter, answer.outcome)
 			}

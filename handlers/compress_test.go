@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/pokerd/pokerd/game"
 	"github.com/pokerd/pokerd/static"
 )
 
@@ -33,17 +31,7 @@ func TestAcceptsGzip(t *testing.T) {
 	}
 }
 
-func newCompressTestServer(t *testing.T) *Server {
-	t.Helper()
-	decks, err := game.NewMemoryDeckDB(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return New(Config{Rooms: game.NewRegistry(game.RegistryConfig{Decks: decks}), Decks: decks, BodyLimit: 1 << 16,
-		WS: DefaultWSConfig, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-}
-
-// get fetches path from s, asking for gzip or not, and returns the answer with its body
+// getEncoded fetches path from s, asking for gzip or not, and returns the answer with its body
 // as sent and as read (decompressed when it came compressed).
 func getEncoded(t *testing.T, s *Server, path string, gzipOK bool) (res *http.Response, sent, body []byte) {
 	t.Helper()
@@ -72,7 +60,7 @@ func getEncoded(t *testing.T, s *Server, path string, gzipOK bool) (res *http.Re
 // content-hashed URLs and caching, and read the same as uncompressed; a client that does
 // not accept gzip gets them as they are.
 func TestPagesAndAssetsAreCompressed(t *testing.T) {
-	s := newCompressTestServer(t)
+	s := newTestServer(t)
 	for _, path := range []string{"/", "/docs", static.URL("pokerd.css"), static.URL("pokerd.js"), static.URL("vendor/htmx.min.js")} {
 		plainRes, _, plain := getEncoded(t, s, path, false)
 		res, sent, body := getEncoded(t, s, path, true)

@@ -3,7 +3,6 @@ package static
 import (
 	"bytes"
 	"compress/gzip"
-	"io/fs"
 )
 
 // gzipped holds each asset compressed once, at start: the assets never change while the
@@ -11,14 +10,7 @@ import (
 // useful amount are kept.
 var gzipped = func() map[string][]byte {
 	out := map[string][]byte{}
-	_ = fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := files.ReadFile(name)
-		if err != nil {
-			return err
-		}
+	eachAsset(func(name string, data []byte) {
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
 		_, _ = zw.Write(data)                                    // a bytes.Buffer does not fail
@@ -26,7 +18,6 @@ var gzipped = func() map[string][]byte {
 		if buf.Len() < len(data)*9/10 {
 			out[name] = buf.Bytes()
 		}
-		return nil
 	})
 	return out
 }()

@@ -17,9 +17,8 @@ var files embed.FS
 // FS holds the assets by name ("pokerd.css", "vendor/htmx.min.js").
 var FS fs.FS = files
 
-// hashes maps each asset's name to the first hex digits of its SHA-256.
-var hashes = func() map[string]string {
-	out := map[string]string{}
+// eachAsset calls f with each embedded asset's name and content.
+func eachAsset(f func(name string, data []byte)) {
 	_ = fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -28,9 +27,17 @@ var hashes = func() map[string]string {
 		if err != nil {
 			return err
 		}
+		f(name, data)
+		return nil
+	})
+}
+
+// hashes maps each asset's name to the first hex digits of its SHA-256.
+var hashes = func() map[string]string {
+	out := map[string]string{}
+	eachAsset(func(name string, data []byte) {
 		sum := sha256.Sum256(data)
 		out[name] = hex.EncodeToString(sum[:6])
-		return nil
 	})
 	return out
 }()

@@ -153,25 +153,21 @@ func (r *Room) emit(ev *Event) {
 	r.publish(ev)
 }
 
-func (r *Room) seatLocked(id uuid.UUID) (*seat, error) {
-	if r.state.closed {
-		return nil, r.goneError()
-	}
-	st, ok := r.state.byID[id]
-	if !ok {
-		return nil, Errorf(ENotSeated, "Player with ID '%s' not found in game with code '%s'!", id, r.Code())
-	}
-	return st, nil
-}
+// seatLocked finds the seat of the player with the given (secret) id.
+func (r *Room) seatLocked(id uuid.UUID) (*seat, error) { return r.findSeatLocked(r.state.byID, id) }
 
 // seatByAliasLocked finds the seat another player names by its alias.
 func (r *Room) seatByAliasLocked(alias uuid.UUID) (*seat, error) {
+	return r.findSeatLocked(r.state.byAlias, alias)
+}
+
+func (r *Room) findSeatLocked(seats map[uuid.UUID]*seat, key uuid.UUID) (*seat, error) {
 	if r.state.closed {
 		return nil, r.goneError()
 	}
-	st, ok := r.state.byAlias[alias]
+	st, ok := seats[key]
 	if !ok {
-		return nil, Errorf(ENotSeated, "Player with ID '%s' not found in game with code '%s'!", alias, r.Code())
+		return nil, Errorf(ENotSeated, "Player with ID '%s' not found in game with code '%s'!", key, r.Code())
 	}
 	return st, nil
 }

@@ -57,7 +57,7 @@ func (s *Server) sessionFor(c echo.Context) (*game.State, uuid.UUID, error) {
 	if err := p.err(); err != nil {
 		return nil, uuid.Nil, err
 	}
-	room, err := s.findRoom(c, code)
+	room, err := s.findRoom(c, code, playerID)
 	if err != nil {
 		return nil, uuid.Nil, err
 	}

@@ -49,6 +49,7 @@ func (s *Server) passcodeRefused(c echo.Context, room *game.Room, id uuid.UUID, 
 	if _, err := room.Seat(id); err == nil {
 		return nil
 	}
+	key := s.clientKey(c)
 	missing := game.CleanPasscode(typed) == ""
 	if !missing {
 		// A passcode is a guess: a wrong one spends the client's budget of failed
@@ -56,7 +57,6 @@ func (s *Server) passcodeRefused(c echo.Context, room *game.Room, id uuid.UUID, 
 		// address's passcodes are checked one at a time, each holding a miss until its
 		// answer is known, so that guesses sent at once cannot all be checked on the
 		// last one.
-		key := s.clientKey(c)
 		done, wait, refused := s.lookups.beginGuess(c.Request().Context(), key)
 		if refused {
 			return s.refuseLookup(c, key, wait)
@@ -71,7 +71,7 @@ func (s *Server) passcodeRefused(c echo.Context, room *game.Room, id uuid.UUID, 
 		}
 	}
 	// The passcode is never logged, only that one was refused.
-	s.log.Debug("passcode refused", "code", room.Code(), "client", s.clientKey(c), "missing", missing)
+	s.log.Debug("passcode refused", "code", room.Code(), "client", key, "missing", missing)
 	var detail string
 	switch {
 	case missing && from == passcodeFromAPI:

@@ -41,9 +41,9 @@ func lookupRefused(err error) bool {
 // too), a lookupRefusal for a client that has tried too many codes. It sets Retry-After
 // on the refusal's response.
 //
-// claimed are player ids the request says it sits under (a join's id): with the path's
-// or query's player_id and the browser's cookie, they may let a refused look-up through
-// (see seatedDespiteRefusal).
+// claimed are player ids the request says it sits under (a socket's or the record's
+// player_id, a join's id): with the browser's cookie, they may let a refused look-up
+// through (see seatedDespiteRefusal).
 func (s *Server) findRoom(c echo.Context, code string, claimed ...uuid.UUID) (*game.Room, error) {
 	var room *game.Room
 	var err error
@@ -68,18 +68,13 @@ func (s *Server) findRoom(c echo.Context, code string, claimed ...uuid.UUID) (*g
 // one that does not:
 //   - the browser's identity cookie: its seat id is derived on the server, so it cannot
 //     be chosen, and it is always tried;
-//   - a player id the request names (a WebSocket's path, the record's query, a join's
-//     body): it is the client's choice, and a careless client may have joined under a
+//   - a player id the request names (claimed: a WebSocket's path, the record's query, a
+//     join's body): it is the client's choice, and a careless client may have joined under a
 //     guessable one (the nil UUID, say), so while refused an address may try only
 //     claimsPerMinute of them; a guesser naming such an id learns no faster than it
 //     would by missing.
 func (s *Server) seatedDespiteRefusal(c echo.Context, key, code string, claimed []uuid.UUID) *game.Room {
 	var claims []uuid.UUID
-	for _, raw := range []string{c.Param("player_id"), c.QueryParam("player_id")} {
-		if id, err := uuid.Parse(raw); err == nil {
-			claimed = append(claimed, id)
-		}
-	}
 	if len(claimed) > 0 && s.lookups.allowClaim(key) {
 		claims = append(claims, claimed...)
 	}

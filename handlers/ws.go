@@ -129,7 +129,7 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 	}
 	// Looked up before the upgrade, so that a client refused for guessing codes gets its
 	// 429; a missing room is told after it, with 4000, as the reference does.
-	room, lookupErr := s.findRoom(c, code)
+	room, lookupErr := s.findRoom(c, code, playerID)
 	if lookupRefused(lookupErr) {
 		return lookupErr
 	}

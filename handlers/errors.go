@@ -50,8 +50,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case errors.As(err, &api):
 		status, detail = api.status, api.detail
 	case errors.As(err, &dom):
-		if st, ok := domainStatuses[dom.Code]; ok {
-			status, detail = st, dom.Message
+		// An unmapped code stays a plain 500: its message was not written for clients.
+		if status = statusOf(dom.Code); status != http.StatusInternalServerError {
+			detail = dom.Message
 		}
 	case errors.As(err, &httpErr):
 		status, detail = httpErr.Code, http.StatusText(httpErr.Code)

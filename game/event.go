@@ -84,9 +84,12 @@ type Event struct {
 	// Views of the state right after the change, filled in for subscribers; apply never
 	// reads them, so replaying history does not depend on them.
 	PlayerState PlayerState // SocketOpened: the player's state once connected
-	Rules       RoomOptions // SocketOpened: the room's rules in force (who counts as admin on the wire)
 	Votes       []Vote      // Revealed, and a Snapshot of a revealed round
-	State       *State      // Snapshot, and the changes every client redraws from a whole state: OptionsChanged, FacilitatorChanged, PlayerRemoved, SeatsReleased
+	// State is the room's whole public state right after the change (for a Snapshot,
+	// the state it carries): each surface draws its message from the event and this,
+	// and never reads the room again, so that what it shows is exactly this point of
+	// the room's history.
+	State *State
 
 	memo memo
 }
@@ -185,9 +188,6 @@ type State struct {
 	RoundDeadline *time.Time
 	// Records are the revealed rounds, oldest first; they are shared and must not be changed.
 	Records []*RoundRecord
-	// HandVersion changes whenever a player's own controls may have to change: a new
-	// round, a reveal, a new facilitator, new rules, a player removed.
-	HandVersion uint64
 }
 
 // CanRun reports whether the player may start rounds and reveal.

@@ -25,7 +25,6 @@ type roomState struct {
 	roundNumber int            // rounds started so far
 	records     []*RoundRecord // revealed rounds, oldest first
 	recordLimit int            // the most rounds records keeps; 0: all
-	handVersion uint64         // the seq of the last change to anyone's own controls
 }
 
 type seat struct {
@@ -123,29 +122,23 @@ func (s *roomState) apply(ev *Event) {
 		for _, st := range s.seats {
 			st.vote = nil
 		}
-		s.handVersion = ev.Seq
 	case Revealed:
 		s.round = RoundRevealed
 		if s.roundNumber > 0 {
 			s.putRecord(s.recordRound(ev.At))
 		}
-		s.handVersion = ev.Seq
 	case RoomClosed:
 		s.closed = true
 	case OptionsChanged:
 		s.game.Settings.Options = ev.Options
-		s.handVersion = ev.Seq
 	case FacilitatorChanged:
 		s.adminID, s.hasAdmin = ev.Player.ID, true
-		s.handVersion = ev.Seq
 	case PlayerRemoved:
 		s.unseat(ev.Player.ID)
-		s.handVersion = ev.Seq
 	case SeatsReleased:
 		for _, p := range ev.Released {
 			s.unseat(p.ID)
 		}
-		s.handVersion = ev.Seq
 	case EstimateSet:
 		if old := s.record(ev.Round); old != nil {
 			rec := *old
@@ -217,7 +210,6 @@ func (s *roomState) snapshot() *State {
 		RoundNumber:   s.roundNumber,
 		RoundDeadline: s.roundDeadline(),
 		Records:       slices.Clone(s.records),
-		HandVersion:   s.handVersion,
 	}
 	for i, seat := range s.seats {
 		st.Players[i] = s.playerState(seat)

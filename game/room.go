@@ -128,14 +128,11 @@ func (r *Room) record(ev *Event) {
 		ev.At = r.clock.Now().UTC()
 	}
 	r.state.apply(ev)
+	ev.State = r.snapshotLocked()
 	switch ev.Kind {
 	case SocketOpened:
 		ev.PlayerState = r.state.playerState(r.state.byID[ev.Player.ID])
-		ev.Rules = r.state.game.Settings.Options
-	case Revealed:
-		ev.Votes = r.state.votes()
-	case OptionsChanged, FacilitatorChanged, PlayerRemoved, SeatsReleased:
-		ev.State = r.snapshotLocked()
+	case Revealed, OptionsChanged, FacilitatorChanged, PlayerRemoved, SeatsReleased:
 		ev.Votes = ev.State.Votes
 	}
 }

@@ -9,13 +9,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/a-h/templ"
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/r3labs/sse/v2"
 
 	"github.com/pokerd/pokerd/game"
-	"github.com/pokerd/pokerd/views"
 )
 
 // sseKeepalive is how often an idle stream sends a comment, so that proxies and
@@ -38,9 +36,9 @@ type roomStreams struct {
 	writeTimeout time.Duration
 	metrics      *metrics
 	faults       *faults
-	// render draws one message of a room's stream: views.Live, which a test may replace.
-	render func(st *game.State, refreshHands, refreshPeople bool, record views.RecordChanges) templ.Component
-	lastID atomic.Uint64 // numbers the connections, for their stream ids
+	// drawing draws the messages of rooms' streams: the views', which a test may replace.
+	drawing liveDrawing
+	lastID  atomic.Uint64 // numbers the connections, for their stream ids
 
 	mu      sync.Mutex
 	rooms   map[string]*roomRenderer // by room code
@@ -51,7 +49,7 @@ type roomStreams struct {
 
 func newRoomStreams(log *slog.Logger, writeTimeout time.Duration, outbox int, m *metrics, f *faults) *roomStreams {
 	rs := &roomStreams{
-		log: log, writeTimeout: writeTimeout, metrics: m, faults: f, render: views.Live,
+		log: log, writeTimeout: writeTimeout, metrics: m, faults: f, drawing: viewsDrawing,
 		rooms: map[string]*roomRenderer{}, conns: map[string]*streamConn{},
 	}
 	server := sse.New()
@@ -67,7 +65,7 @@ func newRoomStreams(log *slog.Logger, writeTimeout time.Duration, outbox int, m 
 // begin registers a browser's connection to a room's stream and creates the
 // connection's own stream; it starts the room's renderer when the room has none.
 // The stream id is chosen here, never by the client.
-func (rs *roomStreams) begin(room *game.Room, request context.Context, rc *http.ResponseController) (*streamConn, error) {
+func (rs *roomStreams) begin(room *game.Room, player uuid.UUID, request context.Context, rc *http.ResponseController) (*streamConn, error) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	if rs.closing {
@@ -85,8 +83,8 @@ func (rs *roomStreams) begin(room *game.Room, request context.Context, rc *http.
 	}
 	ctx, cancel := context.WithCancel(request)
 	c := &streamConn{
-		id:       r.code + "/" + strconv.FormatUint(rs.lastID.Add(1), 10),
-		renderer: r, streams: rs, ctx: ctx, cancel: cancel, rc: rc,
+		id:     r.code + "/" + strconv.FormatUint(rs.lastID.Add(1), 10),
+		player: player, renderer: r, streams: rs, ctx: ctx, cancel: cancel, rc: rc,
 	}
 	// A renderer still in rooms has not ended: it ends only after leaving rooms.
 	if !r.join(c) {
@@ -187,7 +185,7 @@ func (s *Server) roomEvents(c echo.Context) error {
 // leaves, its stream is dropped, the player is removed, the room closes or the server
 // stops; then it removes the stream. A panic ends this stream alone.
 func (s *Server) serveStream(c echo.Context, room *game.Room, seat game.Seat) error {
-	conn, err := s.streams.begin(room, c.Request().Context(), http.NewResponseController(c.Response().Writer))
+	conn, err := s.streams.begin(room, seat.Player.ID, c.Request().Context(), http.NewResponseController(c.Response().Writer))
 	if err != nil {
 		return err
 	}

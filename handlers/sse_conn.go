@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/r3labs/sse/v2"
 )
@@ -16,6 +17,7 @@ import (
 // renderer only sends to it, and may drop it.
 type streamConn struct {
 	id       string
+	player   uuid.UUID // the browser's player: the stream's own parts are theirs
 	renderer *roomRenderer
 	streams  *roomStreams
 	ctx      context.Context    // the stream's: ends it when done

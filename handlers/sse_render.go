@@ -1,17 +1,13 @@
 package handlers
 
 import (
-	"bytes"
-	"context"
 	"slices"
 	"sync"
 	"time"
 
-	"github.com/a-h/templ"
 	"github.com/r3labs/sse/v2"
 
 	"github.com/pokerd/pokerd/game"
-	"github.com/pokerd/pokerd/views"
 )
 
 var (
@@ -19,15 +15,16 @@ var (
 	keepaliveComment = []byte("keepalive")
 )
 
-// roomRenderer turns a room's events into HTML for its browsers: it draws the shared
-// parts once per change and hands them to each of its connections, whatever their
-// number. It is subscribed to the room like a WebSocket is, and runs until the room
-// closes or the server stops.
+// roomRenderer turns a room's events into HTML for its browsers. It is subscribed to the
+// room like a WebSocket is: each event, in the room's order, is drawn once into the
+// parts of the page it changed (a vote: the voter's row and the tally), and the result
+// goes to every browser of the room, whatever their number. A browser gets the whole
+// room only when it (re)subscribes. It runs until the room closes or the server stops.
 type roomRenderer struct {
 	code     string
 	room     *game.Room
 	streams  *roomStreams
-	dirty    chan struct{} // has room for one signal: changes are coalesced
+	dirty    chan struct{} // has room for one signal: events are drawn in batches
 	arrived  chan struct{} // a connection subscribed and waits for the room's state
 	gone     chan struct{} // the room closed, or the server stops
 	goneOnce sync.Once
@@ -36,8 +33,18 @@ type roomRenderer struct {
 	mu      sync.Mutex
 	conns   map[*streamConn]bool // its connections; true once sent the room's state
 	waiting []*streamConn        // subscribed, to be sent the whole state next
+	pending []*game.Event        // delivered and not drawn yet, in the room's order
+	behind  bool                 // more than maxPendingEvents waited: the next message is the whole room
 	ended   bool
+
+	// Only the renderer's goroutine uses these.
+	shown  *game.State // the room as the connections that were sent its state show it
+	resync bool        // a message failed: the next one is the whole room
 }
+
+// maxPendingEvents is how many events may wait for the renderer before it stops keeping
+// them and sends the whole room next: a room cannot outrun its browsers' memory.
+const maxPendingEvents = 256
 
 func newRoomRenderer(rs *roomStreams, room *game.Room) *roomRenderer {
 	return &roomRenderer{
@@ -50,12 +57,22 @@ func newRoomRenderer(rs *roomStreams, room *game.Room) *roomRenderer {
 	}
 }
 
-// Deliver is called under the room's lock: it only marks the room as changed.
+// Deliver is called under the room's lock: it only queues the event. The room's first,
+// from Subscribe, is a Snapshot.
 func (r *roomRenderer) Deliver(ev *game.Event) {
 	if ev.Kind == game.RoomClosed {
 		r.stop()
 		return
 	}
+	r.mu.Lock()
+	if len(r.pending) >= maxPendingEvents {
+		// The newest event carries the room's whole state: drawn whole, it is all the
+		// ones dropped here said.
+		r.pending = r.pending[:0]
+		r.behind = true
+	}
+	r.pending = append(r.pending, ev)
+	r.mu.Unlock()
 	signal(r.dirty)
 }
 
@@ -118,21 +135,11 @@ func (r *roomRenderer) shownConnsLocked() []*streamConn {
 	return shown
 }
 
-// sentState is what every connection that was sent the room's state shows now.
-type sentState struct {
-	known     bool // false: nothing can be assumed, the next message carries it all
-	handKey   string
-	peopleKey string
-	records   []*game.RoundRecord
-}
-
-// run publishes the room's shared parts after each change until the room closes or
-// the server stops.
+// run draws the room's events as they come until the room closes or the server stops.
 func (r *roomRenderer) run(unsubscribe func()) {
 	defer close(r.stopped)
 	keepalive := time.NewTicker(sseKeepalive)
 	defer keepalive.Stop()
-	var sent sentState
 	for {
 		select {
 		case <-r.gone:
@@ -147,15 +154,15 @@ func (r *roomRenderer) run(unsubscribe func()) {
 		case <-r.arrived:
 		case <-r.dirty:
 		}
-		r.publish(&sent)
+		r.publish()
 	}
 }
 
-// publish sends the connections that show the room what changed since, and those that
-// just came the whole state, both drawn from one state of the room. A render that
-// panics or fails is logged and counted; the renderer carries on, and its next message
-// carries everything.
-func (r *roomRenderer) publish(sent *sentState) {
+// publish sends the connections that show the room what the waiting events changed, and
+// those that just came the whole room, both as of the last of those events. A render
+// that panics or fails is logged and counted; the renderer carries on, and its next
+// message is the whole room.
+func (r *roomRenderer) publish() {
 	r.mu.Lock()
 	current := r.shownConnsLocked()
 	newcomers := r.waiting
@@ -163,49 +170,68 @@ func (r *roomRenderer) publish(sent *sentState) {
 	for _, c := range newcomers {
 		r.conns[c] = true
 	}
+	events := r.pending
+	r.pending = nil
+	behind := r.behind
+	r.behind = false
 	r.mu.Unlock()
-	if len(current) == 0 && len(newcomers) == 0 {
-		*sent = sentState{} // nobody is shown anything: the next one gets it all
+
+	before := r.shown
+	if len(events) > 0 {
+		r.shown = events[len(events)-1].State
+	}
+	if r.shown == nil || (len(current) == 0 && len(newcomers) == 0) {
+		r.resync = false // nobody shows anything: the next one gets it all anyway
 		return
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			*sent = sentState{}
+			r.resync = true
 			r.streams.faults.panicked(panicStream, v, "code", r.code)
 		}
 	}()
-	st := r.room.State()
-	next := sentState{known: true, handKey: views.HandKey(st), peopleKey: views.PeopleKey(st), records: st.Records}
-	if len(current) > 0 {
-		record := views.WholeRecord
-		if sent.known {
-			record = views.DiffRecord(sent.records, st.Records)
+	drawing := r.streams.drawing
+	if len(current) > 0 && (len(events) > 0 || r.resync) {
+		var change *liveChange
+		var err error
+		if len(events) > 0 {
+			change, err = drawing.drawChanges(before, events, behind || r.resync)
+		} else {
+			change, err = drawing.drawRoom(r.shown)
 		}
-		refreshHands := !sent.known || next.handKey != sent.handKey
-		refreshPeople := !sent.known || next.peopleKey != sent.peopleKey
-		if !r.broadcast(current, r.streams.render(st, refreshHands, refreshPeople, record)) {
-			*sent = sentState{}
+		if err != nil || !r.broadcast(current, newAudience(drawing, change)) {
+			r.failed(err)
 			return
 		}
 	}
-	if len(newcomers) > 0 && !r.broadcast(newcomers, r.streams.render(st, true, true, views.WholeRecord)) {
-		*sent = sentState{}
-		return
+	if len(newcomers) > 0 {
+		change, err := drawing.drawRoom(r.shown)
+		if err != nil || !r.broadcast(newcomers, newAudience(drawing, change)) {
+			r.failed(err)
+			return
+		}
 	}
-	*sent = next
+	r.resync = false
 }
 
-// broadcast renders one message and hands it to each of conns; false when it could not
-// be rendered.
-func (r *roomRenderer) broadcast(conns []*streamConn, message templ.Component) bool {
-	var buf bytes.Buffer
-	if err := message.Render(context.Background(), &buf); err != nil {
+// failed notes a message that could not be drawn: the next one is the whole room.
+func (r *roomRenderer) failed(err error) {
+	r.resync = true
+	if err != nil {
 		r.streams.log.Error("rendering the room failed", "code", r.code, "err", err)
-		return false
 	}
-	data := buf.Bytes()
+}
+
+// broadcast hands each of conns its message of a change; false when one could not be
+// drawn.
+func (r *roomRenderer) broadcast(conns []*streamConn, a *audience) bool {
 	for _, c := range conns {
-		// A new event for each publish, as r3labs/sse wants one: with replay on it
+		data, err := a.messageFor(c.player)
+		if err != nil {
+			r.streams.log.Error("rendering the room failed", "code", r.code, "err", err)
+			return false
+		}
+		// A new event for each send, as r3labs/sse wants one: with replay on it
 		// numbers events in place. (Sharing one here measured no gain.)
 		c.send(&sse.Event{Event: updateEvent, Data: data})
 	}

@@ -92,11 +92,11 @@ func TestRoomRendererSurvivesAPanickingRender(t *testing.T) {
 	rooms := game.NewRegistry(game.RegistryConfig{Decks: decks})
 	s := New(Config{Rooms: rooms, Decks: decks, BodyLimit: 1 << 16, WS: DefaultWSConfig, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	var failing atomic.Bool
-	s.streams.render = func(st *game.State, hands, people bool, record views.RecordChanges) templ.Component {
+	s.streams.drawing.room = func(st *game.State, record views.RecordChanges) templ.Component {
 		if failing.Load() {
 			panic("a render that fails")
 		}
-		return views.Live(st, hands, people, record)
+		return views.LiveRoom(st, record)
 	}
 	srv := serveUntilTestEnds(t, s)
 

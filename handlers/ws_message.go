@@ -206,7 +206,7 @@ func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
 		}
 	case game.SocketOpened:
 		set.add(envelope("CONNECTED", 160+len(ev.Player.Username), func(b []byte) []byte {
-			return appendPlayerState(b, asShownToClients(ev.Rules, ev.PlayerState), subject)
+			return appendPlayerState(b, asShownToClients(ev.State.Game.Settings.Options, ev.PlayerState), subject)
 		}))
 	case game.SocketClosed:
 		if ev.LastSocket { // else the player still has another tab open

@@ -168,7 +168,9 @@ func TestFacilitatorFreeFrames(t *testing.T) {
 
 	bob := game.PlayerState{Player: wsmsgBob, Connected: true}
 	opened := func(rules game.RoomOptions) *game.Event {
-		return &game.Event{Kind: game.SocketOpened, Player: wsmsgBob, PlayerState: bob, Rules: rules}
+		after := wsmsgState(game.RoundVoting)
+		after.Game.Settings.Options = rules
+		return &game.Event{Kind: game.SocketOpened, Player: wsmsgBob, PlayerState: bob, State: after}
 	}
 	if got := wsmsgFramesTo(opened(free), wsmsgAnn.ID)[0]; !strings.Contains(got, `"is_admin":true`) {
 		t.Errorf("CONNECTED in a facilitator-free room: %s", got)
@@ -206,8 +208,8 @@ func TestConnectedCarriesTheRulesInForce(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := rec.evs[len(rec.evs)-1]
-	if last.Kind != game.SocketOpened || !last.Rules.FacilitatorFree {
-		t.Fatalf("last event %v with rules %+v", last.Kind, last.Rules)
+	if last.Kind != game.SocketOpened || !last.State.Game.Settings.Options.FacilitatorFree {
+		t.Fatalf("last event %v with rules %+v", last.Kind, last.State.Game.Settings.Options)
 	}
 	if got := wsmsgFramesTo(last, alice.ID)[0]; !strings.Contains(got, `"is_admin":true`) {
 		t.Errorf("CONNECTED after the room went facilitator-free: %s", got)

@@ -212,7 +212,7 @@ func TestRenderWSFrames(t *testing.T) {
 		{"round started with ticket", &game.Event{Kind: game.RoundStarted, TicketURL: &ticket},
 			[]string{`{"type":"RESETGAME","payload":"https://example.com/browse/X-1?a=<b>&c"}`}},
 		{"socket opened", &game.Event{Kind: game.SocketOpened, Player: wsmsgAnn,
-			PlayerState: game.PlayerState{Player: wsmsgAnn, Connected: true, Admin: true, Voted: true}},
+			PlayerState: game.PlayerState{Player: wsmsgAnn, Connected: true, Admin: true, Voted: true}, State: wsmsgState(game.RoundVoting)},
 			[]string{`{"type":"CONNECTED","payload":{"player":` + wsmsgAnnSeenJSON + `,"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":true}}`}},
 		{"vote cast", &game.Event{Kind: game.VoteCast, Player: wsmsgAnn, Value: 3},
 			[]string{`{"type":"PLAYERVOTED","payload":` + wsmsgAnnSeenJSON + `}`}},
@@ -254,7 +254,7 @@ func TestWSFramesNameTheRecipientByItsID(t *testing.T) {
 			{Kind: game.VoteCast, Player: wsmsgAnn, Value: 3},
 			{Kind: game.ObservingToggled, Player: wsmsgAnn},
 			{Kind: game.SocketClosed, Player: wsmsgAnn, LastSocket: true},
-			{Kind: game.SocketOpened, Player: wsmsgAnn, PlayerState: game.PlayerState{Player: wsmsgAnn, Connected: true}},
+			{Kind: game.SocketOpened, Player: wsmsgAnn, PlayerState: game.PlayerState{Player: wsmsgAnn, Connected: true}, State: wsmsgState(game.RoundVoting)},
 		} {
 			own := strings.Join(wsmsgFramesTo(ev, wsmsgAnn.ID), "")
 			if !strings.Contains(own, `"id":"`+annID+`"`) || strings.Contains(own, wsmsgAnnAlias) {

@@ -203,6 +203,37 @@
     document.title = (prefix ? prefix + " · " : "") + name + " · pokerd";
   }
 
+  // The viewer's own hand is theirs to fetch: the stream says which hand the page should
+  // show (#hand-sync's data-hand-key: a new round, a reveal, a new role, new rules), and
+  // the page fetches it only when the one it has differs. A request of the viewer's
+  // whose answer is the hand (a vote, a start) is waited for first: it may bring it.
+  var handRequests = 0;
+  function targetsHand(detail) {
+    return detail && detail.target && detail.target.id === "hand";
+  }
+  document.addEventListener("htmx:beforeRequest", function (ev) {
+    if (targetsHand(ev.detail)) handRequests++;
+  });
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    if (targetsHand(ev.detail) && handRequests > 0) handRequests--;
+  });
+  function syncHand() {
+    var sync = document.getElementById("hand-sync");
+    var hand = document.getElementById("hand");
+    if (!sync || !hand || !window.htmx || handRequests > 0) return;
+    var want = sync.getAttribute("data-hand-key");
+    if (!want || want === hand.getAttribute("data-hand-key")) return;
+    htmx.ajax("GET", sync.getAttribute("data-hand-url"), { target: "#hand", swap: "outerHTML" });
+  }
+
+  // The Reveal button lights up once everyone has voted: the round's tally says so, and
+  // the stream keeps the tally up to date without a new hand.
+  function markReady() {
+    var reveal = document.querySelector("#hand [data-testid=reveal]");
+    if (!reveal) return;
+    reveal.classList.toggle("btn-ready", !!document.querySelector("#tally[data-everyone-voted]"));
+  }
+
   // The stream sends the players as everyone sees them; the viewer's own row says
   // "(you)" again, as the page's first render did.
   function markYou() {
@@ -391,5 +422,7 @@
     measureDock();
     titleRoom();
     markYou();
+    markReady();
+    syncHand();
   });
 })();

@@ -19,7 +19,7 @@ func TestRoomNamesEveryPlayerByAlias(t *testing.T) {
 			"page":   renderString(t, RoomPage(d)),
 			"hand":   renderString(t, Hand(d)),
 			"people": renderString(t, People(d)),
-			"stream": renderString(t, Live(st, true, true, WholeRecord)),
+			"stream": renderString(t, LiveRoom(st, WholeRecord)),
 		}
 		for name, html := range parts {
 			for _, p := range st.Players {

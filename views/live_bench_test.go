@@ -54,7 +54,7 @@ func BenchmarkRenderLiveAfterTenRounds(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf.Reset()
-		if err := Live(st, false, false, newest).Render(context.Background(), &buf); err != nil {
+		if err := LiveRoom(st, newest).Render(context.Background(), &buf); err != nil {
 			b.Fatal(err)
 		}
 	}

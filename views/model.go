@@ -135,31 +135,6 @@ func playerTestID(p game.Player) string { return "player-" + p.Alias.String() }
 // playerAlias is how a form names another player: the rooms take aliases.
 func playerAlias(p game.Player) string { return p.Alias.String() }
 
-// HandKey changes exactly when every viewer's own hand must be fetched again: the room
-// says their controls may have changed (HandVersion: a new round, a reveal, a new
-// facilitator, new rules, a removal; a removed viewer learns it by fetching their hand),
-// or everyone has now voted (the reveal button is highlighted).
-func HandKey(st *game.State) string {
-	return string(st.Round) + "|" + roundStart(st) + "|" + strconv.FormatUint(st.HandVersion, 10) + "|" + strconv.FormatBool(st.EveryoneVoted())
-}
-
-// PeopleKey changes when the facilitator's list of players must be fetched again:
-// someone came, went, was removed or took the role.
-func PeopleKey(st *game.State) string {
-	var b strings.Builder
-	for _, p := range st.Players {
-		b.WriteString(p.Player.Alias.String())
-		if p.Connected {
-			b.WriteByte('+')
-		}
-		if p.Admin {
-			b.WriteByte('*')
-		}
-		b.WriteByte('|')
-	}
-	return b.String()
-}
-
 // ticketInputID names the ticket field after the round it will start. The field is kept
 // across the hand's refreshes (hx-preserve, by id) so that a link being typed survives
 // them; once its round has started, the next hand has a new, empty field.

@@ -85,7 +85,7 @@ func TestLiveCarriesTheRecordRoundByRound(t *testing.T) {
 	changed := *st.Records[0]
 	changed.Estimate = "13"
 	st.Records[0] = &changed
-	html := renderString(t, Live(st, false, false, DiffRecord(before, st.Records)))
+	html := renderString(t, LiveRoom(st, DiffRecord(before, st.Records)))
 	for _, want := range []string{
 		`<template><tr id="record-round-1" hx-swap-oob="delete"></tr>`,
 		`<tr id="record-round-2" data-testid="record-round" data-round="2" hx-swap-oob="true">`,
@@ -99,10 +99,10 @@ func TestLiveCarriesTheRecordRoundByRound(t *testing.T) {
 	if strings.Contains(html, `data-round="3"`) || strings.Contains(html, `id="record"`) {
 		t.Errorf("the update carries an unchanged round or the whole record:\n%s", html)
 	}
-	if html := renderString(t, Live(st, false, false, RecordChanges{})); strings.Contains(html, "record-round") {
+	if html := renderString(t, LiveRoom(st, RecordChanges{})); strings.Contains(html, "record-round") {
 		t.Errorf("an update without record changes carries rounds:\n%s", html)
 	}
-	whole := renderString(t, Live(st, false, false, WholeRecord))
+	whole := renderString(t, LiveRoom(st, WholeRecord))
 	if !strings.Contains(whole, `<div id="record" hx-swap-oob="true">`) || !strings.Contains(whole, `<tbody id="record-rows">`) || strings.Count(whole, `data-testid="record-round"`) != 3 {
 		t.Errorf("the whole record is not in:\n%s", whole)
 	}
@@ -173,13 +173,13 @@ func TestLiveCarriesTheRecordNote(t *testing.T) {
 	st := fixedState(game.RoundRevealed, 2)
 	before := oneTo(RecordShown + 5)
 	st.Records = append(slices.Clone(before), rounds(RecordShown+6)...)
-	html := renderString(t, Live(st, false, false, DiffRecord(before, st.Records)))
+	html := renderString(t, LiveRoom(st, DiffRecord(before, st.Records)))
 	if !strings.Contains(html, `<p id="record-note" class="note" data-testid="record-note" hx-swap-oob="true">Showing the last 20 of 26 rounds`) ||
 		!strings.Contains(html, `<tr id="record-round-6" hx-swap-oob="delete"></tr>`) || strings.Count(html, `data-testid="record-round"`) != 1 {
 		t.Errorf("the update lacks the note, the round that left the view or the new one:\n%s", html)
 	}
 	st.Records = nil
-	if html := renderString(t, Live(st, false, false, RecordChanges{})); strings.Contains(html, "record-note") {
+	if html := renderString(t, LiveRoom(st, RecordChanges{})); strings.Contains(html, "record-note") {
 		t.Errorf("an update of a room without a record carries the note:\n%s", html)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -123,35 +124,68 @@ func TestHandFollowsTheRoundAndTheViewer(t *testing.T) {
 	}
 }
 
-func TestLiveAsksForHandsOnlyWhenTold(t *testing.T) {
+func TestLiveRoomSwapsEachSharedPartByID(t *testing.T) {
 	st := fixedState(game.RoundVoting, 3)
-	if html := renderString(t, Live(st, false, false, WholeRecord)); strings.Contains(html, "-sync") || strings.Count(html, `hx-swap-oob="true"`) != 4 {
-		t.Errorf("got %s", html)
-	}
-	if html := renderString(t, Live(st, true, false, WholeRecord)); !strings.Contains(html, `id="hand-sync" hx-swap-oob="true"`) || !strings.Contains(html, `hx-get="/room/ab12/hand"`) || strings.Contains(html, "people-sync") {
-		t.Errorf("got %s", html)
-	}
-	if html := renderString(t, Live(st, false, true, WholeRecord)); !strings.Contains(html, `id="people-sync" hx-swap-oob="true"`) || !strings.Contains(html, `hx-get="/room/ab12/people"`) || strings.Contains(html, "hand-sync") {
+	html := renderString(t, LiveRoom(st, WholeRecord))
+	if strings.Contains(html, "-sync") || strings.Count(html, `hx-swap-oob="true"`) != 4 {
 		t.Errorf("got %s", html)
 	}
 }
 
-func TestHandKeyChangesWithTheRound(t *testing.T) {
-	voting, revealed := fixedState(game.RoundVoting, 1), fixedState(game.RoundRevealed, 1)
-	next := fixedState(game.RoundVoting, 1)
-	later := next.RoundStart.Add(time.Minute)
-	next.RoundStart = &later
-	if HandKey(voting) == HandKey(revealed) || HandKey(voting) == HandKey(next) || HandKey(voting) != HandKey(fixedState(game.RoundVoting, 1)) {
-		t.Error("the hand key must change with the round state and start, and only then")
+// A vote sends the voter's row and the tally, swapped in by id, and nothing else.
+func TestLivePlayerIsTheRowAndTheTally(t *testing.T) {
+	st := fixedState(game.RoundVoting, 30)
+	st.Players[7].Voted = true
+	html := renderString(t, LivePlayer(st, st.Players[7]))
+	row := `id="row-` + st.Players[7].Player.Alias.String() + `"`
+	tally := st.Tally()
+	for _, want := range []string{row, `data-voted="true"`, `id="tally"`, strconv.Itoa(tally.Voted) + " of " + strconv.Itoa(tally.Voters) + " voted"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the vote's message lacks %s: %s", want, html)
+		}
 	}
-	// A join must not redraw hands (someone may be typing a ticket link): the
-	// facilitator's list of players has a key of its own. (Both rooms wait for votes: a
-	// join that makes the room wait again does change the hand, its Reveal button.)
-	if HandKey(fixedState(game.RoundVoting, 3)) != HandKey(fixedState(game.RoundVoting, 4)) {
-		t.Error("the hand key changed with the players at the table")
+	if n := strings.Count(html, "<li"); n != 1 {
+		t.Errorf("the vote's message has %d rows, want 1", n)
 	}
-	if PeopleKey(voting) == PeopleKey(fixedState(game.RoundVoting, 4)) {
-		t.Error("the people key must change with the players at the table")
+	if len(html) > 1024 {
+		t.Errorf("the vote's message is %d bytes", len(html))
+	}
+}
+
+// A join adds the newcomer's row at the end of the list and counts them.
+func TestLiveJoinedAppendsTheRow(t *testing.T) {
+	st := fixedState(game.RoundVoting, 4)
+	html := renderString(t, LiveJoined(st, st.Players[3]))
+	for _, want := range []string{`hx-swap-oob="beforeend:#player-list"`, `id="row-` + st.Players[3].Player.Alias.String() + `"`, `id="player-count" class="hint" hx-swap-oob="true">(4)`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the join's message lacks %s: %s", want, html)
+		}
+	}
+}
+
+// The hand key changes with what a hand shows of the room (the round, the viewer's role,
+// the rules), and never with a vote or a join.
+func TestHandKeyChangesWithTheRoundTheRoleAndTheRules(t *testing.T) {
+	voting := fixedState(game.RoundVoting, 3)
+	admin, player := voting.Players[0], voting.Players[1]
+	if HandKey(voting, player) == HandKey(fixedState(game.RoundRevealed, 3), player) {
+		t.Error("the key did not change with the reveal")
+	}
+	next := fixedState(game.RoundVoting, 3)
+	next.RoundNumber++
+	if HandKey(voting, player) == HandKey(next, player) {
+		t.Error("the key did not change with a new round")
+	}
+	if HandKey(voting, admin) == HandKey(voting, player) {
+		t.Error("the facilitator's key is a player's")
+	}
+	free := fixedState(game.RoundVoting, 3)
+	free.Game.Settings.Options.FacilitatorFree = true
+	if HandKey(voting, player) == HandKey(free, player) {
+		t.Error("the key did not change with the rules")
+	}
+	if HandKey(voting, player) != HandKey(fixedState(game.RoundVoting, 4), player) || HandKey(voting, player) != HandKey(withEveryoneVoted(voting), player) {
+		t.Error("a join or a vote changed the key")
 	}
 }
 
@@ -163,7 +197,7 @@ func BenchmarkRenderLive50(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf.Reset()
-		if err := Live(st, true, true, WholeRecord).Render(context.Background(), &buf); err != nil {
+		if err := LiveRoom(st, WholeRecord).Render(context.Background(), &buf); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -126,7 +126,7 @@ func TestBrowserAnnouncer(t *testing.T) {
 
 	scenarioStep(t, "Ann hands the role to Bob: Bob is told", func(t *testing.T) {
 		ann.waitFor(t, "the hand-off button of Bob", jsPresent(`[data-testid="handoff-`+tb.bobAlias+`"]`))
-		tb.refreshing(t, func() { ann.click(t, `[data-testid="handoff-`+tb.bobAlias+`"]`) })
+		tb.handOff(t, ann, tb.bobAlias, ann, bob)
 		bob.checkNews(t, "You are the facilitator now")
 		ann.checkNews(t, "Bob is the facilitator now")
 	})

@@ -36,7 +36,7 @@ func TestBrowserMistypedCodes(t *testing.T) {
 			t.Fatal("Ann is not in her room")
 		}
 		code = m[1]
-		ann.waitHandRefreshed(t, 0)
+		ann.waitLive(t)
 	})
 
 	typist := br.openTab(t, "Cy, at Ann's address", true)

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -56,19 +57,11 @@ func seatTable(t *testing.T, roomName string, choices roomChoices) *table {
 	tb.ann, tb.bob = people[0], people[1]
 
 	tb.code = openRoomFromHome(t, s, tb.ann, roomName, "Ann", choices)
-	tb.ann.waitHandRefreshed(t, 0)
-
-	annPeople := tb.ann.peopleLoads(t)
+	tb.ann.waitLive(t)
 	takeSeat(t, s, tb.bob, tb.code, "Bob")
-	tb.bob.waitHandRefreshed(t, 0)
-	// Bob coming online makes Ann's page fetch her list of players again: wait for it,
-	// or it could be replaced under a later click. (Her hand stays: only a browser that
-	// subscribes is told to fetch its own.)
-	tb.ann.waitPeopleRefreshed(t, annPeople)
-
+	tb.bob.waitLive(t)
 	tb.carolID = s.join(t, tb.code, "Carol")
-	// Someone new is here: the facilitator's list of players is fetched again.
-	tb.refreshingPeople(t, func() { tb.carol = s.connect(t, tb.carolID, tb.code) })
+	tb.carol = s.connect(t, tb.carolID, tb.code)
 	st := wsState(t, tb.carol)
 	tb.annID = playerIDByName(t, st, "Ann")
 	tb.bobID = playerIDByName(t, st, "Bob")
@@ -76,51 +69,89 @@ func seatTable(t *testing.T, roomName string, choices roomChoices) *table {
 		t.Fatalf("Ann opened the room but is not its facilitator: %+v", st.PlayerStates)
 	}
 	tb.annAlias, tb.bobAlias, tb.carolAlias = aliasOnScreen(t, tb.ann, "Ann"), aliasOnScreen(t, tb.ann, "Bob"), aliasOnScreen(t, tb.ann, "Carol")
+	// Carol coming online is the last change: once both pages show everyone online, the
+	// stream has told them all of it, Ann's list of players included (it comes in the
+	// same message), and nothing will replace a part under a later click.
 	for _, tab := range tb.browsers() {
 		tab.waitFor(t, "Ann, Bob and Carol online", jsAll(
 			jsAttrIs(playerSel(tb.annAlias), "data-connected", "true"),
 			jsAttrIs(playerSel(tb.bobAlias), "data-connected", "true"),
 			jsAttrIs(playerSel(tb.carolAlias), "data-connected", "true")))
+		tab.waitLive(t)
+	}
+	tb.ann.waitFor(t, "Ann's list of players, pushed by the stream, with Bob and Carol", jsAll(
+		jsPresent(`#people [data-testid="handoff-`+tb.bobAlias+`"]`),
+		jsPresent(`#people [data-testid="handoff-`+tb.carolAlias+`"]`)))
+	// Loading the room and the others' coming fetch nothing: the page was drawn whole,
+	// and the stream pushes what changed.
+	for _, tab := range tb.browsers() {
+		tab.checkNoHandFetch(t, 0, "loading the room and the others' joining")
+		if n := tabEval[int](t, tab, "window.__ppTest.peopleFetches"); n != 0 {
+			t.Errorf("%s's page fetched the list of players %d times; the stream pushes it", tab.name, n)
+		}
 	}
 	return tb
 }
 
-// peopleLoads is how often this page has fetched the facilitator's list of players
-// (#people) again since it loaded.
+// peopleLoads is how often this page's list of players (#people) has been replaced since
+// it loaded: by the stream, which pushes it to the facilitator's browsers when someone
+// comes, goes, is removed or takes the role, or by the answer to the facilitator's own
+// hand-off or removal.
 func (b *browserTab) peopleLoads(t *testing.T) int {
 	t.Helper()
 	return tabEval[int](t, b, "window.__ppTest.peopleLoads")
 }
 
-// waitPeopleRefreshed waits until the page has fetched its list of players again (more
-// than since fetches in all) and htmx has settled. The stream tells every browser to
-// fetch it when someone comes, goes, is removed or takes the role; until it is back,
-// the hand-off and remove buttons may be replaced under a click.
-func (b *browserTab) waitPeopleRefreshed(t *testing.T, since int) {
+// waitPeopleReplaced waits until the page's list of players has been replaced (more
+// than since times in all) and the page is live again.
+func (b *browserTab) waitPeopleReplaced(t *testing.T, since int) {
 	t.Helper()
-	b.waitFor(t, fmt.Sprintf("the list of players fetched again (after %d fetches) and htmx settled", since),
-		fmt.Sprintf("window.__ppTest?.sseOpen > 0 && (window.__ppTest.peopleLoads) > %d && window.__ppTest.idle()", since))
+	b.waitFor(t, fmt.Sprintf("the list of players replaced (after %d times) and the page live", since),
+		fmt.Sprintf("window.__ppTest?.peopleLoads > %d && window.__ppTest.live()", since))
 }
 
-// refreshing runs act, which changes what the hands show (the round, whether everyone
-// has voted, the rules, the facilitator, the players removed), and waits until both browsers
-// have fetched their hand again: until then a hand may be replaced under a click.
-func (tb *table) refreshing(t *testing.T, act func()) {
+// lastVote runs act, which casts the round's last vote, and waits until both browsers
+// say that everyone has voted and Ann's reveal button is ready. The stream's tally says
+// so: no page fetches its hand for it.
+func (tb *table) lastVote(t *testing.T, act func()) {
 	t.Helper()
-	annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
+	annFetches, bobFetches := tb.ann.handFetches(t), tb.bob.handFetches(t)
 	act()
-	tb.ann.waitHandRefreshed(t, annLoads)
-	tb.bob.waitHandRefreshed(t, bobLoads)
+	for _, tab := range tb.browsers() {
+		tab.waitFor(t, "everyone has voted, in the tally", jsPresent(`#tally[data-everyone-voted="true"] [data-testid=everyone-voted]`))
+		tab.waitLive(t)
+	}
+	tb.ann.waitFor(t, "the reveal button ready", `document.querySelector("#hand [data-testid=reveal]")?.classList.contains("btn-ready") === true`)
+	tb.ann.checkNoHandFetch(t, annFetches, "the last vote")
+	tb.bob.checkNoHandFetch(t, bobFetches, "the last vote")
 }
 
-// refreshingPeople runs act, which changes who is here or who runs the room, and waits
-// until both browsers have fetched the facilitator's list of players again.
-func (tb *table) refreshingPeople(t *testing.T, act func()) {
+// handOff has the browser `from` press the hand-off button of the player of alias `to`,
+// and waits until both browsers show the new facilitator. The pages in changed are those
+// whose hand changes with the role (the old and the new facilitator's): they get a new
+// one; the other's stays as it was.
+func (tb *table) handOff(t *testing.T, from *browserTab, to string, changed ...*browserTab) {
 	t.Helper()
-	annPeople, bobPeople := tb.ann.peopleLoads(t), tb.bob.peopleLoads(t)
-	act()
-	tb.ann.waitPeopleRefreshed(t, annPeople)
-	tb.bob.waitPeopleRefreshed(t, bobPeople)
+	from.waitFor(t, "the hand-off button of "+to, jsPresent(`[data-testid="handoff-`+to+`"]`))
+	loads := map[*browserTab]int{}
+	for _, tab := range tb.browsers() {
+		loads[tab] = tab.handLoads(t)
+	}
+	from.click(t, `[data-testid="handoff-`+to+`"]`)
+	for _, tab := range tb.browsers() {
+		tab.waitFor(t, "the new facilitator tagged", jsPresent(playerSel(to)+" .tag-admin"))
+	}
+	for _, tab := range changed {
+		tab.waitHandReplaced(t, loads[tab])
+	}
+	for _, tab := range tb.browsers() {
+		tab.waitLive(t)
+		if !slices.Contains(changed, tab) {
+			if n := tab.handLoads(t); n != loads[tab] {
+				t.Errorf("%s's hand was replaced %d times by a hand-off that does not change it", tab.name, n-loads[tab])
+			}
+		}
+	}
 }
 
 func (tb *table) browsers() []*browserTab { return []*browserTab{tb.ann, tb.bob} }
@@ -189,8 +220,8 @@ func (tb *table) waitRoundStarted(t *testing.T, annLoads, bobLoads int) {
 			jsCount(`#players li[data-voted="true"]`)+" === 0"))
 	}
 	wsAwait(t, tb.carol, "RESETGAME", nil)
-	tb.ann.waitHandRefreshed(t, annLoads)
-	tb.bob.waitHandRefreshed(t, bobLoads)
+	tb.ann.waitHandReplaced(t, annLoads)
+	tb.bob.waitHandReplaced(t, bobLoads)
 	for _, tab := range tb.browsers() {
 		tab.waitFor(t, "no card pressed", jsAll(
 			jsPresent("#hand button.card"),
@@ -245,8 +276,8 @@ func (tb *table) waitRevealed(t *testing.T, annLoads, bobLoads int) map[string]*
 	if err := json.Unmarshal(raw, &votes); err != nil {
 		t.Fatalf("REVEALGAME payload: %v: %s", err, raw)
 	}
-	tb.ann.waitHandRefreshed(t, annLoads)
-	tb.bob.waitHandRefreshed(t, bobLoads)
+	tb.ann.waitHandReplaced(t, annLoads)
+	tb.bob.waitHandReplaced(t, bobLoads)
 	return votes
 }
 
@@ -322,8 +353,8 @@ func TestBrowserRevealShowsResults(t *testing.T) {
 			}
 		}
 		tb.pick(t, tb.bob, tb.bobID, "5")
-		// The last vote: everyone's hand changes (the reveal button gets ready).
-		tb.refreshing(t, func() { tb.carolVotes(t, 100) }) // the ? card of the Fibonacci deck
+		// The last vote: the tally says everyone has voted, and lights Ann's reveal button.
+		tb.lastVote(t, func() { tb.carolVotes(t, 100) }) // the ? card of the Fibonacci deck
 	})
 
 	scenarioStep(t, "everyone has voted: every browser says so, Ann's reveal button is ready", func(t *testing.T) {
@@ -367,7 +398,7 @@ func TestBrowserRevealShowsResults(t *testing.T) {
 		// pokerd.js labels the theme button when the page loads: load the room again
 		// in the dark scheme, as someone whose system is dark does.
 		tb.ann.do(t, "load the room in the dark scheme", emulateScreen(desktopSize, "dark"), chromedp.Reload())
-		tb.ann.waitHandRefreshed(t, 0)
+		tb.ann.waitLive(t)
 		tb.ann.waitFor(t, "the results again", jsAll(
 			jsPresent("[data-testid=results] [data-testid=chart]"),
 			jsTextIs("[data-theme-toggle]", "Light theme")))
@@ -457,7 +488,7 @@ func TestBrowserAutoReveal(t *testing.T) {
 		tb.startRound(t, "")
 		tb.setAutoReveal(t, false)
 		tb.pick(t, tb.ann, tb.annID, "1")
-		tb.refreshing(t, func() { tb.carolVotes(t, 1) }) // the last vote
+		tb.lastVote(t, func() { tb.carolVotes(t, 1) }) // the last vote
 		for _, tab := range tb.browsers() {
 			tab.waitFor(t, "everyone has voted, the round still voting", jsAll(
 				jsTextIs("#round [data-testid=voted-count]", "2 of 2 voted"),
@@ -487,8 +518,8 @@ func (tb *table) setAutoReveal(t *testing.T, on bool) {
 	tb.ann.click(t, "#hand [data-testid=options-save]")
 	wsAwait(t, tb.carol, "STATE", nil)
 	// New rules may change everyone's controls: every browser fetches its hand.
-	tb.ann.waitHandRefreshed(t, annLoads)
-	tb.bob.waitHandRefreshed(t, bobLoads)
+	tb.ann.waitHandReplaced(t, annLoads)
+	tb.bob.waitHandReplaced(t, bobLoads)
 	tb.ann.waitFor(t, fmt.Sprintf("auto-reveal saved as %v", on), jsAll(
 		fmt.Sprintf(`document.querySelector(%s)?.checked === %v`, jsString(box), on),
 		"window.__ppTest.idle()"))
@@ -546,7 +577,7 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 		tb.startRound(t, ticket)
 		tb.pick(t, tb.ann, tb.annID, votes[tb.annID].label)
 		tb.pick(t, tb.bob, tb.bobID, votes[tb.bobID].label)
-		tb.refreshing(t, func() { tb.carolVotes(t, votes[tb.carolID].value) }) // the last vote
+		tb.lastVote(t, func() { tb.carolVotes(t, votes[tb.carolID].value) }) // the last vote
 		got := tb.reveal(t)
 		want := map[string]float64{}
 		for id, v := range votes {
@@ -716,7 +747,7 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 		}
 		// The page drawn whole shows the same.
 		tb.bob.do(t, "load the room again", chromedp.Reload())
-		tb.bob.waitHandRefreshed(t, 0)
+		tb.bob.waitLive(t)
 		tb.bob.waitFor(t, "the newest rounds and the note, on the page", shown)
 		if got := fetchInPage(t, tb.ann, csvURL); strings.Count(got.Body, "\n") != 1+long*3 {
 			t.Errorf("the CSV has %d lines, want a header and %d rounds × 3 players", strings.Count(got.Body, "\n"), long)
@@ -728,7 +759,7 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 		tb.ann.shoot(t, shots, "record-long", desktopSize, "light")
 		tb.ann.shoot(t, shots, "record-long", phoneSize, "light")
 		tb.ann.do(t, "load the room in the dark scheme", emulateScreen(desktopSize, "dark"), chromedp.Reload())
-		tb.ann.waitHandRefreshed(t, 0)
+		tb.ann.waitLive(t)
 		tb.ann.waitFor(t, "the record again, and the theme button", jsAll(
 			jsPresent("[data-testid=record-note]"), jsTextIs("[data-theme-toggle]", "Light theme")))
 		tb.ann.shoot(t, shots, "record-long", desktopSize, "dark")
@@ -748,16 +779,6 @@ func TestBrowserHandoff(t *testing.T) {
 	tb := seatTable(t, "Handoff", roomChoices{})
 	controls := "#hand [data-testid=facilitator]"
 
-	// handOff has the browser `from` press the hand-off button of player `to`.
-	handOff := func(t *testing.T, from *browserTab, to string) {
-		t.Helper()
-		from.waitFor(t, "the hand-off button of "+to, jsPresent(`[data-testid="handoff-`+to+`"]`))
-		// A new facilitator changes everyone's controls: every browser fetches its hand
-		// and its list of players again.
-		tb.refreshingPeople(t, func() {
-			tb.refreshing(t, func() { from.click(t, `[data-testid="handoff-`+to+`"]`) })
-		})
-	}
 	// adminState waits for Carol's next STATE and checks who it says is the facilitator.
 	adminState := func(t *testing.T, admin string) {
 		t.Helper()
@@ -784,7 +805,7 @@ func TestBrowserHandoff(t *testing.T) {
 	})
 
 	scenarioStep(t, "Ann hands the role to Bob: Bob gets the controls, Ann loses them", func(t *testing.T) {
-		handOff(t, tb.ann, tb.bobAlias)
+		tb.handOff(t, tb.ann, tb.bobAlias, tb.ann, tb.bob)
 		tb.bob.waitFor(t, "Bob's controls", jsAll(jsPresent(controls), jsPresent("#hand [data-testid=start]")))
 		tb.ann.waitFor(t, "Ann without controls", jsCount(controls+`, [data-testid=start], [data-testid^="handoff-"]`)+" === 0")
 		adminState(t, tb.bobID)
@@ -800,14 +821,14 @@ func TestBrowserHandoff(t *testing.T) {
 	})
 
 	scenarioStep(t, "Bob hands the role back to Ann", func(t *testing.T) {
-		handOff(t, tb.bob, tb.annAlias)
+		tb.handOff(t, tb.bob, tb.annAlias, tb.ann, tb.bob)
 		tb.ann.waitFor(t, "Ann's controls", jsPresent(controls))
 		tb.bob.waitFor(t, "Bob without controls", jsCount(controls+`, [data-testid^="handoff-"]`)+" === 0")
 		adminState(t, tb.annID)
 	})
 
 	scenarioStep(t, "Ann hands the role to Carol over the API: Carol's STATE makes her the admin, the browsers lose the controls", func(t *testing.T) {
-		handOff(t, tb.ann, tb.carolAlias)
+		tb.handOff(t, tb.ann, tb.carolAlias, tb.ann) // Bob stays a player: his hand stays
 		adminState(t, tb.carolID)
 		for _, tab := range tb.browsers() {
 			tab.waitFor(t, "no facilitator controls, Carol tagged facilitator", jsAll(
@@ -945,9 +966,16 @@ func TestBrowserKeysQRAndRemoval(t *testing.T) {
 			`location.pathname === `+jsString("/join/"+tb.code),
 			`new URLSearchParams(location.search).get("removed") === "1"`,
 			jsVisible("[data-testid=removed-note]")))
-		tb.ann.waitFor(t, "Bob gone from the list", jsCount(playerSel(tb.bobAlias))+" === 0")
-		tb.ann.waitHandRefreshed(t, annLoads)
-		tb.ann.waitPeopleRefreshed(t, annPeople)
+		// The stream's message of the removal takes Bob's row away and pushes Ann's list
+		// without him; her own request's answer is that list too.
+		tb.ann.waitFor(t, "Bob gone from the list and from her list of players", jsAll(
+			jsCount(playerSel(tb.bobAlias))+" === 0",
+			jsCount(`[data-testid="remove-`+tb.bobAlias+`"]`)+" === 0"))
+		tb.ann.waitPeopleReplaced(t, annPeople)
+		// Her hand is the same: she still runs the round.
+		if n := tb.ann.handLoads(t); n != annLoads {
+			t.Errorf("removing Bob replaced Ann's hand %d times", n-annLoads)
+		}
 		var st gameState
 		for st.PlayerStates == nil || st.PlayerStates[tb.bobID].Player.ID != "" {
 			if err := json.Unmarshal(wsAwait(t, tb.carol, "STATE", nil), &st); err != nil {
@@ -962,10 +990,12 @@ func TestBrowserKeysQRAndRemoval(t *testing.T) {
 		if path := tb.bob.submit(t, "take a seat", `[data-testid=join-form] button[type=submit]`); path != "/room/"+tb.code {
 			t.Fatalf("Bob is at %q", path)
 		}
-		tb.ann.waitFor(t, "Bob listed again", fmt.Sprintf(`%s.includes("Bob")`, jsPlayerNames))
-		// His coming makes Ann's page fetch her list of players again (her hand stays):
-		// wait before she clicks.
-		tb.ann.waitPeopleRefreshed(t, annPeople)
+		// His coming online is the last change: the stream's message of it pushes Ann's
+		// list of players with him (her hand stays). Wait for it before she clicks.
+		tb.ann.waitFor(t, "Bob listed again, online", `Array.from(document.querySelectorAll("#players li[data-testid^=player-]")).some(
+  li => li.querySelector("[data-testid=player-name]")?.textContent === "Bob" && li.dataset.connected === "true")`)
+		tb.ann.waitPeopleReplaced(t, annPeople)
+		tb.ann.waitFor(t, "Bob and Carol online in Ann's list of players", jsCount(`#people [data-testid^="handoff-"]`)+" === 2")
 	})
 
 	scenarioStep(t, "Ann removes Carol: her socket is closed with 4001", func(t *testing.T) {

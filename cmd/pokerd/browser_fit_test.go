@@ -314,7 +314,7 @@ func TestBrowserRoomFits(t *testing.T) {
 	})
 
 	scenarioStep(t, "everyone voted: the tab's title says so; the controls are in view", func(t *testing.T) {
-		tb.refreshing(t, func() { tb.carolVotes(t, 3) })
+		tb.lastVote(t, func() { tb.carolVotes(t, 3) })
 		for _, tab := range tb.browsers() {
 			tab.waitFor(t, "the title", `document.title === "Everyone voted · Fit <room> · pokerd"`)
 		}
@@ -421,10 +421,10 @@ func TestBrowserWordDeckKeys(t *testing.T) {
 	if path := ann.submit(t, "open the room", `[data-testid=create-form] button[type=submit]`); !roomURLPath.MatchString(path) {
 		t.Fatalf("after opening the room the browser is at %q", path)
 	}
-	ann.waitHandRefreshed(t, 0)
+	ann.waitLive(t)
 	loads := ann.handLoads(t)
 	ann.click(t, "[data-testid=start]")
-	ann.waitHandRefreshed(t, loads)
+	ann.waitHandReplaced(t, loads)
 	ann.waitFor(t, "the cards open", jsAll(jsPresent(cardSel("M")), `!document.querySelector(`+jsString(cardSel("M"))+`).disabled`))
 
 	hints := tabEval[string](t, ann, `Array.from(document.querySelectorAll("#hand button.card"), c => c.dataset.testid.slice(5) + "=" + c.dataset.shortcut).join(" ")`)

@@ -74,7 +74,7 @@ func TestBrowserPasscodeRoom(t *testing.T) {
 			`location.hash === ""`,
 			`location.href === `+jsString(s.base+"/room/"+code),
 			jsText("[data-testid=passcode-note]")+`.startsWith("The copied link carries the passcode")`))
-		ann.waitHandRefreshed(t, 0)
+		ann.waitLive(t)
 	})
 
 	scenarioStep(t, "Copy link puts the link with the passcode on the clipboard", func(t *testing.T) {
@@ -90,7 +90,7 @@ func TestBrowserPasscodeRoom(t *testing.T) {
 	scenarioStep(t, "a reload keeps the passcode in Ann's share link (screenshots: light, then dark)", func(t *testing.T) {
 		for _, scheme := range []string{"light", "dark"} {
 			ann.do(t, "load the room in the "+scheme+" scheme", emulateScreen(desktopSize, scheme), chromedp.Reload())
-			ann.waitHandRefreshed(t, 0)
+			ann.waitLive(t)
 			ann.waitFor(t, "the share link still with the passcode", `document.querySelector("[data-testid=share-link]").value === `+jsString(copied))
 			ann.shoot(t, shots, "room-passcode", desktopSize, scheme)
 			ann.shoot(t, shots, "room-passcode", phoneSize, scheme)
@@ -128,7 +128,7 @@ func TestBrowserPasscodeRoom(t *testing.T) {
 		if path := bob.submit(t, "take a seat", `[data-testid=join-form] button[type=submit]`); path != "/room/"+code {
 			t.Fatalf("after taking a seat Bob is at %q", path)
 		}
-		bob.waitHandRefreshed(t, 0)
+		bob.waitLive(t)
 		for _, tab := range []*browserTab{ann, bob} {
 			tab.waitFor(t, "both players listed", jsAll(
 				fmt.Sprintf(`%s.includes(%s)`, jsPlayerNames, jsString(annName)),

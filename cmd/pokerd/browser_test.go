@@ -107,36 +107,64 @@ type browserTab struct {
 }
 
 // probeJS runs in every document of a tab with JavaScript, before the page's own scripts.
-// It counts htmx's requests under way and the fetches of the viewer's hand, and defines
-// __ppTest.idle(): no request under way and no swapped-in content still to settle. htmx
-// processes new content (gives its forms their hx-post, fires hx-trigger="load") only
-// when it settles, 20 ms after the swap: a click before that would submit the form the
-// plain way and reload the page. The probe changes nothing in the page.
+// It counts htmx's requests under way, the times the viewer's hand (#hand) and the
+// facilitator's list (#people) were replaced, and the fetches of /hand and /people, and
+// defines
+//   - __ppTest.idle(): no request under way and no swapped-in content still to settle.
+//     htmx processes new content (gives its forms their hx-post, fires
+//     hx-trigger="load") only when it settles, 20 ms after the swap: a click before that
+//     would submit the form the plain way and reload the page.
+//   - __ppTest.live(): the page is live and settled: its stream is open and has sent at
+//     least one message (the whole room, on subscribing), htmx is idle, and the hand is
+//     the one the stream says the page should show (#hand's data-hand-key is
+//     #hand-sync's, when the stream has sent one): no fetch of the hand is still to come
+//     that could replace it under a click.
+//
+// The probe changes nothing in the page.
 const probeJS = `(function () {
   var pending = new Set();
   var s = window.__ppTest = {
-    sseOpen: 0, messages: 0, handLoads: 0, peopleLoads: 0, pending: 0, errors: [],
-    idle: function () { return pending.size === 0 && !document.querySelector(".htmx-added, .htmx-settling, .htmx-swapping"); }
+    sseOpen: 0, messages: 0, handLoads: 0, handFetches: 0, peopleLoads: 0, peopleFetches: 0, pending: 0, errors: [],
+    idle: function () { return pending.size === 0 && !document.querySelector(".htmx-added, .htmx-settling, .htmx-swapping"); },
+    live: function () {
+      if (!(s.sseOpen > 0 && s.messages > 0 && s.idle())) return false;
+      var sync = document.getElementById("hand-sync"), hand = document.getElementById("hand");
+      var want = sync && sync.getAttribute("data-hand-key");
+      return !want || !hand || want === hand.getAttribute("data-hand-key");
+    }
   };
   var on = function (name, f) { document.addEventListener(name, function (e) { f(e.detail || {}); }); };
   on("htmx:sseOpen", function () { s.sseOpen++; });
   on("htmx:sseMessage", function () { s.messages++; });
-  var finish = function (d, successful) {
+  // A part is replaced when the element of its id is another one: by a fetch, by the
+  // answer to the viewer's own action, or by the stream. The first one seen is the
+  // page's own.
+  var shown = {};
+  var replaced = function () {
+    ["hand", "people"].forEach(function (id) {
+      var e = document.getElementById(id);
+      if (!e) return;
+      if (shown[id] && shown[id] !== e) s[id + "Loads"]++;
+      shown[id] = e;
+    });
+  };
+  new MutationObserver(replaced).observe(document, { childList: true, subtree: true });
+  var finish = function (d) {
     if (!pending.delete(d.xhr)) return;
     s.pending = pending.size;
-    var path = (d.pathInfo && d.pathInfo.requestPath) || (d.requestConfig && d.requestConfig.path) || "";
-    if (/\/hand(\?|$)/.test(path) && successful) s.handLoads++;
-    if (/\/people(\?|$)/.test(path) && successful) s.peopleLoads++;
   };
   on("htmx:beforeRequest", function (d) {
     pending.add(d.xhr); s.pending = pending.size;
+    var path = (d.pathInfo && d.pathInfo.requestPath) || (d.requestConfig && d.requestConfig.path) || "";
+    if (/\/hand(\?|$)/.test(path)) s.handFetches++;
+    if (/\/people(\?|$)/.test(path)) s.peopleFetches++;
     // htmx announces a request's end on the element that sent it, or on its nearest
     // ancestor still in the page; when the room's stream replaced the element and its
-    // ancestors meanwhile (#hand-sync), nobody hears of it: the XHR's own end tells.
-    d.xhr.addEventListener("loadend", function () { finish(d, d.xhr.status >= 200 && d.xhr.status < 300); });
+    // ancestors meanwhile, nobody hears of it: the XHR's own end tells.
+    d.xhr.addEventListener("loadend", function () { finish(d); });
   });
   // After the swap (htmx swaps before it fires this, and before the XHR's loadend).
-  on("htmx:afterRequest", function (d) { finish(d, d.successful); });
+  on("htmx:afterRequest", function (d) { finish(d); });
   ["htmx:sseError", "htmx:responseError", "htmx:sendError", "htmx:swapError", "htmx:oobErrorNoTarget"].forEach(function (name) {
     on(name, function () { s.errors.push(name); });
   });
@@ -305,21 +333,46 @@ func (b *browserTab) waitFor(t *testing.T, what, cond string) {
 	}
 }
 
-// handLoads is how often this page has fetched the viewer's hand again since it loaded.
+// waitLive waits until the page is live and settled (__ppTest.live()): its stream open
+// and heard from, htmx idle, and its hand the one the stream says it should show. A page
+// that was just loaded (or reloaded) is live once its stream has sent it the room; it
+// fetches nothing for that, its hand was drawn with the page.
+func (b *browserTab) waitLive(t *testing.T) {
+	t.Helper()
+	b.waitFor(t, "the page live (its stream open and heard from, htmx settled, the hand the stream's)", "window.__ppTest?.live()")
+}
+
+// handLoads is how often this page's hand (#hand) has been replaced since it loaded: by
+// a fetch when the stream says the page shows another hand than its own (a new round, a
+// reveal, a new role or rules), or by the answer to the viewer's own action.
 func (b *browserTab) handLoads(t *testing.T) int {
 	t.Helper()
 	return tabEval[int](t, b, "window.__ppTest.handLoads")
 }
 
-// waitHandRefreshed waits until the page has fetched its hand again (more than `since`
-// fetches in all) and htmx has settled. The room's stream tells a browser to fetch its
-// hand when it subscribes (opens or reloads the room), and every browser when the round
-// changes; until that fetch is back, the hand may still be replaced under the player,
-// wiping what they typed.
-func (b *browserTab) waitHandRefreshed(t *testing.T, since int) {
+// handFetches is how often this page has fetched its hand (GET /room/{code}/hand) since
+// it loaded.
+func (b *browserTab) handFetches(t *testing.T) int {
 	t.Helper()
-	b.waitFor(t, fmt.Sprintf("the hand fetched again (after %d fetches) and htmx settled", since),
-		fmt.Sprintf("window.__ppTest?.sseOpen > 0 && window.__ppTest.handLoads > %d && window.__ppTest.idle()", since))
+	return tabEval[int](t, b, "window.__ppTest.handFetches")
+}
+
+// waitHandReplaced waits until the page's hand has been replaced (more than `since`
+// times in all) and the page is live again. Until then the hand may still be replaced
+// under the player, wiping what they typed.
+func (b *browserTab) waitHandReplaced(t *testing.T, since int) {
+	t.Helper()
+	b.waitFor(t, fmt.Sprintf("the hand replaced (after %d times) and the page live", since),
+		fmt.Sprintf("window.__ppTest?.handLoads > %d && window.__ppTest.live()", since))
+}
+
+// checkNoHandFetch fails the test when the page fetched its hand more than `since`
+// times: the stream's messages are enough for what happened since.
+func (b *browserTab) checkNoHandFetch(t *testing.T, since int, after string) {
+	t.Helper()
+	if n := b.handFetches(t); n != since {
+		t.Errorf("%s's page fetched its hand %d times after %s, want none (the stream's message is enough)", b.name, n-since, after)
+	}
 }
 
 // diagnose describes the page for a failure message: where it is, the probe's counts and
@@ -336,8 +389,8 @@ func (b *browserTab) diagnose() string {
     return e ? e.outerHTML.replace(/\s+/g, " ").slice(0, 4000) : "(none)";
   };
   return "url: " + location.href + "\n  probe: " + JSON.stringify(window.__ppTest || null) +
-    (window.__ppTest ? ", idle: " + window.__ppTest.idle() : "") +
-    "\n  #round: " + part("#round") + "\n  #players: " + part("#players") + "\n  #hand: " + part("#hand");
+    (window.__ppTest ? ", idle: " + window.__ppTest.idle() + ", live: " + window.__ppTest.live() : "") +
+    "\n  #round: " + part("#round") + "\n  #players: " + part("#players") + "\n  #hand: " + part("#hand") + "\n  #hand-sync: " + part("#hand-sync");
 })()`))
 	if err != nil {
 		return "\n  (could not describe the page: " + err.Error() + ")"
@@ -632,7 +685,7 @@ func TestBrowserRoom(t *testing.T) {
 			t.Fatalf("after opening the room the browser is at %q, want /room/{code}", path)
 		}
 		code = m[1]
-		ann.waitHandRefreshed(t, 0) // the stream is open: the page is live
+		ann.waitLive(t) // the stream is open: the page is live
 		if got := tabEval[string](t, ann, jsText("[data-testid=room-name]")); got != roomName {
 			t.Errorf("the room's name shows as %q, want %q", got, roomName)
 		}
@@ -659,9 +712,9 @@ func TestBrowserRoom(t *testing.T) {
 		if path := bob.submit(t, "take a seat", `[data-testid=join-form] button[type=submit]`); path != "/room/"+code {
 			t.Fatalf("after taking a seat Bob is at %q, want /room/%s", path, code)
 		}
-		// Only Bob's own page fetches its hand on subscribing: nothing replaces Ann's
-		// hand (and the ticket link she is about to type).
-		bob.waitHandRefreshed(t, 0)
+		// No page fetches its hand for a join: Bob's was drawn with his page, and
+		// nothing replaces Ann's (and the ticket link she is about to type).
+		bob.waitLive(t)
 		for _, tab := range []*browserTab{ann, bob} {
 			tab.waitFor(t, "Bob listed by his name, as text", fmt.Sprintf(`%s.includes(%s)`, jsPlayerNames, jsString(bobName)))
 			if n := tabEval[int](t, tab, jsCount("#players img")); n != 0 {
@@ -671,6 +724,8 @@ func TestBrowserRoom(t *testing.T) {
 				t.Errorf("%s's screen: %d <img> elements on the page", tab.name, n)
 			}
 			tab.checkNoDialogs(t)
+			tab.waitLive(t)
+			tab.checkNoHandFetch(t, 0, "loading the room and Bob's joining")
 		}
 	})
 
@@ -721,13 +776,14 @@ func TestBrowserRoom(t *testing.T) {
 		if err := json.Unmarshal(wsAwait(t, carol, "RESETGAME", nil), &got); err != nil || got == nil || *got != ticket {
 			t.Errorf("Carol's RESETGAME carries %v (%v), want %q", got, err, ticket)
 		}
-		ann.waitHandRefreshed(t, annLoads)
-		bob.waitHandRefreshed(t, bobLoads)
+		ann.waitHandReplaced(t, annLoads)
+		bob.waitHandReplaced(t, bobLoads)
 		bob.waitFor(t, "Bob's cards open", jsAll(jsPresent("#hand [data-testid=card-5]"), jsCount("#hand button.card:disabled")+" === 0"))
 		ann.waitFor(t, "the ticket field emptied for the next round", `document.querySelector("[data-testid=ticket-input]").value === ""`)
 	})
 
 	scenarioStep(t, "Bob picks 5 and Carol 8: both browsers see who voted, not the value", func(t *testing.T) {
+		annFetches, bobFetches := ann.handFetches(t), bob.handFetches(t)
 		bob.click(t, "[data-testid=card-5]")
 		bob.waitFor(t, "Bob's 5 pressed", jsAll(
 			jsAttrIs("#hand [data-testid=card-5]", "aria-pressed", "true"),
@@ -747,6 +803,12 @@ func TestBrowserRoom(t *testing.T) {
 			}
 		}
 		wsAwait(t, carol, "PLAYERVOTED", aboutPlayer(carolID))
+		// A vote changes nobody's hand but the voter's, whose answer brings it.
+		for _, tab := range []*browserTab{ann, bob} {
+			tab.waitLive(t)
+		}
+		ann.checkNoHandFetch(t, annFetches, "the votes")
+		bob.checkNoHandFetch(t, bobFetches, "the votes")
 	})
 
 	scenarioStep(t, "Ann picks 3 and reveals: everyone sees 3, 5, 8 and the average", func(t *testing.T) {
@@ -775,8 +837,8 @@ func TestBrowserRoom(t *testing.T) {
 				t.Errorf("Carol's REVEALGAME: %s voted %v, want %v (%v)", id, v, want, votes)
 			}
 		}
-		ann.waitHandRefreshed(t, annLoads)
-		bob.waitHandRefreshed(t, bobLoads)
+		ann.waitHandReplaced(t, annLoads)
+		bob.waitHandReplaced(t, bobLoads)
 	})
 
 	scenarioStep(t, "screenshots of Ann's room, light and dark, desktop and phone", func(t *testing.T) {
@@ -785,7 +847,7 @@ func TestBrowserRoom(t *testing.T) {
 		// subscribes again, which makes that page fetch its hand.
 		reloadIn := func(scheme, themeButton string) {
 			ann.do(t, "load the room in the "+scheme+" scheme", emulateScreen(desktopSize, scheme), chromedp.Reload())
-			ann.waitHandRefreshed(t, 0)
+			ann.waitLive(t)
 			ann.waitFor(t, "the revealed round again, and the theme button", jsAll(
 				jsTextIs("#round [data-testid=round-state]", "Revealed"),
 				jsTextIs(playerSel(bobAlias)+" [data-testid=vote]", "5"),
@@ -818,8 +880,8 @@ func TestBrowserRoom(t *testing.T) {
 		if err := json.Unmarshal(wsAwait(t, carol, "RESETGAME", nil), &got); err != nil || got != nil {
 			t.Errorf("Carol's RESETGAME carries %v (%v), want null", got, err)
 		}
-		ann.waitHandRefreshed(t, annLoads)
-		bob.waitHandRefreshed(t, bobLoads)
+		ann.waitHandReplaced(t, annLoads)
+		bob.waitHandReplaced(t, bobLoads)
 		for _, tab := range []*browserTab{ann, bob} {
 			tab.waitFor(t, "no card pressed", jsAll(
 				jsPresent("#hand button.card"),
@@ -945,7 +1007,7 @@ func TestBrowserReconnectShowsCurrentState(t *testing.T) {
 	if path := eve.submit(t, "take a seat", `[data-testid=join-form] button[type=submit]`); path != "/room/"+code {
 		t.Fatalf("Eve is at %q", path)
 	}
-	eve.waitHandRefreshed(t, 0)
+	eve.waitLive(t)
 	eve.waitFor(t, "the room before the first round", jsTextIs("#round [data-testid=round-state]", "Waiting for the first round"))
 	st := wsState(t, admin)
 	eveID := playerIDByName(t, st, "Eve") // as the admin's socket names her
@@ -979,7 +1041,7 @@ func TestBrowserReconnectShowsCurrentState(t *testing.T) {
 		jsAttrIs(playerSel(adminAlias), "data-voted", "true"),
 		jsAttrIs(playerSel(eveAlias), "data-voted", "false"),
 		jsTextIs("#round [data-testid=voted-count]", "1 of 2 voted")))
-	eve.waitHandRefreshed(t, 0)
+	eve.waitLive(t)
 	eve.waitFor(t, "her cards open, none picked", jsAll(
 		jsPresent("#hand button.card"),
 		jsCount("#hand button.card:disabled")+" === 0",

@@ -156,9 +156,9 @@ func TestEveryViewAgreesButOnIds(t *testing.T) {
 	names := []string{"Ann", "Bob", "Carol", "Dave", "Erin"}
 
 	code := openRoomFromHome(t, s, ann, "Identity", "Ann", roomChoices{})
-	ann.waitHandRefreshed(t, 0)
+	ann.waitLive(t)
 	takeSeat(t, s, bob, code, "Bob")
-	bob.waitHandRefreshed(t, 0)
+	bob.waitLive(t)
 
 	// The API players, by name; their real ids are theirs alone.
 	sockets := map[string]*wsClient{}
@@ -197,8 +197,8 @@ func TestEveryViewAgreesButOnIds(t *testing.T) {
 		annLoads, bobLoads := ann.handLoads(t), bob.handLoads(t)
 		ann.click(t, "[data-testid=start]")
 		awaitOnSockets(t, "RESETGAME", "")
-		ann.waitHandRefreshed(t, annLoads)
-		bob.waitHandRefreshed(t, bobLoads)
+		ann.waitHandReplaced(t, annLoads)
+		bob.waitHandReplaced(t, bobLoads)
 
 		wsSendMsg(t, sockets["Erin"], "OBSERVE", nil)
 		awaitOnSockets(t, "OBSERVING", "Erin")
@@ -224,8 +224,8 @@ func TestEveryViewAgreesButOnIds(t *testing.T) {
 				jsCount("#players .slot.shown[data-testid=vote]")+" === 4",
 				jsCount("#players [data-testid=observing]")+" === 1"))
 		}
-		ann.waitHandRefreshed(t, annLoads)
-		bob.waitHandRefreshed(t, bobLoads)
+		ann.waitHandReplaced(t, annLoads)
+		bob.waitHandReplaced(t, bobLoads)
 	})
 
 	var aliases map[string]string // as the pages show them
@@ -341,7 +341,7 @@ func TestEveryViewAgreesButOnIds(t *testing.T) {
 
 	check(t, "Bob reloads his page: his alias and everyone else's are as before", func(t *testing.T) {
 		bob.do(t, "reload the room", chromedp.Reload())
-		bob.waitHandRefreshed(t, 0)
+		bob.waitLive(t)
 		for _, tab := range tabs {
 			tab.waitFor(t, "everyone online, the round revealed", jsAll(
 				jsCount(`#players li[data-connected="true"]`)+" === 5",
@@ -379,7 +379,7 @@ func TestEveryViewAgreesButOnIds(t *testing.T) {
 		ann.shoot(t, shots, "identity-room", desktop, "light")
 		ann.shoot(t, shots, "identity-room", phoneSize, "light")
 		ann.do(t, "load the room in the dark scheme", emulateScreen(desktop, "dark"), chromedp.Reload())
-		ann.waitHandRefreshed(t, 0)
+		ann.waitLive(t)
 		ann.waitFor(t, "the revealed round, the list of players and the theme button again", jsAll(
 			jsTextIs("#round [data-testid=round-state]", "Revealed"),
 			jsCount("#people [data-testid^=remove-]")+" === 4",

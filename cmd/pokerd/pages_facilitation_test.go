@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/pokerd/pokerd/views"
 )
 
 // createWith opens a room from the home page's form with extra fields and returns its code.
@@ -149,11 +151,22 @@ func TestFacilitatorInTheBrowser(t *testing.T) {
 		ann.page(code)
 		ann.post("/room/"+code+"/options", url.Values{"reveal_on_timer": {"on"}}, true) // auto-reveal off again
 		ann.post("/room/"+code+"/start", url.Values{"ticket": {"https://tracker.example.com/PP-5"}}, true)
+		// A new round is sent whole, with its timer, and tells the facilitator's page
+		// which hand to show.
+		d := annStream.until(`data-round="VOTING"`)
+		mustContain(t, "the new round's update", d, `data-deadline="20`, `data-testid="timer-reveal"`,
+			`id="hand-sync" hx-swap-oob="true" hidden data-hand-key="VOTING.1.facilitator.`)
 		ann.post("/room/"+code+"/vote", url.Values{"value": {"3"}}, true)
 		bob.page(code)
 		bob.post("/room/"+code+"/vote", url.Values{"value": {"8"}}, true)
-		d := annStream.until(`data-testid="everyone-voted"`)
-		mustContain(t, "the update", d, "Everyone has voted", `id="hand-sync" hx-swap-oob="true"`, `data-deadline="20`, `data-testid="timer-reveal"`)
+		// The last vote is Bob's row and the tally, which says everyone has voted (the
+		// page lights the reveal button from it): no new hand for anyone.
+		d = annStream.until(`data-testid="everyone-voted"`)
+		mustContain(t, "the last vote's update", d, "Everyone has voted", `id="tally" class="tally" hx-swap-oob="true" data-everyone-voted="true"`,
+			`data-testid="player-`+bobAlias+`" data-voted="true"`)
+		if strings.Contains(d, `id="hand-sync"`) || strings.Contains(d, `id="round"`) {
+			t.Errorf("the last vote's update sends more than the row and the tally:\n%s", d)
+		}
 		mustContain(t, "the facilitator's hand", string(ann.get("/room/"+code+"/hand").body), `class="btn btn-primary btn-ready"`)
 	})
 	t.Run("the reveal shows the results to everyone, and the facilitator records the estimate", func(t *testing.T) {
@@ -239,7 +252,8 @@ func TestFacilitatorInTheBrowser(t *testing.T) {
 		if strings.Contains(string(ann.get("/room/"+code+"/hand").body), `data-testid="facilitator"`) {
 			t.Fatal("Ann kept the controls")
 		}
-		bobStream.until(`id="hand-sync" hx-swap-oob="true"`)
+		// Bob's page is told that his hand is now the facilitator's.
+		bobStream.until(`id="hand-sync" hx-swap-oob="true" hidden data-hand-key="REVEALED.1.facilitator.`)
 		mustContain(t, "Bob's hand", string(bob.get("/room/"+code+"/hand").body), `data-testid="facilitator"`, `data-testid="options-form"`)
 		mustContain(t, "Bob's list of players", string(bob.get("/room/"+code+"/people").body), "remove-"+annAlias)
 		if res := ann.get("/room/" + code + "/record.json"); res.status != http.StatusForbidden {
@@ -249,7 +263,9 @@ func TestFacilitatorInTheBrowser(t *testing.T) {
 	t.Run("a removed player is sent to the join page with a note, and may join again", func(t *testing.T) {
 		bob.page(code)
 		bob.post("/room/"+code+"/remove", url.Values{"player": {annAlias}}, true)
-		annStream.until(`id="hand-sync" hx-swap-oob="true"`)
+		// Ann's page is told that she has no hand any more: it fetches it, and is sent
+		// to the join page.
+		annStream.until(`id="hand-sync" hx-swap-oob="true" hidden data-hand-key="` + views.HandGone + `"`)
 		hand := ann.getHTMX("/room/" + code + "/hand")
 		if hand.status != http.StatusForbidden || hand.header.Get("HX-Redirect") != "/join/"+code+"?removed=1" {
 			t.Fatalf("the removed player's hand: %d %v", hand.status, hand.header)

@@ -301,9 +301,10 @@ func TestRoomStream(t *testing.T) {
 
 	// The stream id comes from the path, never from ?stream=.
 	events := ann.openEvents(code, "?stream="+other)
-	// A new subscriber gets the whole shared state, and is told to refresh its hand.
+	// A new subscriber gets the whole shared state, and is told which hand to show.
 	first := events.until(`id="hand-sync"`)
-	if !strings.Contains(first, `id="players" class="panel"`) || !strings.Contains(first, "Carol") || !strings.Contains(first, `hx-swap-oob="true"`) {
+	if !strings.Contains(first, `id="players" class="panel"`) || !strings.Contains(first, "Carol") || !strings.Contains(first, `hx-swap-oob="true"`) ||
+		!strings.Contains(first, `data-hand-key="INIT.0.facilitator.`) {
 		t.Fatalf("first update: %s", first)
 	}
 
@@ -319,12 +320,17 @@ func TestRoomStream(t *testing.T) {
 		ann.post("/room/"+code+"/start", nil, true)
 		carol.expect("RESETGAME")
 		d := events.until(`data-testid="round-state">Voting`)
-		if !strings.Contains(d, `id="hand-sync" hx-swap-oob="true"`) {
-			t.Fatal("a new round does not refresh the hands")
+		if !strings.Contains(d, `id="hand-sync" hx-swap-oob="true" hidden data-hand-key="VOTING.1.facilitator.`) {
+			t.Fatalf("a new round does not tell the page which hand to show: %s", d)
 		}
 		carol.send("SUBMITVOTE", 13)
 		carol.expect("PLAYERVOTED")
-		events.until(`data-testid="player-` + carolAlias + `" data-voted="true"`)
+		// A vote is the voter's row and the tally, not the whole list, and no new hand.
+		d = events.until(`data-testid="player-` + carolAlias + `" data-voted="true"`)
+		if !strings.Contains(d, `id="row-`+carolAlias+`"`) || !strings.Contains(d, `id="tally"`) ||
+			strings.Contains(d, `id="players"`) || strings.Contains(d, `id="hand-sync"`) || strings.Contains(d, `data-testid="player-name">Ann<`) {
+			t.Fatalf("the vote's update is not Carol's row and the tally: %s", d)
+		}
 	})
 	t.Run("a reveal from the browser reaches the API client", func(t *testing.T) {
 		ann.post("/room/"+code+"/reveal", nil, true)

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -217,9 +218,68 @@ func TestAttackEventStreamsOpenedAndClosedAtOnce(t *testing.T) {
 	survivedAttack(t, s, before)
 }
 
-// observingCount is how many players an update's player list shows as observing.
-func observingCount(update string) int {
-	return strings.Count(update, `data-testid="observing"`)
+// roomOnScreen is the room as a browser shows it, followed through the stream's
+// updates: each player's row (by alias) as last drawn, whether it came alone (a vote,
+// an observe toggle) or in the whole list, and the round number last drawn.
+type roomOnScreen struct {
+	observing map[string]bool
+	round     int
+}
+
+var (
+	rowOnStream   = regexp.MustCompile(`(?s)<li id="row-([0-9a-f-]{36})"[^>]*>(.*?)</li>`)
+	roundOnStream = regexp.MustCompile(`<section id="round"[^>]*data-round-number="([0-9]+)"`)
+)
+
+// read takes in one update.
+func (r *roomOnScreen) read(update string) {
+	for _, m := range rowOnStream.FindAllStringSubmatch(update, -1) {
+		r.observing[m[1]] = strings.Contains(m[2], `data-testid="observing"`)
+	}
+	if m := roundOnStream.FindStringSubmatch(update); m != nil {
+		r.round, _ = strconv.Atoi(m[1])
+	}
+}
+
+// stalledRoom is a room with players whose long names make each whole-room update a
+// few kilobytes (as a big team's are), and a browser of its own for a stalled stream.
+type stalledRoom struct {
+	code    string
+	host    *formClient
+	players []*formClient
+	aliases []string // the players' aliases, as pages show them
+	stalled *formClient
+}
+
+func newStalledRoom(t *testing.T, s *testServer, name string, players int) *stalledRoom {
+	t.Helper()
+	r := &stalledRoom{host: s.newFormClient(t), players: make([]*formClient, players), aliases: make([]string, players)}
+	r.code = r.host.createRoom(name, "Host")
+	for i := range r.players {
+		r.players[i] = s.newFormClient(t)
+		r.players[i].joinRoom(r.code, strings.Repeat("Long name ", 5)+strconv.Itoa(i))
+		r.players[i].get("/room/" + r.code) // its CSRF token
+	}
+	page := r.host.page(r.code)
+	for i := range r.players {
+		r.aliases[i] = playerAliasOf(t, page, strings.Repeat("Long name ", 5)+strconv.Itoa(i))
+	}
+	r.stalled = s.newFormClient(t)
+	r.stalled.joinRoom(r.code, "Stops reading")
+	return r
+}
+
+// change makes two changes every browser of the room must see: player i toggles
+// observing (their row), and the host starts a new round (the whole room, the bigger
+// message, which fills a stalled socket soon).
+func (r *stalledRoom) change(t *testing.T, i int) {
+	t.Helper()
+	if res := r.players[i].post("/room/"+r.code+"/observe", nil, true); res.status != http.StatusOK {
+		t.Fatalf("observe: %d", res.status)
+	}
+	if res := r.host.post("/room/"+r.code+"/start", nil, true); res.status != http.StatusOK {
+		t.Fatalf("start: %d", res.status)
+	}
 }
 
 // Finding 9: one browser that stops reading must not delay its room's other browsers.
@@ -228,67 +288,58 @@ func observingCount(update string) int {
 func TestAttackStalledBrowserDoesNotDelayItsRoom(t *testing.T) {
 	// A long write deadline: the stalled stream must be cut by its buffer, not by time.
 	s := startServer(t, nil, "--ws-write-timeout", "60s")
-	host := s.newFormClient(t)
-	code := host.createRoom("Stalled", "Host")
-	// Players with long names make each update a few kilobytes, as a big team does.
-	players := make([]*formClient, 12)
-	for i := range players {
-		players[i] = s.newFormClient(t)
-		players[i].joinRoom(code, strings.Repeat("Long name ", 5)+strconv.Itoa(i))
-		players[i].get("/room/" + code) // its CSRF token
-	}
-	stalled := s.newFormClient(t)
-	stalled.joinRoom(code, "Stops reading")
+	room := newStalledRoom(t, s, "Stalled", 12)
 	before := beforeAttack(t, s)
 
-	ordinary := host.feedEvents(code)
-	if _, ok := ordinary.waitFor(5*time.Second, func(d string) bool { return strings.Contains(d, `id="players"`) }); !ok {
+	ordinary := room.host.feedEvents(room.code)
+	screen := &roomOnScreen{observing: map[string]bool{}}
+	if _, ok := ordinary.waitFor(5*time.Second, func(d string) bool {
+		screen.read(d)
+		return strings.Contains(d, `id="players"`)
+	}); !ok {
 		t.Fatal("no first update")
 	}
-	conn := stalled.dialEvents(code, 4096)
+	conn := room.stalled.dialEvents(room.code, 4096)
 	defer conn.Close()
 	status := make([]byte, len("HTTP/1.1 200"))
 	if _, err := io.ReadFull(conn, status); err != nil || string(status) != "HTTP/1.1 200" {
 		t.Fatalf("the stalled stream did not open: %q %v", status, err)
 	}
 	// From here on the stalled browser reads nothing. Everyone else toggles observing in
-	// turn; each toggle changes the players' list, so the ordinary browser must see each.
-	observing := make([]bool, len(players))
-	count := 0
+	// turn, and the host starts a round after each: the ordinary browser must see each
+	// player's row change and each round at once.
+	observing := make([]bool, len(room.players))
 	deadline := time.Now().Add(15 * time.Second)
-	toggles := 0
-	for ; time.Now().Before(deadline); toggles++ {
-		i := toggles % len(players)
+	changes := 0
+	for ; time.Now().Before(deadline); changes++ {
+		i := changes % len(room.players)
 		sent := time.Now()
-		if res := players[i].post("/room/"+code+"/observe", nil, true); res.status != http.StatusOK {
-			t.Fatalf("observe: %d", res.status)
-		}
+		room.change(t, i)
 		observing[i] = !observing[i]
-		if observing[i] {
-			count++
-		} else {
-			count--
-		}
-		want := count
-		if _, ok := ordinary.waitFor(2*time.Second, func(d string) bool { return observingCount(d) == want }); !ok {
-			t.Fatalf("toggle %d: the ordinary browser got no update within 2s (the stalled browser holds the room up)", toggles)
+		alias, want, round := room.aliases[i], observing[i], changes+1
+		if _, ok := ordinary.waitFor(2*time.Second, func(d string) bool {
+			screen.read(d)
+			return screen.observing[alias] == want && screen.round == round
+		}); !ok {
+			t.Fatalf("change %d: the ordinary browser did not see %s observing %v in round %d within 2s (it shows %v, round %d): the stalled browser holds the room up",
+				changes, alias, want, round, screen.observing[alias], screen.round)
 		}
 		if d := time.Since(sent); d > time.Second {
-			t.Logf("toggle %d took %v to reach the ordinary browser", toggles, d)
+			t.Logf("change %d took %v to reach the ordinary browser", changes, d)
 		}
-		if toggles%50 == 49 && s.metric(t, `pokerd_sse_streams_dropped_total{reason="slow_client"}`) == 1 {
+		if changes%25 == 24 && s.metric(t, `pokerd_sse_streams_dropped_total{reason="slow_client"}`) == 1 {
 			break
 		}
 	}
-	t.Logf("%d updates until the stalled stream was dropped", toggles+1)
+	t.Logf("%d pairs of changes until the stalled stream was dropped", changes+1)
 	s.waitForMetrics(t, map[string]float64{
 		`pokerd_sse_streams_dropped_total{reason="slow_client"}`:  1,
 		`pokerd_sse_streams_dropped_total{reason="write_failed"}`: 0,
 		`pokerd_sse_streams_open`:                                 1, // the ordinary one
 	})
 	// The dropped browser is shown offline to the others.
-	stalledAlias := playerAliasOf(t, host.page(code), "Stops reading")
-	eventually(t, "the dropped browser shown offline", func() bool { return !connectedOnPage(host.page(code), stalledAlias) })
+	stalledAlias := playerAliasOf(t, room.host.page(room.code), "Stops reading")
+	eventually(t, "the dropped browser shown offline", func() bool { return !connectedOnPage(room.host.page(room.code), stalledAlias) })
 	// The server closed the stalled stream: what it holds is read to its end.
 	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if _, err := io.Copy(io.Discard, conn); err != nil {
@@ -303,17 +354,8 @@ func TestAttackStalledBrowserDoesNotDelayItsRoom(t *testing.T) {
 // deadline, and counted, even while its buffer has room.
 func TestStalledEventStreamIsCutByItsWriteDeadline(t *testing.T) {
 	s := startServer(t, nil, "--ws-write-timeout", "300ms", "--sse-outbox", "4096")
-	host := s.newFormClient(t)
-	code := host.createRoom("Deadline", "Host")
-	players := make([]*formClient, 6)
-	for i := range players {
-		players[i] = s.newFormClient(t)
-		players[i].joinRoom(code, strings.Repeat("Long name ", 5)+strconv.Itoa(i))
-		players[i].get("/room/" + code)
-	}
-	stalled := s.newFormClient(t)
-	stalled.joinRoom(code, "Stops reading")
-	conn := stalled.dialEvents(code, 4096)
+	room := newStalledRoom(t, s, "Deadline", 6)
+	conn := room.stalled.dialEvents(room.code, 4096)
 	defer conn.Close()
 	status := make([]byte, len("HTTP/1.1 200"))
 	if _, err := io.ReadFull(conn, status); err != nil || string(status) != "HTTP/1.1 200" {
@@ -322,14 +364,13 @@ func TestStalledEventStreamIsCutByItsWriteDeadline(t *testing.T) {
 	// Changes until the stream's socket is full and a write waits past its deadline.
 	deadline := time.Now().Add(20 * time.Second)
 	for i := 0; ; i++ {
-		if res := players[i%len(players)].post("/room/"+code+"/observe", nil, true); res.status != http.StatusOK {
-			t.Fatalf("observe: %d", res.status)
-		}
-		if i%50 == 49 && s.metric(t, `pokerd_sse_streams_dropped_total{reason="write_failed"}`) == 1 {
+		room.change(t, i%len(room.players))
+		if i%25 == 24 && s.metric(t, `pokerd_sse_streams_dropped_total{reason="write_failed"}`) == 1 {
+			t.Logf("%d pairs of changes until the stalled stream was cut", i+1)
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the stalled stream was not cut by its write deadline within 20s (%d changes): %v", i+1, s.scrape(t))
+			t.Fatalf("the stalled stream was not cut by its write deadline within 20s (%d pairs of changes): %v", i+1, s.scrape(t))
 		}
 	}
 	s.waitForMetrics(t, map[string]float64{

@@ -43,7 +43,9 @@ func (c *wsClient) nextWithin(d time.Duration) (message, bool) {
 // "room is full" for as long as the room lived. Seats that never connect are now
 // released after --seat-release, and everyone sees them go.
 func TestAttackFakeSeatsAreReleased(t *testing.T) {
-	const release = time.Second
+	// Long enough for the 100 joins below to fill the room before the first of them is
+	// released, on a loaded machine under the race detector too (a second was not).
+	const release = 3 * time.Second
 	// From one address the joins-per-minute limit stops this attack early (see
 	// attack_limits_test.go); lifted here, the joins stand for many addresses.
 	s := startServer(t, map[string]string{"PP_SEAT_RELEASE": release.String(), "PP_JOINS_PER_MINUTE": "0"})

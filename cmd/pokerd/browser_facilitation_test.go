@@ -197,7 +197,8 @@ func takeSeat(t *testing.T, s *testServer, tab *browserTab, code, name string) {
 }
 
 // startRound has Ann start a round (with a ticket link unless it is empty) and waits
-// until every browser shows it, with its hand fetched again and its cards open.
+// until every browser shows it, with a new hand (the answer to Ann's click, a fetch
+// for Bob) and its cards open.
 func (tb *table) startRound(t *testing.T, ticket string) {
 	t.Helper()
 	annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
@@ -211,7 +212,7 @@ func (tb *table) startRound(t *testing.T, ticket string) {
 }
 
 // waitRoundStarted waits until a new round shows everywhere: both browsers voting with
-// their hands fetched again, Carol told by RESETGAME.
+// their hands replaced, Carol told by RESETGAME.
 func (tb *table) waitRoundStarted(t *testing.T, annLoads, bobLoads int) {
 	t.Helper()
 	for _, tab := range tb.browsers() {
@@ -262,7 +263,7 @@ func (tb *table) carolVotes(t *testing.T, value float64) {
 }
 
 // waitRevealed waits until every browser shows the round revealed, with the hands
-// fetched again (the facilitator's controls change with a reveal), and returns Carol's
+// replaced (the controls change with a reveal), and returns Carol's
 // REVEALGAME.
 func (tb *table) waitRevealed(t *testing.T, annLoads, bobLoads int) map[string]*float64 {
 	t.Helper()
@@ -517,7 +518,8 @@ func (tb *table) setAutoReveal(t *testing.T, on bool) {
 	annLoads, bobLoads := tb.ann.handLoads(t), tb.bob.handLoads(t)
 	tb.ann.click(t, "#hand [data-testid=options-save]")
 	wsAwait(t, tb.carol, "STATE", nil)
-	// New rules may change everyone's controls: every browser fetches its hand.
+	// New rules may change everyone's controls: Ann's answer is her new hand, Bob's page
+	// fetches his.
 	tb.ann.waitHandReplaced(t, annLoads)
 	tb.bob.waitHandReplaced(t, bobLoads)
 	tb.ann.waitFor(t, fmt.Sprintf("auto-reveal saved as %v", on), jsAll(

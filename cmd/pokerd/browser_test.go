@@ -844,7 +844,7 @@ func TestBrowserRoom(t *testing.T) {
 	scenarioStep(t, "screenshots of Ann's room, light and dark, desktop and phone", func(t *testing.T) {
 		// pokerd.js labels the theme button when the page loads, so the room is loaded
 		// again in the dark scheme, as someone whose system is dark loads it. Each load
-		// subscribes again, which makes that page fetch its hand.
+		// subscribes again: the page is live once the stream has sent it the room.
 		reloadIn := func(scheme, themeButton string) {
 			ann.do(t, "load the room in the "+scheme+" scheme", emulateScreen(desktopSize, scheme), chromedp.Reload())
 			ann.waitLive(t)

@@ -180,7 +180,7 @@ func TestBrowserRequestsOnLoadAndJoin(t *testing.T) {
 				from int
 			}{{ann, annLog, annFrom}, {bob, bobLog, bobFrom}} {
 				if sent := w.log.since(t, w.tab, w.from); len(sent) > 0 {
-					t.Errorf("when %s joined %s, %s's page sent %d requests:\n  %s",
+					t.Errorf("when %s joined %s, %s's page sent %d request(s):\n  %s",
 						j.name, j.how, w.tab.name, len(sent), strings.Join(sent, "\n  "))
 				}
 			}

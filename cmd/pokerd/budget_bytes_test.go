@@ -233,13 +233,13 @@ func (r votingRoom) checkVoteBytes(t *testing.T, players int, how, alias string,
 	vote()
 	events := r.watcher.settle(t, "the vote on "+alias+"'s row", votedRow(alias))
 	sent, wire := total(events), r.watcher.wire.read.Load()-wireBefore
-	t.Logf("a vote %s in a room of %d: %d bytes in %d SSE messages to each browser (%d on the wire)", how, players, sent, len(events), wire)
+	t.Logf("a vote %s in a room of %d: %d bytes in %d SSE message(s) to each browser (%d on the wire)", how, players, sent, len(events), wire)
 	if sent > voteBudget {
 		first := string(events[0])
 		if len(first) > 600 {
 			first = first[:600] + "…"
 		}
-		t.Errorf("a vote %s in a room of %d sends each browser %d bytes in %d messages, want at most %d; the first begins:\n%s", how, players, sent, len(events), voteBudget, first)
+		t.Errorf("a vote %s in a room of %d sends each browser %d bytes in %d message(s), want at most %d; the first begins:\n%s", how, players, sent, len(events), voteBudget, first)
 	}
 }
 

@@ -20,6 +20,9 @@ type liveDrawing struct {
 	room     func(st *game.State, record views.RecordChanges) templ.Component
 	player   func(st *game.State, p game.PlayerState) templ.Component
 	joined   func(st *game.State, p game.PlayerState) templ.Component
+	players  func(st *game.State, changed []game.PlayerState, gone []game.Player) templ.Component
+	rules    func(st *game.State) templ.Component
+	record   func(st *game.State, record views.RecordChanges) templ.Component
 	people   func(st *game.State, facilitator game.PlayerState) templ.Component
 	handSync func(code, key string) templ.Component
 }
@@ -28,6 +31,9 @@ var viewsDrawing = liveDrawing{
 	room:     views.LiveRoom,
 	player:   views.LivePlayer,
 	joined:   views.LiveJoined,
+	players:  views.LivePlayers,
+	rules:    views.LiveRules,
+	record:   views.LiveRecord,
 	people:   views.LivePeople,
 	handSync: views.HandSync,
 }
@@ -60,8 +66,7 @@ func (d liveDrawing) drawChanges(before *game.State, events []*game.Event, resyn
 	}
 	ch := &liveChange{state: last}
 	if len(events) <= wholeRoomAfter {
-		if parts, people, ok := d.drawEvents(events); ok {
-			ch.people = people
+		if parts, ok := d.drawEvents(before, events, ch); ok {
 			for _, part := range parts {
 				if err := part.Render(context.Background(), &ch.shared); err != nil {
 					return nil, err
@@ -70,8 +75,8 @@ func (d liveDrawing) drawChanges(before *game.State, events []*game.Event, resyn
 			return ch, nil
 		}
 	}
-	// A change to most of the room: it is sent whole, but for the record's rounds the
-	// browsers already have.
+	// A change to most of the room (a new round, a reveal), or many changes at once: the
+	// room is sent whole, but for the record's rounds the browsers already have.
 	ch.people, ch.placeholders, ch.hands = true, true, true
 	return ch, d.room(last, views.DiffRecord(before.Records, last.Records)).Render(context.Background(), &ch.shared)
 }
@@ -83,38 +88,68 @@ func (d liveDrawing) drawRoom(st *game.State) (*liveChange, error) {
 	return ch, d.room(st, views.WholeRecord).Render(context.Background(), &ch.shared)
 }
 
-// drawEvents draws each event's part; false when one of them changes most of the room.
-func (d liveDrawing) drawEvents(events []*game.Event) (parts []templ.Component, people, ok bool) {
+// drawEvents draws each event's parts, noting in ch which of each viewer's own parts
+// follow; false when one of them changes most of the room.
+func (d liveDrawing) drawEvents(before *game.State, events []*game.Event, ch *liveChange) (parts []templ.Component, ok bool) {
+	prev := before
 	for _, ev := range events {
-		part, changesPeople, ok := d.drawEvent(ev)
+		part, ok := d.drawEvent(prev, ev, ch)
 		if !ok {
-			return nil, false, false
+			return nil, false
 		}
 		parts = append(parts, part)
-		people = people || changesPeople
+		prev = ev.State
 	}
-	return parts, people, true
+	return parts, true
 }
 
-// drawEvent is the part of the page one event changed, and whether the facilitator's list
-// changed with it; false for an event that changes most of the room, which is sent whole.
-func (d liveDrawing) drawEvent(ev *game.Event) (part templ.Component, people, ok bool) {
-	p, seated := playerIn(ev.State, ev.Player.ID)
+// drawEvent is the part of the page one event changed (prev is the room before it);
+// false for an event that changes most of the room, which is sent whole.
+func (d liveDrawing) drawEvent(prev *game.State, ev *game.Event, ch *liveChange) (templ.Component, bool) {
+	st := ev.State
+	p, seated := playerIn(st, ev.Player.ID)
 	switch ev.Kind {
 	case game.VoteCast, game.ObservingToggled:
 		if seated {
-			return d.player(ev.State, p), false, true
+			return d.player(st, p), true
 		}
 	case game.SocketOpened, game.SocketClosed:
 		if seated {
-			return d.player(ev.State, p), true, true
+			ch.people = true // the facilitator's list says who is offline
+			return d.player(st, p), true
 		}
 	case game.PlayerJoined:
 		if seated {
-			return d.joined(ev.State, p), true, true
+			ch.people = true
+			return d.joined(st, p), true
 		}
+	case game.FacilitatorChanged:
+		// The rows of the old and the new facilitator; each one's hand and list.
+		var changed []game.PlayerState
+		for _, p := range st.Players {
+			if old, ok := playerIn(prev, p.Player.ID); !ok || old.Admin != p.Admin {
+				changed = append(changed, p)
+			}
+		}
+		ch.people, ch.placeholders, ch.hands = true, true, true
+		return d.players(st, changed, nil), true
+	case game.PlayerRemoved, game.SeatsReleased:
+		// Their rows go; the removed player's page learns it from its hand.
+		var gone []game.Player
+		for _, p := range prev.Players {
+			if _, ok := playerIn(st, p.Player.ID); !ok {
+				gone = append(gone, p.Player)
+			}
+		}
+		ch.people, ch.hands = true, true
+		return d.players(st, nil, gone), true
+	case game.OptionsChanged:
+		ch.hands = true // who may run the round, the facilitator's tick boxes
+		return d.rules(st), true
+	case game.EstimateSet:
+		return d.record(st, views.DiffRecord(prev.Records, st.Records)), true
 	}
-	return nil, false, false
+	return nil, false
 }
 
 // playerIn finds a player by id in a state.

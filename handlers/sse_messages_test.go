@@ -184,8 +184,34 @@ func TestLiveMessagesCarryWhatChanged(t *testing.T) {
 			t.Errorf("Bob's message of his removal: %s", bob[len(bob)-1])
 		}
 		ann := lt.readUntil(lt.annFeed, `id="hand-sync"`)
-		if m := ann[len(ann)-1]; strings.Contains(m, bobRow) || !strings.Contains(m, `data-testid="people"`) {
+		if m := ann[len(ann)-1]; !strings.Contains(m, bobRow+` hx-swap-oob="delete"`) || strings.Contains(m, `id="players"`) || !strings.Contains(m, `data-testid="people"`) {
 			t.Errorf("Ann's message of the removal: %s", m)
+		}
+	})
+
+	t.Run("a new facilitator: two rows, and the role's hand and list change hands", func(t *testing.T) {
+		carol, err := lt.room.Seat(lt.carol.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := lt.room.HandOff(lt.ann, carol.Player.Alias); err != nil {
+			t.Fatal(err)
+		}
+		ann := lt.readUntil(lt.annFeed, `id="hand-sync"`)
+		m := ann[len(ann)-1]
+		if strings.Count(m, "<li id=\"row-") != 2 || strings.Contains(m, `id="players"`) || !strings.Contains(m, `data-hand-key="VOTING.1.player.`) || !strings.Contains(m, `<section id="people" hidden`) {
+			t.Errorf("Ann's message of the hand-off: %s", m)
+		}
+	})
+
+	t.Run("new rules: the round panel and every hand's key", func(t *testing.T) {
+		if err := lt.room.SetOptions(lt.carol.ID, game.RoomOptions{FacilitatorFree: true}); err != nil {
+			t.Fatal(err)
+		}
+		ann := lt.readUntil(lt.annFeed, `id="hand-sync"`)
+		m := ann[len(ann)-1]
+		if !strings.Contains(m, `id="round"`) || strings.Contains(m, `id="players"`) || !strings.Contains(m, `data-hand-key="VOTING.1.runner.`) {
+			t.Errorf("Ann's message of the new rules: %s", m)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package handlers
+package api
 
 import (
 	"errors"
@@ -7,15 +7,18 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/pokerd/pokerd/handlers/web"
+	"github.com/pokerd/pokerd/handlers/wire"
 )
 
-// listDecks is GET /api/decks: the configured decks only (rooms' own cards are theirs).
-func (s *Server) listDecks(c echo.Context) error {
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendDecks(nil, s.decks.Decks()))
+// ListDecks is GET /api/decks: the configured decks only (rooms' own cards are theirs).
+func (s *Handlers) ListDecks(c echo.Context) error {
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, wire.AppendDecks(nil, s.decks.Decks()))
 }
 
-// getDeck is GET /api/decks/{id}: a configured deck, or a room's own cards.
-func (s *Server) getDeck(c echo.Context) error {
+// GetDeck is GET /api/decks/{id}: a configured deck, or a room's own cards.
+func (s *Handlers) GetDeck(c echo.Context) error {
 	var p problems
 	raw := c.Param("id")
 	loc := []any{"path", "id"}
@@ -40,7 +43,7 @@ func (s *Server) getDeck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendDeck(nil, deck))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, wire.AppendDeck(nil, deck))
 }
 
 // parsePathInt reads a whole number from a path as pydantic does (digits, with a sign),
@@ -57,5 +60,5 @@ func parsePathInt(raw string) (int64, error) {
 
 // noSuchDeck answers an id too large to be any deck's, in the domain's words.
 func noSuchDeck(id int64) error {
-	return &apiError{status: http.StatusNotFound, detail: "No deck exists with ID " + strconv.FormatInt(id, 10)}
+	return &web.Error{Status: http.StatusNotFound, Detail: "No deck exists with ID " + strconv.FormatInt(id, 10)}
 }

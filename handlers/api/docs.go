@@ -1,10 +1,11 @@
-package handlers
+package api
 
 import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/pokerd/pokerd/handlers/web"
 	"github.com/pokerd/pokerd/openapi"
 	"github.com/pokerd/pokerd/views"
 )
@@ -27,12 +28,12 @@ func newAPIDocs() apiDocs {
 	return apiDocs{document: doc, reference: ref}
 }
 
-// openAPIDocument is GET /api/openapi.json.
-func (s *Server) openAPIDocument(c echo.Context) error {
+// OpenAPIDocument is GET /api/openapi.json.
+func (s *Handlers) OpenAPIDocument(c echo.Context) error {
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, s.docs.document)
 }
 
-// docsPage is GET /docs: the API reference, readable without any script.
-func (s *Server) docsPage(c echo.Context) error {
-	return render(c, http.StatusOK, views.Docs(page(c, "pokerd — API reference"), s.docs.reference))
+// DocsPage is GET /docs: the API reference, readable without any script.
+func (s *Handlers) DocsPage(c echo.Context) error {
+	return web.Render(c, http.StatusOK, views.Docs(web.PageOf(c, "pokerd — API reference"), s.docs.reference))
 }

@@ -1,4 +1,4 @@
-package handlers
+package api
 
 import (
 	"net/http"
@@ -6,13 +6,14 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/wire"
 )
 
-// createGame is POST /api/game: {"name", "deck_id", "game_settings", "cards"?} → the
+// CreateGame is POST /api/game: {"name", "deck_id", "game_settings", "cards"?} → the
 // Game. A room with its own cards (a string such as "XS, S, M" or a list of cards) needs
 // no deck_id; when both are sent, the cards win.
-func (s *Server) createGame(c echo.Context) error {
-	created, refused := s.admitRoomCreation(c)
+func (s *Handlers) CreateGame(c echo.Context) error {
+	created, refused := s.gate.AdmitRoomCreation(c)
 	if refused != nil {
 		return refused
 	}
@@ -52,7 +53,7 @@ func (s *Server) createGame(c echo.Context) error {
 	created(room)
 	g := room.Game()
 	s.log.Info("game created", "code", g.Code, "deck", g.Deck.ID)
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendGame(nil, g))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, wire.AppendGame(nil, g))
 }
 
 // readGameSettings reads the required game_settings object and its optional timer.

@@ -1,4 +1,4 @@
-package handlers
+package api
 
 import (
 	"net/http"
@@ -6,15 +6,17 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/web"
+	"github.com/pokerd/pokerd/handlers/wire"
 )
 
-// joinGame is POST /api/join/{code}: {"username", "id"?} → the Player, with its real id
+// JoinGame is POST /api/join/{code}: {"username", "id"?} → the Player, with its real id
 // (the only answer that carries it: everyone else sees the seat's alias). The first
 // player to join becomes the facilitator. Joining again with a seated id changes nothing
 // and echoes the request; an id that is another seat's alias is refused with 409. A room
 // with a passcode also needs "passcode" (see passcode.go).
-func (s *Server) joinGame(c echo.Context) error {
-	if err := s.admitJoin(c); err != nil {
+func (s *Handlers) JoinGame(c echo.Context) error {
+	if err := s.gate.AdmitJoin(c); err != nil {
 		return err
 	}
 	var p problems
@@ -34,15 +36,15 @@ func (s *Server) joinGame(c echo.Context) error {
 	if err := p.err(); err != nil {
 		return err
 	}
-	room, err := s.findRoom(c, code, player.ID)
+	room, err := s.gate.FindRoom(c, code, player.ID)
 	if err != nil {
 		return err
 	}
-	if err := s.passcodeRefused(c, room, player.ID, passcode, passcodeFromAPI); err != nil {
+	if err := s.gate.PasscodeRefused(c, room, player.ID, passcode, web.PasscodeFromAPI); err != nil {
 		return err
 	}
 	if err := room.Join(player); err != nil {
 		return err
 	}
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, appendPlayer(nil, player, namesFor(player.ID)))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, wire.AppendPlayer(nil, player, wire.NamesFor(player.ID)))
 }

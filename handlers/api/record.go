@@ -1,4 +1,4 @@
-package handlers
+package api
 
 import (
 	"net/http"
@@ -7,6 +7,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/web"
+	"github.com/pokerd/pokerd/handlers/wire"
 )
 
 // The session record over the JSON API, for the facilitator (anyone, in a
@@ -16,15 +18,15 @@ import (
 // GET /api/game/{code}/record.csv?player_id=<uuid> (a CSV download).
 // The record names the caller by its id and everyone else by alias, as the socket does.
 
-func (s *Server) getRecordJSON(c echo.Context) error {
+func (s *Handlers) GetRecordJSON(c echo.Context) error {
 	st, caller, err := s.sessionFor(c)
 	if err != nil {
 		return err
 	}
-	return sendRecordJSONFor(c, st, namesFor(caller))
+	return wire.SendRecordJSON(c, st, wire.NamesFor(caller))
 }
 
-func (s *Server) getRecordCSV(c echo.Context) error {
+func (s *Handlers) GetRecordCSV(c echo.Context) error {
 	st, _, err := s.sessionFor(c)
 	if err != nil {
 		return err
@@ -32,12 +34,12 @@ func (s *Server) getRecordCSV(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="pokerd-`+st.Game.Code+`-record.csv"`)
 	// A CSV file is made to be passed around, so it names the caller by alias too: the
 	// caller's id, their credential, stays out of it.
-	return sendRecordCSV(c, st)
+	return wire.SendRecordCSV(c, st, wire.Names{})
 }
 
 // sessionFor checks the code and the player_id query parameter (422 before any lookup),
 // then asks the room for its record on the player's behalf. It returns the player's id.
-func (s *Server) sessionFor(c echo.Context) (*game.State, uuid.UUID, error) {
+func (s *Handlers) sessionFor(c echo.Context) (*game.State, uuid.UUID, error) {
 	var p problems
 	code := c.Param("code")
 	checkCodeParam(code, &p)
@@ -57,7 +59,7 @@ func (s *Server) sessionFor(c echo.Context) (*game.State, uuid.UUID, error) {
 	if err := p.err(); err != nil {
 		return nil, uuid.Nil, err
 	}
-	room, err := s.findRoom(c, code, playerID)
+	room, err := s.gate.FindRoom(c, code, playerID)
 	if err != nil {
 		return nil, uuid.Nil, err
 	}
@@ -66,36 +68,7 @@ func (s *Server) sessionFor(c echo.Context) (*game.State, uuid.UUID, error) {
 	case game.ENotSeated, game.EForbidden:
 		// The id is the caller's credential here: a stranger is refused like a player
 		// who may not, rather than told who is not at the table.
-		return nil, uuid.Nil, &apiError{status: http.StatusForbidden, detail: "Only the facilitator may download the session record"}
+		return nil, uuid.Nil, &web.Error{Status: http.StatusForbidden, Detail: "Only the facilitator may download the session record"}
 	}
 	return st, playerID, err
 }
-
-// sendRecordCSVFor answers with the session record as CSV, its players named as n says,
-// written to the client as it is made: a record at its bounds is tens of megabytes
-// (every row repeats its round's ticket link), which a client that reads slowly, or not
-// at all, would otherwise hold in the server's memory until the write deadline, once
-// per download.
-func sendRecordCSVFor(c echo.Context, st *game.State, n names) error {
-	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	c.Response().WriteHeader(http.StatusOK)
-	return writeRecordCSV(c.Response(), st, n)
-}
-
-// sendRecordJSONFor answers with the session record as JSON, its players named as n
-// says, a round at a time, for the same reason as sendRecordCSVFor.
-func sendRecordJSONFor(c echo.Context, st *game.State, n names) error {
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	c.Response().WriteHeader(http.StatusOK)
-	if c.Request().Method == http.MethodHead {
-		return nil
-	}
-	return writeRecordJSON(c.Response(), st, n)
-}
-
-// sendRecordCSV is sendRecordCSVFor naming every player by alias: a copy that may be
-// passed around without giving anyone's id away.
-func sendRecordCSV(c echo.Context, st *game.State) error { return sendRecordCSVFor(c, st, names{}) }
-
-// sendRecordJSON is sendRecordJSONFor naming every player by alias.
-func sendRecordJSON(c echo.Context, st *game.State) error { return sendRecordJSONFor(c, st, names{}) }

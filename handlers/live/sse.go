@@ -1,4 +1,4 @@
-package handlers
+package live
 
 import (
 	"context"
@@ -12,9 +12,9 @@ import (
 	"github.com/a-h/templ"
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
-	"github.com/r3labs/sse/v2"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/web"
 	"github.com/pokerd/pokerd/views"
 )
 
@@ -22,22 +22,18 @@ import (
 // browsers do not take a quiet room for a dead connection.
 const sseKeepalive = 25 * time.Second
 
-// DefaultSSEOutbox is how many messages may wait for one browser's event stream before
-// the browser is dropped as too slow.
-const DefaultSSEOutbox = 32
-
 // roomStreams is every browser event stream of the server. Each browser connection has
-// an r3labs/sse stream of its own, which the connection's handler creates before it
+// a stream of its own in the SSE library (sse_library.go), which the connection's handler creates before it
 // serves it and removes after: one owner for each stream's whole life, whatever order
 // the library reports subscriptions in. One renderer per room draws the room's shared
 // parts once per change and hands them to each of its connections without waiting, so
 // that a browser that stops reading fills only its own stream.
 type roomStreams struct {
-	sse          *sse.Server
+	sse          eventStreams
 	log          *slog.Logger
 	writeTimeout time.Duration
-	metrics      *metrics
-	faults       *faults
+	metrics      *streamMetrics
+	faults       streamFaults
 	// render draws one message of a room's stream: views.Live, which a test may replace.
 	render func(st *game.State, refreshHands, refreshPeople bool, record views.RecordChanges) templ.Component
 	lastID atomic.Uint64 // numbers the connections, for their stream ids
@@ -49,18 +45,12 @@ type roomStreams struct {
 	serving sync.WaitGroup // connections between begin and finish
 }
 
-func newRoomStreams(log *slog.Logger, writeTimeout time.Duration, outbox int, m *metrics, f *faults) *roomStreams {
+func newRoomStreams(log *slog.Logger, writeTimeout time.Duration, outbox int, m *streamMetrics, f streamFaults) *roomStreams {
 	rs := &roomStreams{
 		log: log, writeTimeout: writeTimeout, metrics: m, faults: f, render: views.Live,
 		rooms: map[string]*roomRenderer{}, conns: map[string]*streamConn{},
 	}
-	server := sse.New()
-	server.AutoReplay = false  // the default keeps every event for ever and replays it
-	server.AutoStream = false  // a stream exists only while its connection is served
-	server.SplitData = true    // HTML spans lines
-	server.BufferSize = outbox // messages waiting for one browser: see streamConn.send
-	server.OnSubscribe = rs.subscribed
-	rs.sse = server
+	rs.sse = newR3labsStreams(outbox, rs.subscribed) // messages waiting for one browser: see streamConn.send
 	return rs
 }
 
@@ -71,7 +61,7 @@ func (rs *roomStreams) begin(room *game.Room, request context.Context, rc *http.
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	if rs.closing {
-		return nil, &apiError{status: http.StatusServiceUnavailable, detail: "The server is shutting down"}
+		return nil, &web.Error{Status: http.StatusServiceUnavailable, Detail: "The server is shutting down"}
 	}
 	r := rs.rooms[room.Code()]
 	if r == nil {
@@ -91,18 +81,18 @@ func (rs *roomStreams) begin(room *game.Room, request context.Context, rc *http.
 	// A renderer still in rooms has not ended: it ends only after leaving rooms.
 	if !r.join(c) {
 		cancel()
-		return nil, &apiError{status: http.StatusServiceUnavailable, detail: "The room's stream has ended"}
+		return nil, &web.Error{Status: http.StatusServiceUnavailable, Detail: "The room's stream has ended"}
 	}
 	rs.conns[c.id] = c
 	rs.serving.Add(1)
-	rs.sse.CreateStream(c.id)
+	rs.sse.create(c.id)
 	return c, nil
 }
 
-// subscribed is told by r3labs/sse, in a goroutine of its own, that a connection's
+// subscribed is told by the SSE library, in a goroutine of its own, that a connection's
 // reader is attached to its stream: the connection can now be sent the room's state.
 // A connection that has already left is no longer found, and nothing is sent.
-func (rs *roomStreams) subscribed(id string, _ *sse.Subscriber) {
+func (rs *roomStreams) subscribed(id string) {
 	defer func() {
 		if v := recover(); v != nil {
 			rs.faults.panicked(panicStream, v, "stream", id)
@@ -163,22 +153,22 @@ func (rs *roomStreams) closeAll(ctx context.Context) {
 	}
 }
 
-// roomEvents is GET /room/{code}/events: the room's stream, for a seated browser. While
+// RoomEvents is GET /room/{code}/events: the room's stream, for a seated browser. While
 // it is open, the browser's player counts as connected.
-func (s *Server) roomEvents(c echo.Context) error {
-	release, refused := s.admitStream(c)
+func (s *Handler) RoomEvents(c echo.Context) error {
+	release, refused := s.gate.AdmitStream(c)
 	if refused != nil {
 		return refused
 	}
 	defer release()
 	code := c.Param("code")
-	room, err := s.findRoom(c, code)
+	room, err := s.gate.FindRoom(c, code)
 	if err != nil {
 		return err
 	}
-	seat, err := room.Seat(seatID(s.browserIdentity(c), code))
+	seat, err := room.Seat(web.SeatID(s.gate.BrowserIdentity(c), code))
 	if err != nil {
-		return &apiError{status: http.StatusForbidden, detail: "Join the room first"}
+		return &web.Error{Status: http.StatusForbidden, Detail: "Join the room first"}
 	}
 	return s.serveStream(c, room, seat)
 }
@@ -186,7 +176,7 @@ func (s *Server) roomEvents(c echo.Context) error {
 // serveStream serves a seated browser its own stream of the room until the browser
 // leaves, its stream is dropped, the player is removed, the room closes or the server
 // stops; then it removes the stream. A panic ends this stream alone.
-func (s *Server) serveStream(c echo.Context, room *game.Room, seat game.Seat) error {
+func (s *Handler) serveStream(c echo.Context, room *game.Room, seat game.Seat) error {
 	conn, err := s.streams.begin(room, c.Request().Context(), http.NewResponseController(c.Response().Writer))
 	if err != nil {
 		return err
@@ -210,16 +200,12 @@ func (s *Server) serveStream(c echo.Context, room *game.Room, seat game.Seat) er
 	go presence.endAfterRemoval(conn.ctx, conn.cancel)
 
 	req := c.Request().WithContext(conn.ctx)
-	q := req.URL.Query()
-	q.Set("stream", conn.id)
-	req.URL.RawQuery = q.Encode()
-	req.Header.Del("Last-Event-ID") // no replay: the stream sends the current state
 	// Asks a reverse proxy (nginx, and others that honour it) to pass events on at once
 	// rather than buffer them.
 	c.Response().Header().Set("X-Accel-Buffering", "no")
 	s.metrics.sseStreams.Inc()
 	defer s.metrics.sseStreams.Dec()
-	s.streams.sse.ServeHTTP(&deadlineWriter{ResponseWriter: c.Response(), conn: conn}, req)
+	s.streams.sse.serve(&deadlineWriter{ResponseWriter: c.Response(), conn: conn}, req, conn.id)
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package handlers
+package live
 
 import (
 	"context"
@@ -8,10 +8,9 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/r3labs/sse/v2"
 )
 
-// streamConn is one browser's connection to its room's stream, and the r3labs/sse
+// streamConn is one browser's connection to its room's stream, and the library's
 // stream (id) that carries it. Its handler owns it from begin to finish; the room's
 // renderer only sends to it, and may drop it.
 type streamConn struct {
@@ -33,12 +32,12 @@ var errStreamDropped = errors.New("the event stream was dropped")
 // send hands the stream a message without ever waiting. A stream whose buffer is full
 // (its reader stopped reading) is dropped: the browser may reconnect, and then gets the
 // room's current state. The buffer is the stream's --sse-outbox, and the 64 messages
-// r3labs/sse keeps for each reader behind it.
-func (c *streamConn) send(ev *sse.Event) {
-	if c.ctx.Err() != nil || (len(ev.Data) == 0 && len(ev.Comment) == 0) {
-		return // an empty event would end the library's loop without unsubscribing
+// the SSE library keeps for each reader behind it.
+func (c *streamConn) send(ev *streamEvent) {
+	if c.ctx.Err() != nil {
+		return
 	}
-	if !c.streams.sse.TryPublish(c.id, ev) && c.ctx.Err() == nil {
+	if !c.streams.sse.tryPublish(c.id, ev) && c.ctx.Err() == nil {
 		c.drop(c.streams.metrics.sseDropSlow)
 	}
 }
@@ -86,7 +85,7 @@ func (c *streamConn) finish() {
 	c.cancel()
 	c.renderer.leave(c)
 	c.streams.forget(c)
-	c.streams.sse.RemoveStream(c.id)
+	c.streams.sse.remove(c.id)
 	c.streams.serving.Done()
 }
 

@@ -1,4 +1,4 @@
-package handlers
+package live
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
-	"github.com/r3labs/sse/v2"
 
 	"github.com/pokerd/pokerd/game"
 	"github.com/pokerd/pokerd/views"
@@ -141,7 +140,7 @@ func (r *roomRenderer) run(unsubscribe func()) {
 			return
 		case <-keepalive.C:
 			for _, c := range r.shownConns() {
-				c.send(&sse.Event{Comment: keepaliveComment})
+				c.send(&streamEvent{Comment: keepaliveComment})
 			}
 			continue
 		case <-r.arrived:
@@ -207,7 +206,7 @@ func (r *roomRenderer) broadcast(conns []*streamConn, message templ.Component) b
 	for _, c := range conns {
 		// A new event for each publish, as r3labs/sse wants one: with replay on it
 		// numbers events in place. (Sharing one here measured no gain.)
-		c.send(&sse.Event{Event: updateEvent, Data: data})
+		c.send(&streamEvent{Event: updateEvent, Data: data})
 	}
 	r.streams.metrics.ssePublished.Inc()
 	return true

@@ -1,4 +1,4 @@
-package handlers
+package pages
 
 import (
 	"errors"
@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/web"
 	"github.com/pokerd/pokerd/views"
 )
 
@@ -19,7 +20,7 @@ func asDomain(err error, target **game.Error) bool { return errors.As(err, targe
 // act runs one of the viewer's commands on their room. htmx gets the viewer's hand back
 // (everyone else learns of the change from the room's stream); a plain form post is
 // sent back to the room. A refused command is shown to the viewer with its reason.
-func (s *Server) act(c echo.Context, command func(room *game.Room, me uuid.UUID) error) error {
+func (s *Handlers) act(c echo.Context, command func(room *game.Room, me uuid.UUID) error) error {
 	return s.actOn(c, handPart, command)
 }
 
@@ -36,7 +37,7 @@ var (
 )
 
 // actOn is act for an action whose answer is the given part of the page.
-func (s *Server) actOn(c echo.Context, answer part, command func(room *game.Room, me uuid.UUID) error) error {
+func (s *Handlers) actOn(c echo.Context, answer part, command func(room *game.Room, me uuid.UUID) error) error {
 	room, seat, err := s.seated(c)
 	if room == nil {
 		return err
@@ -49,9 +50,9 @@ func (s *Server) actOn(c echo.Context, answer part, command func(room *game.Room
 		if !asDomain(err, &dom) {
 			return err
 		}
-		status, problem = statusOf(dom.Code), dom.Message
+		status, problem = web.StatusOf(dom.Code), dom.Message
 	}
-	if problem == "" && !isHTMX(c) {
+	if problem == "" && !web.IsHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, "/room/"+room.Code())
 	}
 	if seat, err = room.Seat(seat.Player.ID); err != nil {
@@ -59,18 +60,21 @@ func (s *Server) actOn(c echo.Context, answer part, command func(room *game.Room
 	}
 	d := s.roomData(c, room, seat)
 	answer.setError(&d, problem)
-	if !isHTMX(c) {
-		return render(c, status, views.RoomPage(d))
+	if !web.IsHTMX(c) {
+		return web.Render(c, status, views.RoomPage(d))
 	}
 	// htmx swaps only 2xx answers; the reason is shown inside the part either way.
-	return render(c, http.StatusOK, answer.render(d))
+	return web.Render(c, http.StatusOK, answer.render(d))
 }
 
-// vote is POST /room/{code}/vote with value=<card value>.
-func (s *Server) vote(c echo.Context) error {
+// maxCardText bounds the text of a vote read as a number: no card's value is longer.
+const maxCardText = 64
+
+// Vote is POST /room/{code}/vote with value=<card value>.
+func (s *Handlers) Vote(c echo.Context) error {
 	return s.act(c, func(room *game.Room, me uuid.UUID) error {
 		text := c.FormValue("value")
-		if len(text) > maxNumberText {
+		if len(text) > maxCardText {
 			return game.Errorf(game.EInvalid, "Pick one of the cards")
 		}
 		v, err := strconv.ParseFloat(text, 64)
@@ -81,13 +85,13 @@ func (s *Server) vote(c echo.Context) error {
 	})
 }
 
-// observe is POST /room/{code}/observe: toggles watching instead of voting.
-func (s *Server) observe(c echo.Context) error {
+// Observe is POST /room/{code}/observe: toggles watching instead of voting.
+func (s *Handlers) Observe(c echo.Context) error {
 	return s.act(c, func(room *game.Room, me uuid.UUID) error { return room.ToggleObserving(me) })
 }
 
-// startRound is POST /room/{code}/start with an optional ticket link.
-func (s *Server) startRound(c echo.Context) error {
+// StartRound is POST /room/{code}/start with an optional ticket link.
+func (s *Handlers) StartRound(c echo.Context) error {
 	return s.act(c, func(room *game.Room, me uuid.UUID) error {
 		var ticket *string
 		if t := strings.TrimSpace(c.FormValue("ticket")); t != "" {
@@ -97,21 +101,21 @@ func (s *Server) startRound(c echo.Context) error {
 	})
 }
 
-// reveal is POST /room/{code}/reveal.
-func (s *Server) reveal(c echo.Context) error {
+// Reveal is POST /room/{code}/reveal.
+func (s *Handlers) Reveal(c echo.Context) error {
 	return s.act(c, func(room *game.Room, me uuid.UUID) error { return room.Reveal(me) })
 }
 
-// leave is POST /room/{code}/leave: back to the home page. The seat stays, so the
+// Leave is POST /room/{code}/leave: back to the home page. The seat stays, so the
 // room link brings the player back; closing the page ends their connection, and a page
 // without scripts, which has none, is no longer counted present.
-func (s *Server) leave(c echo.Context) error {
-	if !isHTMX(c) { // a page without scripts; the answer is the same whatever the code
+func (s *Handlers) Leave(c echo.Context) error {
+	if !web.IsHTMX(c) { // a page without scripts; the answer is the same whatever the code
 		if room, err := s.rooms.Room(c.Param("code")); err == nil {
-			room.LeavePage(seatID(s.browserIdentity(c), room.Code()))
+			room.LeavePage(web.SeatID(s.gate.BrowserIdentity(c), room.Code()))
 		}
 	}
-	if isHTMX(c) {
+	if web.IsHTMX(c) {
 		c.Response().Header().Set("HX-Redirect", "/")
 		return c.NoContent(http.StatusOK)
 	}

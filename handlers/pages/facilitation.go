@@ -1,4 +1,4 @@
-package handlers
+package pages
 
 import (
 	"strconv"
@@ -12,8 +12,8 @@ import (
 // The facilitator's actions in the browser UI. Like the other actions, the room decides
 // who may: a refused action comes back to the viewer with its reason.
 
-// setOptions is POST /room/{code}/options with the rules' checkboxes.
-func (s *Server) setOptions(c echo.Context) error {
+// SetOptions is POST /room/{code}/options with the rules' checkboxes.
+func (s *Handlers) SetOptions(c echo.Context) error {
 	return s.act(c, func(room *game.Room, me uuid.UUID) error {
 		return room.SetOptions(me, optionsForm(c))
 	})
@@ -29,9 +29,9 @@ func optionsForm(c echo.Context) game.RoomOptions {
 	return o
 }
 
-// handOff is POST /room/{code}/handoff with player=<alias>: the page names the other
+// HandOff is POST /room/{code}/handoff with player=<alias>: the page names the other
 // players by their aliases only (their ids are their secrets).
-func (s *Server) handOff(c echo.Context) error {
+func (s *Handlers) HandOff(c echo.Context) error {
 	return s.actOn(c, peoplePart, func(room *game.Room, me uuid.UUID) error {
 		to, err := playerForm(c)
 		if err != nil {
@@ -41,8 +41,8 @@ func (s *Server) handOff(c echo.Context) error {
 	})
 }
 
-// removePlayer is POST /room/{code}/remove with player=<alias>.
-func (s *Server) removePlayer(c echo.Context) error {
+// RemovePlayer is POST /room/{code}/remove with player=<alias>.
+func (s *Handlers) RemovePlayer(c echo.Context) error {
 	return s.actOn(c, peoplePart, func(room *game.Room, me uuid.UUID) error {
 		who, err := playerForm(c)
 		if err != nil {
@@ -73,8 +73,8 @@ func otherPlayerGone(err error) error {
 	return err
 }
 
-// setEstimate is POST /room/{code}/estimate with round=<n> and estimate=<text>.
-func (s *Server) setEstimate(c echo.Context) error {
+// SetEstimate is POST /room/{code}/estimate with round=<n> and estimate=<text>.
+func (s *Handlers) SetEstimate(c echo.Context) error {
 	return s.act(c, func(room *game.Room, me uuid.UUID) error {
 		round, err := strconv.Atoi(c.FormValue("round"))
 		if err != nil {

@@ -1,7 +1,7 @@
-package handlers
+package pages
 
 import (
-	"bytes"
+	"errors"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -10,17 +10,16 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/web"
 	"github.com/pokerd/pokerd/static"
 	"github.com/pokerd/pokerd/views"
 )
 
-// serveAsset serves an embedded asset; under its current hash it may be cached for ever.
-func serveAsset(c echo.Context) error {
+// ServeAsset serves an embedded asset; under its current hash it may be cached for ever.
+func ServeAsset(c echo.Context) error {
 	name, current, ok := static.Lookup(c.Param("*"))
 	if !ok {
 		return echo.ErrNotFound
@@ -35,36 +34,17 @@ func serveAsset(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	gzipped, _ := static.Gzipped(name)
-	return sendAsset(c, mime.TypeByExtension(path.Ext(name)), data, gzipped)
+	return web.SendAsset(c, mime.TypeByExtension(path.Ext(name)), data, gzipped)
 }
 
-func page(c echo.Context, title string) views.Page {
-	token, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
-	return views.Page{Title: title, CSRF: token}
+// Home is GET /.
+func (s *Handlers) Home(c echo.Context) error {
+	return web.Render(c, http.StatusOK, views.Home(s.homeData(c)))
 }
 
-// render writes a component into a buffer first, so that a failure half-way never sends
-// half a page.
-func render(c echo.Context, status int, component templ.Component) error {
-	var buf bytes.Buffer
-	if err := component.Render(c.Request().Context(), &buf); err != nil {
-		return err
-	}
-	return sendPage(c, status, buf.Bytes())
-}
-
-// isHTMX tells an htmx request (answered with a fragment) from a plain form post
-// (answered with a redirect back to the room).
-func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") == "true" }
-
-// home is GET /.
-func (s *Server) home(c echo.Context) error {
-	return render(c, http.StatusOK, views.Home(s.homeData(c)))
-}
-
-func (s *Server) homeData(c echo.Context) views.HomeData {
+func (s *Handlers) homeData(c echo.Context) views.HomeData {
 	return views.HomeData{
-		Page:  page(c, "pokerd — planning poker"),
+		Page:  web.PageOf(c, "pokerd — planning poker"),
 		Decks: s.decks.Decks(),
 		Form: views.CreateForm{
 			DeckID:  game.DefaultDeckID,
@@ -75,8 +55,8 @@ func (s *Server) homeData(c echo.Context) views.HomeData {
 	}
 }
 
-// createRoom is POST /rooms: open a room and seat its creator as facilitator.
-func (s *Server) createRoom(c echo.Context) error {
+// CreateRoom is POST /rooms: open a room and seat its creator as facilitator.
+func (s *Handlers) CreateRoom(c echo.Context) error {
 	d := s.homeData(c)
 	f := &d.Form
 	f.RoomName = c.FormValue("room_name")
@@ -90,11 +70,11 @@ func (s *Server) createRoom(c echo.Context) error {
 	f.CustomCards = c.FormValue("custom_cards")
 	f.MaxPlayers = strings.TrimSpace(c.FormValue("max_players"))
 	f.Options = optionsForm(c)
-	f.Passcode = c.FormValue(passcodeField)
-	created, refused := s.admitRoomCreation(c)
-	if status, detail, ok := refusalDetail(refused); ok {
+	f.Passcode = c.FormValue(web.PasscodeField)
+	created, refused := s.gate.AdmitRoomCreation(c)
+	if status, detail, ok := web.RefusalDetail(refused); ok {
 		d.Error = detail
-		return render(c, status, views.Home(d))
+		return web.Render(c, status, views.Home(d))
 	}
 
 	settings := game.GameSettings{Options: f.Options}
@@ -119,7 +99,7 @@ func (s *Server) createRoom(c echo.Context) error {
 	}
 	if err == nil {
 		created(room)
-		me := game.Player{ID: seatID(s.browserIdentity(c), room.Code()), Username: f.YourName}
+		me := game.Player{ID: web.SeatID(s.gate.BrowserIdentity(c), room.Code()), Username: f.YourName}
 		if err = room.Join(me); err == nil {
 			s.touchFromPage(c, room, me.ID) // the creator's page, with or without scripts, is here
 		}
@@ -130,10 +110,10 @@ func (s *Server) createRoom(c echo.Context) error {
 			return err
 		}
 		d.Error = dom.Message
-		return render(c, statusOf(dom.Code), views.Home(d))
+		return web.Render(c, web.StatusOf(dom.Code), views.Home(d))
 	}
 	s.log.Info("game created", "code", room.Code(), "deck", room.Game().Deck.ID, "from", "browser")
-	return c.Redirect(http.StatusSeeOther, roomWithPasscode(room.Code(), f.Passcode))
+	return c.Redirect(http.StatusSeeOther, web.RoomWithPasscode(room.Code(), f.Passcode))
 }
 
 // maxPlayersForm reads the room's capacity; empty means none but the server's.
@@ -149,7 +129,7 @@ func maxPlayersForm(text string) (int, error) {
 }
 
 // createFromForm opens the room with a configured deck or the cards the creator typed.
-func (s *Server) createFromForm(f *views.CreateForm, settings game.GameSettings) (*game.Room, error) {
+func (s *Handlers) createFromForm(f *views.CreateForm, settings game.GameSettings) (*game.Room, error) {
 	if !f.Custom {
 		return s.rooms.Create(f.RoomName, f.DeckID, settings)
 	}
@@ -172,62 +152,62 @@ func checkUsername(name string) error {
 	return nil
 }
 
-// joinByCode is GET /join?code=...: the home page's join form.
-func (s *Server) joinByCode(c echo.Context) error {
+// JoinByCode is GET /join?code=...: the home page's join form.
+func (s *Handlers) JoinByCode(c echo.Context) error {
 	typed := strings.TrimSpace(c.QueryParam("code"))
 	code := strings.ToLower(typed)
 	if !game.ValidCode(code) {
 		d := s.homeData(c)
 		d.JoinCode = typed
 		d.JoinErr = "A room code is 4 to 10 letters and digits, like k7pq3mxa"
-		return render(c, http.StatusUnprocessableEntity, views.Home(d))
+		return web.Render(c, http.StatusUnprocessableEntity, views.Home(d))
 	}
 	return c.Redirect(http.StatusSeeOther, "/join/"+code)
 }
 
-// joinPage is GET /join/{code}, the link people share.
-func (s *Server) joinPage(c echo.Context) error {
+// JoinPage is GET /join/{code}, the link people share.
+func (s *Handlers) JoinPage(c echo.Context) error {
 	code := c.Param("code")
 	room, lookupErr := s.findRoomForPage(c, code)
 	if room == nil {
 		return lookupErr
 	}
-	if _, err := room.Seat(seatID(s.browserIdentity(c), code)); err == nil {
+	if _, err := room.Seat(web.SeatID(s.gate.BrowserIdentity(c), code)); err == nil {
 		return c.Redirect(http.StatusSeeOther, "/room/"+code)
 	}
 	d := joinData(c, room)
 	d.Removed = c.QueryParam("removed") == "1"
-	return render(c, http.StatusOK, views.Join(d))
+	return web.Render(c, http.StatusOK, views.Join(d))
 }
 
 func joinData(c echo.Context, room *game.Room) views.JoinData {
 	g := room.Game()
 	if room.HasPasscode() {
 		// The room's name is for those who know the passcode.
-		return views.JoinData{Page: page(c, "Join a room"), Code: g.Code, Found: true, NeedsPasscode: true}
+		return views.JoinData{Page: web.PageOf(c, "Join a room"), Code: g.Code, Found: true, NeedsPasscode: true}
 	}
-	return views.JoinData{Page: page(c, "Join "+g.Name), Code: g.Code, GameName: g.Name, Found: true}
+	return views.JoinData{Page: web.PageOf(c, "Join "+g.Name), Code: g.Code, GameName: g.Name, Found: true}
 }
 
-// joinRoom is POST /join/{code}.
-func (s *Server) joinRoom(c echo.Context) error {
+// JoinRoom is POST /join/{code}.
+func (s *Handlers) JoinRoom(c echo.Context) error {
 	code := c.Param("code")
 	room, lookupErr := s.findRoomForPage(c, code)
 	if room == nil {
 		return lookupErr
 	}
 	name := strings.TrimSpace(game.CleanName(c.FormValue("your_name")))
-	if status, detail, ok := refusalDetail(s.admitJoin(c)); ok {
+	if status, detail, ok := web.RefusalDetail(s.gate.AdmitJoin(c)); ok {
 		d := joinData(c, room)
 		d.Name, d.Error = name, detail
-		return render(c, status, views.Join(d))
+		return web.Render(c, status, views.Join(d))
 	}
-	me := seatID(s.browserIdentity(c), code)
-	typed := c.FormValue(passcodeField)
-	if status, detail, ok := refusalDetail(s.passcodeRefused(c, room, me, typed, passcodeFromPage)); ok {
+	me := web.SeatID(s.gate.BrowserIdentity(c), code)
+	typed := c.FormValue(web.PasscodeField)
+	if status, detail, ok := web.RefusalDetail(s.gate.PasscodeRefused(c, room, me, typed, web.PasscodeFromPage)); ok {
 		d := joinData(c, room)
 		d.Name, d.Error = name, detail
-		return render(c, status, views.Join(d))
+		return web.Render(c, status, views.Join(d))
 	}
 	err := checkUsername(name)
 	if err == nil {
@@ -243,27 +223,30 @@ func (s *Server) joinRoom(c echo.Context) error {
 		d := joinData(c, room)
 		d.Name, d.Error, d.Full = name, dom.Message, dom.Code == game.EConflict
 		d.Passcode = typed
-		return render(c, statusOf(dom.Code), views.Join(d))
+		return web.Render(c, web.StatusOf(dom.Code), views.Join(d))
 	}
 	return c.Redirect(http.StatusSeeOther, "/room/"+code)
 }
 
+// maxShownCode bounds what a page shows of a code that leads nowhere.
+const maxShownCode = 100
+
 // noSuchRoom answers a page for a room that does not exist (any more).
 func noSuchRoom(c echo.Context, code string) error {
-	return render(c, http.StatusNotFound, views.Join(views.JoinData{Page: page(c, "No such room"), Code: truncateText(code, maxEchoedText)}))
+	return web.Render(c, http.StatusNotFound, views.Join(views.JoinData{Page: web.PageOf(c, "No such room"), Code: web.TruncateText(code, maxShownCode)}))
 }
 
 // seated finds the room and this browser's seat. Without a seat the answer is the join
 // page (a redirect), without a room a 404 page.
-func (s *Server) seated(c echo.Context) (*game.Room, game.Seat, error) {
+func (s *Handlers) seated(c echo.Context) (*game.Room, game.Seat, error) {
 	code := c.Param("code")
 	room, lookupErr := s.findRoomForPage(c, code)
 	if room == nil {
 		return nil, game.Seat{}, lookupErr
 	}
-	seat, err := room.Seat(seatID(s.browserIdentity(c), code))
+	seat, err := room.Seat(web.SeatID(s.gate.BrowserIdentity(c), code))
 	if err != nil {
-		if isHTMX(c) {
+		if web.IsHTMX(c) {
 			// Only a seated browser has the room page open: losing the seat since
 			// means the facilitator removed this player.
 			c.Response().Header().Set("HX-Redirect", "/join/"+code+"?removed=1")
@@ -274,9 +257,9 @@ func (s *Server) seated(c echo.Context) (*game.Room, game.Seat, error) {
 	return room, seat, nil
 }
 
-func (s *Server) roomData(c echo.Context, room *game.Room, seat game.Seat) views.RoomData {
+func (s *Handlers) roomData(c echo.Context, room *game.Room, seat game.Seat) views.RoomData {
 	st := room.State()
-	p := page(c, views.RoomTitle(st)+" — pokerd")
+	p := web.PageOf(c, views.RoomTitle(st)+" — pokerd")
 	p.NoScriptPing = "/room/" + st.Game.Code + "/here.svg"
 	return views.RoomData{
 		Page:        p,
@@ -287,8 +270,8 @@ func (s *Server) roomData(c echo.Context, room *game.Room, seat game.Seat) views
 	}
 }
 
-// roomPage is GET /room/{code}.
-func (s *Server) roomPage(c echo.Context) error {
+// RoomPage is GET /room/{code}.
+func (s *Handlers) RoomPage(c echo.Context) error {
 	room, seat, err := s.seated(c)
 	if room == nil {
 		return err
@@ -296,24 +279,46 @@ func (s *Server) roomPage(c echo.Context) error {
 	// Kept out of the back/forward cache, where its event stream would stay open.
 	c.Response().Header().Set("Cache-Control", "no-store")
 	s.touchFromPage(c, room, seat.Player.ID) // so that the page shows its player as here
-	return render(c, http.StatusOK, views.RoomPage(s.roomData(c, room, seat)))
+	return web.Render(c, http.StatusOK, views.RoomPage(s.roomData(c, room, seat)))
 }
 
-// people is GET /room/{code}/people: the facilitator's list of players, fetched when
+// People is GET /room/{code}/people: the facilitator's list of players, fetched when
 // players come, go or change role (empty for everyone else).
-func (s *Server) people(c echo.Context) error {
+func (s *Handlers) People(c echo.Context) error {
 	room, seat, err := s.seated(c)
 	if room == nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.People(s.roomData(c, room, seat)))
+	return web.Render(c, http.StatusOK, views.People(s.roomData(c, room, seat)))
 }
 
-// hand is GET /room/{code}/hand: the viewer's own part, fetched when the round changes.
-func (s *Server) hand(c echo.Context) error {
+// Hand is GET /room/{code}/hand: the viewer's own part, fetched when the round changes.
+func (s *Handlers) Hand(c echo.Context) error {
 	room, seat, err := s.seated(c)
 	if room == nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.Hand(s.roomData(c, room, seat)))
+	return web.Render(c, http.StatusOK, views.Hand(s.roomData(c, room, seat)))
+}
+
+// findRoomForPage is findRoom for the pages: without a room, it answers the request
+// itself, with the page saying there is no such room (404) or the refusal (429). An
+// htmx request (an action, a part of the room page) is told to reload the page instead,
+// which then shows the refusal: htmx would show nothing of a 429.
+func (s *Handlers) findRoomForPage(c echo.Context, code string) (*game.Room, error) {
+	room, err := s.gate.FindRoom(c, code)
+	var refusal *web.LookupRefusal
+	switch {
+	case err == nil:
+		return room, nil
+	case !errors.As(err, &refusal):
+		return nil, noSuchRoom(c, code)
+	case web.IsHTMX(c):
+		c.Response().Header().Set("HX-Refresh", "true")
+		return nil, c.NoContent(http.StatusTooManyRequests)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return nil, web.Render(c, http.StatusTooManyRequests, views.LookupRefused(views.LookupRefusedData{
+		Page: web.PageOf(c, "Too many room codes tried — pokerd"), RetryAfter: refusal.RetryAfter,
+	}))
 }

@@ -1,4 +1,4 @@
-package handlers
+package pages
 
 import (
 	"net/http"
@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/web"
 )
 
 // A page used without scripts has no event stream to say that its player is here; its
@@ -23,14 +24,14 @@ const noScriptCookie = "pokerd_noscript"
 // presenceImage is an empty image: the answer the page's <img> waits for.
 var presenceImage = []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>`)
 
-// noScriptPing is GET /noscript.svg: a page of the site loaded without scripts.
-func (s *Server) noScriptPing(c echo.Context) error {
+// NoScriptPing is GET /noscript.svg: a page of the site loaded without scripts.
+func (s *Handlers) NoScriptPing(c echo.Context) error {
 	s.markNoScript(c)
 	return sendPresenceImage(c)
 }
 
-// pagePresence is GET /room/{code}/here.svg: the room page loaded without scripts.
-func (s *Server) pagePresence(c echo.Context) error {
+// PagePresence is GET /room/{code}/here.svg: the room page loaded without scripts.
+func (s *Handlers) PagePresence(c echo.Context) error {
 	s.markNoScript(c)
 	room, seat, err := s.seated(c)
 	if room == nil {
@@ -47,31 +48,31 @@ func sendPresenceImage(c echo.Context) error {
 	return c.Blob(http.StatusOK, "image/svg+xml", presenceImage)
 }
 
-func (s *Server) markNoScript(c echo.Context) {
+func (s *Handlers) markNoScript(c echo.Context) {
 	if s.withoutScripts(c) {
 		return
 	}
 	c.SetCookie(&http.Cookie{
-		Name:     s.cookies.name(noScriptCookie),
+		Name:     s.cookies.Name(noScriptCookie),
 		Value:    "1",
 		Path:     "/",
 		HttpOnly: true,
-		Secure:   s.cookies.secure(c),
+		Secure:   s.cookies.Secure(c),
 		SameSite: http.SameSiteLaxMode,
 	})
 }
 
 // withoutScripts tells whether the browser was seen without scripts.
-func (s *Server) withoutScripts(c echo.Context) bool {
-	_, err := c.Cookie(s.cookies.name(noScriptCookie))
+func (s *Handlers) withoutScripts(c echo.Context) bool {
+	_, err := c.Cookie(s.cookies.Name(noScriptCookie))
 	return err == nil
 }
 
 // touchFromPage notes a request for the room from a browser without scripts, before the
 // handler acts or renders, so that the player counts as here for it. A room or seat gone
 // since is left for what follows to report.
-func (s *Server) touchFromPage(c echo.Context, room *game.Room, me uuid.UUID) {
-	if !isHTMX(c) && s.withoutScripts(c) {
+func (s *Handlers) touchFromPage(c echo.Context, room *game.Room, me uuid.UUID) {
+	if !web.IsHTMX(c) && s.withoutScripts(c) {
 		_ = room.Touch(me)
 	}
 }

@@ -1,4 +1,4 @@
-package handlers
+package pages
 
 import (
 	"net/http"
@@ -8,11 +8,11 @@ import (
 	"github.com/pokerd/pokerd/views"
 )
 
-// roomQR is GET /room/{code}/qr.svg: the room's join link as a QR code, for phones. The
+// RoomQR is GET /room/{code}/qr.svg: the room's join link as a QR code, for phones. The
 // code is public (it is in the link), so no seat is needed.
-func (s *Server) roomQR(c echo.Context) error {
+func (s *Handlers) RoomQR(c echo.Context) error {
 	code := c.Param("code")
-	if _, err := s.findRoom(c, code); err != nil {
+	if _, err := s.gate.FindRoom(c, code); err != nil {
 		return err
 	}
 	svg, err := views.QRCodeSVG(s.shareURL(c, code))

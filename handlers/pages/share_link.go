@@ -1,4 +1,4 @@
-package handlers
+package pages
 
 import (
 	"net"
@@ -39,7 +39,7 @@ func hostOfListenAddr(addr string) string {
 }
 
 // shareURL is the link that seats a new player in the room.
-func (s *Server) shareURL(c echo.Context, code string) string {
+func (s *Handlers) shareURL(c echo.Context, code string) string {
 	l := s.shareLinks
 	if l.publicURL != "" {
 		return l.publicURL + "/join/" + code

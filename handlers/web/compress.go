@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"bytes"
@@ -42,10 +42,10 @@ var pageWriters = sync.Pool{New: func() any {
 	return zw
 }}
 
-// sendAsset answers with an asset, as gzipped (compressed once, at start; nil when the
+// SendAsset answers with an asset, as gzipped (compressed once, at start; nil when the
 // asset does not shrink) to a client that accepts gzip. Caches are told the answer
 // depends on Accept-Encoding either way.
-func sendAsset(c echo.Context, contentType string, body, gzipped []byte) error {
+func SendAsset(c echo.Context, contentType string, body, gzipped []byte) error {
 	c.Response().Header().Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
 	if gzipped == nil || !acceptsGzip(c.Request()) {
 		return c.Blob(http.StatusOK, contentType, body)

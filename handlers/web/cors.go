@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"net/http"
@@ -13,15 +13,15 @@ var DefaultCORSOrigins = []string{"http://127.0.0.1", "http://127.0.0.1:5173"}
 
 const corsAllowMethods = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
 
-// corsPolicy answers cross-origin requests as the reference's middleware does: exact
+// CORSPolicy answers cross-origin requests as the reference's middleware does: exact
 // origin matches, credentials allowed, every method and header allowed.
-type corsPolicy struct {
+type CORSPolicy struct {
 	origins  map[string]bool
 	allowAll bool // "*" was listed
 }
 
-func newCORSPolicy(origins []string) corsPolicy {
-	p := corsPolicy{origins: map[string]bool{}}
+func NewCORSPolicy(origins []string) CORSPolicy {
+	p := CORSPolicy{origins: map[string]bool{}}
 	for _, o := range origins {
 		if o == "*" {
 			p.allowAll = true
@@ -31,9 +31,9 @@ func newCORSPolicy(origins []string) corsPolicy {
 	return p
 }
 
-func (p corsPolicy) allowed(origin string) bool { return p.allowAll || p.origins[origin] }
+func (p CORSPolicy) allowed(origin string) bool { return p.allowAll || p.origins[origin] }
 
-func (p corsPolicy) middleware(next echo.HandlerFunc) echo.HandlerFunc {
+func (p CORSPolicy) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req, h := c.Request(), c.Response().Header()
 		origin := req.Header.Get(echo.HeaderOrigin)
@@ -62,7 +62,7 @@ func (p corsPolicy) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func (p corsPolicy) allowOrigin(h http.Header, origin string) {
+func (p CORSPolicy) allowOrigin(h http.Header, origin string) {
 	h.Set(echo.HeaderAccessControlAllowOrigin, origin)
 	h.Set(echo.HeaderAccessControlAllowCredentials, "true")
 }

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"net/http"
@@ -15,7 +15,7 @@ func TestStatusOfDomainCodes(t *testing.T) {
 		game.EForbidden: 403, game.EConflict: 409, game.EExhausted: 503,
 		game.ErrorCode("a code from tomorrow"): http.StatusInternalServerError,
 	} {
-		if got := statusOf(code); got != want {
+		if got := StatusOf(code); got != want {
 			t.Errorf("%q: %d, want %d", code, got, want)
 		}
 	}

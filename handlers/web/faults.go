@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"fmt"
@@ -14,18 +14,18 @@ import (
 
 // Where a recovered panic happened: the label of pokerd_panics_recovered_total.
 const (
-	panicRequest   = "request"    // an ordinary HTTP request
-	panicWebSocket = "websocket"  // a WebSocket connection's reader, writer or pinger
-	panicStream    = "sse_stream" // a browser event stream or its room's renderer
-	panicRoom      = "room"       // a room's own work (its timers), reported by game
+	PanicRequest   = "request"    // an ordinary HTTP request
+	PanicWebSocket = "websocket"  // a WebSocket connection's reader, writer or pinger
+	PanicStream    = "sse_stream" // a browser event stream or its room's renderer
+	PanicRoom      = "room"       // a room's own work (its timers), reported by game
 )
 
 // panicPlaces are the labels of pokerd_panics_recovered_total, resolved once.
-var panicPlaces = []string{panicRequest, panicWebSocket, panicStream, panicRoom}
+var panicPlaces = []string{PanicRequest, PanicWebSocket, PanicStream, PanicRoom}
 
-// faults counts what went wrong without ending the process: recovered panics, by
+// Faults counts what went wrong without ending the process: recovered panics, by
 // place, and refusals of clients that went over a limit, by limit.
-type faults struct {
+type Faults struct {
 	log      *slog.Logger
 	panics   *prometheus.CounterVec
 	refusals *prometheus.CounterVec
@@ -34,8 +34,8 @@ type faults struct {
 	lastLog map[string]*refusalLog // by limit
 }
 
-func newFaults(log *slog.Logger, reg prometheus.Registerer) *faults {
-	f := &faults{
+func NewFaults(log *slog.Logger, reg prometheus.Registerer) *Faults {
+	f := &Faults{
 		log: log,
 		panics: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pokerd_panics_recovered_total",
@@ -53,31 +53,31 @@ func newFaults(log *slog.Logger, reg prometheus.Registerer) *faults {
 	return f
 }
 
-// panicked logs a recovered panic with its stack and counts it. Call it from a deferred
+// Panicked logs a recovered panic with its stack and counts it. Call it from a deferred
 // function with what recover() returned, when that is not nil.
-func (f *faults) panicked(where string, v any, attrs ...any) {
-	f.panicWithStack(where, v, debug.Stack(), attrs...)
+func (f *Faults) Panicked(where string, v any, attrs ...any) {
+	f.PanicWithStack(where, v, debug.Stack(), attrs...)
 }
 
-// panicWithStack is panicked for a panic recovered elsewhere (in game/) with its stack.
-func (f *faults) panicWithStack(where string, v any, stack []byte, attrs ...any) {
+// PanicWithStack is panicked for a panic recovered elsewhere (in game/) with its stack.
+func (f *Faults) PanicWithStack(where string, v any, stack []byte, attrs ...any) {
 	f.panics.WithLabelValues(where).Inc()
 	attrs = append(attrs, "where", where, "panic", fmt.Sprint(v), "stack", string(stack))
 	f.log.Error("panic recovered", attrs...)
 }
 
-// recoverRequest turns a panic in a request's handler into a 500 for that request alone,
+// RecoverRequest turns a panic in a request's handler into a 500 for that request alone,
 // logged with its stack and counted. Long-lived connections recover in their own
 // goroutines as well, since a panic there would not pass through here.
-func (s *Server) recoverRequest(next echo.HandlerFunc) echo.HandlerFunc {
+func (f *Faults) RecoverRequest(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) (err error) {
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
 					panic(v) // the standard way to abort a response: net/http handles it
 				}
-				s.faults.panicked(panicRequest, v, "method", c.Request().Method, "path", c.Request().URL.Path)
-				err = &apiError{status: http.StatusInternalServerError, detail: "Internal Server Error"}
+				f.Panicked(PanicRequest, v, "method", c.Request().Method, "path", c.Request().URL.Path)
+				err = &Error{Status: http.StatusInternalServerError, Detail: "Internal Server Error"}
 			}
 		}()
 		return next(c)
@@ -88,10 +88,10 @@ func (s *Server) recoverRequest(next echo.HandlerFunc) echo.HandlerFunc {
 // times a second must not flood the log it is noted in.
 const refusalLogEvery = time.Second
 
-// refused counts a client refused by a limit (a name such as "rooms_per_address") and
+// Refused counts a client refused by a limit (a name such as "rooms_per_address") and
 // logs it at warn, at most once per refusalLogEvery for each limit, with how many were
 // refused since the last line.
-func (f *faults) refused(limit string, attrs ...any) {
+func (f *Faults) Refused(limit string, attrs ...any) {
 	f.refusals.WithLabelValues(limit).Inc()
 	f.logMu.Lock()
 	if f.lastLog == nil {

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"mime"
@@ -13,49 +13,37 @@ import (
 // has (a new room with twenty custom cards) is well under 2 KiB.
 const DefaultFormLimit = 8 << 10
 
-// formMIME is the only body a page's form may have: url-encoded, the kind that is read
+// FormMIME is the only body a page's form may have: url-encoded, the kind that is read
 // into memory. Multipart, which the standard library spills to temporary files, is
 // refused before a byte of it is read.
-const formMIME = "application/x-www-form-urlencoded"
+const FormMIME = "application/x-www-form-urlencoded"
 
-// browserActions registers the state-changing routes of the browser UI. Each goes
-// through guardForm and then the CSRF check; there is no other way to add one, and a
-// test walks every POST route outside /api/ without a token.
-type browserActions struct {
-	e     *echo.Echo
-	guard echo.MiddlewareFunc // guardForm, then the CSRF check
-}
-
-func (a browserActions) POST(path string, h echo.HandlerFunc) {
-	a.e.POST(path, h, a.guard)
-}
-
-// newCSRF is the double-submit CSRF check of the browser UI: the token is in a cookie of
+// NewCSRF is the double-submit CSRF check of the browser UI: the token is in a cookie of
 // its own and must come back in the X-CSRF-Token header (htmx) or the _csrf field
 // (plain forms). On GET it only issues the token. The cookie is named and marked by
 // cookies (__Host- and Secure behind an https public URL).
-func newCSRF(cookies cookiePolicy) echo.MiddlewareFunc {
+func NewCSRF(cookies CookiePolicy) echo.MiddlewareFunc {
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     cookies.name(csrfCookie),
+		CookieName:     cookies.Name(csrfCookie),
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSecure:   cookies.hostPrefixed,
 		CookieSameSite: http.SameSiteLaxMode,
 		ErrorHandler: func(error, echo.Context) error {
-			return &apiError{status: http.StatusForbidden, detail: "The form has expired: reload the page and try again"}
+			return &Error{Status: http.StatusForbidden, Detail: "The form has expired: reload the page and try again"}
 		},
 	})
 }
 
-// guardForm checks a page's form post before anything reads its body: that a browser
+// GuardForm checks a page's form post before anything reads its body: that a browser
 // sent it from one of our own pages (403, from the Sec-Fetch-Site and Origin headers
-// browsers set: originPolicy), whatever its type; its declared size (413); its type
+// browsers set: OriginPolicy), whatever its type; its declared size (413); its type
 // (415: url-encoded only). The body is then capped at limit bytes however it is sent,
 // so that the CSRF token, read from the form, costs at most that much memory and never
 // a file.
-func guardForm(limit int64, origins originPolicy, csrf echo.MiddlewareFunc) echo.MiddlewareFunc {
-	tooLarge := &apiError{status: http.StatusRequestEntityTooLarge, detail: "Request body too large: a form has at most " + strconv.FormatInt(limit, 10) + " bytes"}
+func GuardForm(limit int64, origins OriginPolicy, csrf echo.MiddlewareFunc) echo.MiddlewareFunc {
+	tooLarge := &Error{Status: http.StatusRequestEntityTooLarge, Detail: "Request body too large: a form has at most " + strconv.FormatInt(limit, 10) + " bytes"}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		checked := csrf(next)
 		return func(c echo.Context) error {
@@ -67,14 +55,14 @@ func guardForm(limit int64, origins originPolicy, csrf echo.MiddlewareFunc) echo
 				return tooLarge
 			}
 			if !isFormBody(req) {
-				return &apiError{status: http.StatusUnsupportedMediaType, detail: "A form is sent as " + formMIME}
+				return &Error{Status: http.StatusUnsupportedMediaType, Detail: "A form is sent as " + FormMIME}
 			}
 			req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
 			if err := req.ParseForm(); err != nil {
 				if _, over := err.(*http.MaxBytesError); over {
 					return tooLarge
 				}
-				return &apiError{status: http.StatusBadRequest, detail: "The form could not be read"}
+				return &Error{Status: http.StatusBadRequest, Detail: "The form could not be read"}
 			}
 			return checked(c)
 		}
@@ -89,5 +77,5 @@ func isFormBody(req *http.Request) bool {
 		return req.ContentLength == 0
 	}
 	mediaType, _, err := mime.ParseMediaType(ct)
-	return err == nil && mediaType == formMIME
+	return err == nil && mediaType == FormMIME
 }

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"net/http"
@@ -10,7 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// browserCookie holds a browser's secret identity. A browser's player id in a room is
+// BrowserCookie holds a browser's secret identity. A browser's player id in a room is
 // derived from it one way (a name-based UUID of the room code), so the public player ids
 // that the JSON API shows cannot be turned back into a cookie.
 //
@@ -19,62 +19,62 @@ import (
 // cookie, names another identity, which holds no seat in any room (its seat ids are
 // those of nobody). A signature protects a value that could be guessed or built; this
 // one can be neither, so it would add nothing.
-const browserCookie = "pokerd_browser"
+const BrowserCookie = "pokerd_browser"
 
 // csrfCookie holds the browser's CSRF token (the double-submit check of the pages).
 const csrfCookie = "pokerd_csrf"
 
-// cookiePolicy names and marks the cookies pokerd gives browsers. Behind a proxy that
+// CookiePolicy names and marks the cookies pokerd gives browsers. Behind a proxy that
 // terminates TLS the server itself sees plain HTTP, so only the configured public URL
 // can tell that browsers reach it over https: then every cookie is Secure (never sent
 // over plain HTTP, where anyone on the path could read it) and carries the __Host-
 // prefix, with which browsers accept it only when it is Secure, for Path=/ and without
 // Domain, so that neither a sibling subdomain nor a plain-HTTP answer can plant a
 // cookie of that name.
-type cookiePolicy struct {
+type CookiePolicy struct {
 	hostPrefixed bool // --public-url is https
 }
 
-func newCookiePolicy(publicURL string) cookiePolicy {
+func NewCookiePolicy(publicURL string) CookiePolicy {
 	u, err := url.Parse(publicURL)
-	return cookiePolicy{hostPrefixed: err == nil && strings.EqualFold(u.Scheme, "https")}
+	return CookiePolicy{hostPrefixed: err == nil && strings.EqualFold(u.Scheme, "https")}
 }
 
-// name is the name a cookie has under this policy.
-func (p cookiePolicy) name(base string) string {
+// Name is the name a cookie has under this policy.
+func (p CookiePolicy) Name(base string) string {
 	if p.hostPrefixed {
 		return "__Host-" + base
 	}
 	return base
 }
 
-// secure tells whether a cookie set in answer to this request is Secure: always when
+// Secure tells whether a cookie set in answer to this request is Secure: always when
 // the public URL is https, else when the request itself came over TLS.
-func (p cookiePolicy) secure(c echo.Context) bool { return p.hostPrefixed || c.IsTLS() }
+func (p CookiePolicy) Secure(c echo.Context) bool { return p.hostPrefixed || c.IsTLS() }
 
-// browserIdentity returns the browser's secret id, issuing a new cookie when there is
+// BrowserIdentity returns the browser's secret id, issuing a new cookie when there is
 // none (or a malformed one).
-func (s *Server) browserIdentity(c echo.Context) uuid.UUID {
-	if id, ok := s.presentedIdentity(c); ok {
+func (g *Gate) BrowserIdentity(c echo.Context) uuid.UUID {
+	if id, ok := g.PresentedIdentity(c); ok {
 		return id
 	}
 	id := uuid.New()
 	c.SetCookie(&http.Cookie{
-		Name:     s.cookies.name(browserCookie),
+		Name:     g.cookies.Name(BrowserCookie),
 		Value:    id.String(),
 		Path:     "/",
 		MaxAge:   int((365 * 24 * time.Hour).Seconds()),
 		HttpOnly: true,
-		Secure:   s.cookies.secure(c),
+		Secure:   g.cookies.Secure(c),
 		SameSite: http.SameSiteLaxMode,
 	})
 	return id
 }
 
-// presentedIdentity returns the browser's secret id if the request carries one, and
+// PresentedIdentity returns the browser's secret id if the request carries one, and
 // issues none.
-func (s *Server) presentedIdentity(c echo.Context) (uuid.UUID, bool) {
-	ck, err := c.Cookie(s.cookies.name(browserCookie))
+func (g *Gate) PresentedIdentity(c echo.Context) (uuid.UUID, bool) {
+	ck, err := c.Cookie(g.cookies.Name(BrowserCookie))
 	if err != nil {
 		return uuid.Nil, false
 	}
@@ -87,7 +87,7 @@ func (s *Server) presentedIdentity(c echo.Context) (uuid.UUID, bool) {
 	return uuid.Nil, false
 }
 
-// seatID is the player id this browser has in the room with the given code.
-func seatID(browser uuid.UUID, code string) uuid.UUID {
+// SeatID is the player id this browser has in the room with the given code.
+func SeatID(browser uuid.UUID, code string) uuid.UUID {
 	return uuid.NewSHA1(browser, []byte("pokerd seat "+code))
 }

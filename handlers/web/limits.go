@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"net/http"
@@ -51,7 +51,6 @@ const (
 	limitConnectionsPerPlayer  = "connections_per_player"
 	limitConnectionsPerAddress = "connections_per_address"
 	limitConnectionsTotal      = "connections_total"
-	limitMessageFlood          = "ws_message_flood"
 )
 
 // sweepEvery is how often the table forgets clients that carry no state any more: a

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"net"
@@ -9,7 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// originPolicy decides which web pages may make a visitor's browser change state here:
+// OriginPolicy decides which web pages may make a visitor's browser change state here:
 // create or join a game, post a page's form, open a WebSocket. Browsers say where a
 // request comes from (Origin, and Sec-Fetch-Site in current ones) and pages cannot
 // forge either; a request that carries neither is not a browser's page at work (curl, a
@@ -18,15 +18,15 @@ import (
 // The content type is no defence: a page may send an untyped Blob with a no-cors fetch
 // or sendBeacon, or a text/plain form that looks like JSON, all without a CORS
 // preflight. So the check is on where the request comes from, whatever it carries.
-type originPolicy struct {
-	cors corsPolicy // the origins of the API's frontends (--cors-urls and the defaults)
+type OriginPolicy struct {
+	cors CORSPolicy // the origins of the API's frontends (--cors-urls and the defaults)
 	// publicOrigin is the origin of --public-url ("" when it is not set): the server's own
 	// origin. Without it, the request's own scheme and Host are.
 	publicOrigin string
 }
 
-func newOriginPolicy(cors corsPolicy, publicURL string) originPolicy {
-	return originPolicy{cors: cors, publicOrigin: originOf(publicURL)}
+func NewOriginPolicy(cors CORSPolicy, publicURL string) OriginPolicy {
+	return OriginPolicy{cors: cors, publicOrigin: originOf(publicURL)}
 }
 
 // originOf is the origin (scheme://host[:port], lower case, no default port) of an
@@ -54,7 +54,7 @@ func originOf(raw string) string {
 // ownOrigin is the server's own origin for this request: the public URL's when one is
 // configured, else the scheme and Host the request arrived with (a page cannot choose
 // either; a proxy that rewrites them should be given --public-url).
-func (p originPolicy) ownOrigin(c echo.Context) string {
+func (p OriginPolicy) ownOrigin(c echo.Context) string {
 	if p.publicOrigin != "" {
 		return p.publicOrigin
 	}
@@ -69,21 +69,21 @@ func (p originPolicy) ownOrigin(c echo.Context) string {
 }
 
 // isOwn tells whether origin, exactly as the browser sent it, is the server's own.
-func (p originPolicy) isOwn(c echo.Context, origin string) bool {
+func (p OriginPolicy) isOwn(c echo.Context, origin string) bool {
 	own := p.ownOrigin(c)
 	return own != "" && origin == own
 }
 
 // forAPI tells whether origin may use the JSON API and the WebSocket: the server's own,
 // or one of the CORS list (exact strings, as CORS compares them; "*" allows every one).
-func (p originPolicy) forAPI(c echo.Context, origin string) bool {
+func (p OriginPolicy) forAPI(c echo.Context, origin string) bool {
 	return p.cors.allowed(origin) || p.isOwn(c, origin)
 }
 
 // forPages tells whether origin may post the pages' forms: the server's own only. The
 // CORS list names frontends of the JSON API; none of them has a reason to post our
 // pages' forms, and "*" there must not open them to every site.
-func (p originPolicy) forPages(c echo.Context, origin string) bool {
+func (p OriginPolicy) forPages(c echo.Context, origin string) bool {
 	return p.isOwn(c, origin)
 }
 
@@ -116,12 +116,12 @@ func fromAllowedPage(c echo.Context, allowed func(echo.Context, string) bool) bo
 
 // errCrossOriginAPI is the answer to a write from a page of an origin that is not
 // allowed.
-var errCrossOriginAPI = &apiError{status: http.StatusForbidden,
-	detail: "Requests from this page's origin are refused: only the server's own origin and those in PP_CORS_URLS (--cors-urls) may change anything"}
+var errCrossOriginAPI = &Error{Status: http.StatusForbidden,
+	Detail: "Requests from this page's origin are refused: only the server's own origin and those in PP_CORS_URLS (--cors-urls) may change anything"}
 
-// apiWrite refuses a state-changing API request sent by a page of an origin that is
+// APIWrite refuses a state-changing API request sent by a page of an origin that is
 // not allowed (403), before its body is read.
-func (p originPolicy) apiWrite(next echo.HandlerFunc) echo.HandlerFunc {
+func (p OriginPolicy) APIWrite(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if !fromAllowedPage(c, p.forAPI) {
 			return errCrossOriginAPI
@@ -131,21 +131,21 @@ func (p originPolicy) apiWrite(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // checkForm refuses a page's form post sent from another origin.
-func (p originPolicy) checkForm(c echo.Context) error {
+func (p OriginPolicy) checkForm(c echo.Context) error {
 	if !fromAllowedPage(c, p.forPages) {
-		return &apiError{status: http.StatusForbidden, detail: "Cross-origin form posts are refused"}
+		return &Error{Status: http.StatusForbidden, Detail: "Cross-origin form posts are refused"}
 	}
 	return nil
 }
 
-// checkWebSocket refuses a WebSocket handshake from a page of an origin that is not
+// CheckWebSocket refuses a WebSocket handshake from a page of an origin that is not
 // allowed, comparing scheme, host and port exactly. (The WebSocket library compares
 // the host alone, so that https://127.0.0.1 and chrome-extension://127.0.0.1 would pass
 // for http://127.0.0.1:5173.) A handshake without Origin is not a browser's and passes.
-func (p originPolicy) checkWebSocket(c echo.Context) error {
+func (p OriginPolicy) CheckWebSocket(c echo.Context) error {
 	origins := c.Request().Header.Values(echo.HeaderOrigin)
 	if len(origins) == 0 || len(origins) == 1 && p.forAPI(c, origins[0]) {
 		return nil
 	}
-	return &apiError{status: http.StatusForbidden, detail: "WebSocket connections from this page's origin are refused"}
+	return &Error{Status: http.StatusForbidden, Detail: "WebSocket connections from this page's origin are refused"}
 }

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"net/http"
@@ -17,10 +17,10 @@ import (
 // Neither a WebSocket handshake nor an event stream has a body. A request that declares
 // one is refused with its deadlines kept: lifted, they would let its client trickle the
 // body for ever, since net/http reads what the handler left of it before answering.
-func longLived(next echo.HandlerFunc) echo.HandlerFunc {
+func LongLived(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if c.Request().ContentLength != 0 { // -1: chunked, of unknown length
-			return &apiError{status: http.StatusBadRequest, detail: "This request has no body"}
+			return &Error{Status: http.StatusBadRequest, Detail: "This request has no body"}
 		}
 		rc := http.NewResponseController(c.Response())
 		// Errors mean a writer without deadlines (a test recorder): nothing to lift.

@@ -1,4 +1,4 @@
-package handlers
+package wire
 
 import (
 	"bytes"
@@ -18,21 +18,21 @@ import (
 // alias overwritten by its id: both are 36 characters, so that is a copy and a patch of
 // a few bytes, not a second encoding.
 
-// names is how a message names the players in it. The zero value names every player by
-// alias: the message for anyone. namesFor(id) names that player by its real id.
-type names struct {
+// Names is how a message names the players in it. The zero value names every player by
+// alias: the message for anyone. NamesFor(id) names that player by its real id.
+type Names struct {
 	self uuid.UUID // the recipient, when own is set
 	own  bool
 	// spots, when set, gets where each alias is written, so that the message can be
 	// patched for each recipient (see patchName).
-	spots *[]aliasSpot
+	spots *[]AliasSpot
 }
 
-// namesFor names the player with the given id by that id, and everyone else by alias.
-func namesFor(id uuid.UUID) names { return names{self: id, own: true} }
+// NamesFor names the player with the given id by that id, and everyone else by alias.
+func NamesFor(id uuid.UUID) Names { return Names{self: id, own: true} }
 
 // of is how p is named.
-func (n names) of(p game.Player) uuid.UUID {
+func (n Names) of(p game.Player) uuid.UUID {
 	if n.own && p.ID == n.self {
 		return p.ID
 	}
@@ -40,23 +40,28 @@ func (n names) of(p game.Player) uuid.UUID {
 }
 
 // appendName writes p's name, without quotes.
-func (n names) appendName(b []byte, p game.Player) []byte {
+func (n Names) appendName(b []byte, p game.Player) []byte {
 	id := n.of(p)
 	if n.spots != nil && id != p.ID {
-		*n.spots = append(*n.spots, aliasSpot{at: len(b), id: p.ID})
+		*n.spots = append(*n.spots, AliasSpot{at: len(b), id: p.ID})
 	}
 	return appendUUID(b, id)
 }
 
-// aliasSpot is where a message names a player by alias.
-type aliasSpot struct {
+// AliasSpot is where a message names a player by alias.
+type AliasSpot struct {
 	at int       // offset of the alias's first character
 	id uuid.UUID // the real id of the player it names
 }
 
-// patchName returns a copy of msg, written for anyone with its alias spots noted, that
-// names the player with the given id by that id; nil when msg does not name that player.
-func patchName(msg []byte, spots []aliasSpot, id uuid.UUID) []byte {
+// NamesNotingSpots names every player by alias, as the zero Names does, and notes in
+// spots where each alias is written, so that the message can be patched for each
+// recipient (see PatchName).
+func NamesNotingSpots(spots *[]AliasSpot) Names { return Names{spots: spots} }
+
+// PatchName returns a copy of msg, written for anyone with its alias spots noted, that
+// Names the player with the given id by that id; nil when msg does not name that player.
+func PatchName(msg []byte, spots []AliasSpot, id uuid.UUID) []byte {
 	var out []byte
 	for _, s := range spots {
 		if s.id != id {

@@ -1,4 +1,4 @@
-package handlers
+package wire
 
 import (
 	"bytes"
@@ -15,8 +15,8 @@ import (
 
 // The session record leaves the room in two forms: JSON for scripts and CSV for
 // spreadsheets. Both come from the same *game.State, so they always agree. Both name
-// the players as any message does (see wire_names.go): the caller by its id, the others
-// by alias; names{} names everyone by alias.
+// the players as any message does (see names.go): the caller by its id, the others
+// by alias; Names{} names everyone by alias.
 
 // recordCSVHeader names the columns of the CSV record: one row per player per round.
 var recordCSVHeader = []string{
@@ -25,10 +25,10 @@ var recordCSVHeader = []string{
 	"estimate", "average", "median", "consensus",
 }
 
-// writeRecordCSV writes the session record as CSV, rounds oldest first and players in
+// WriteRecordCSV writes the session record as CSV, rounds oldest first and players in
 // join order. Text a player typed is defused so that a spreadsheet never runs it as a
 // formula.
-func writeRecordCSV(w io.Writer, st *game.State, n names) error {
+func WriteRecordCSV(w io.Writer, st *game.State, n Names) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(recordCSVHeader); err != nil {
 		return err
@@ -163,17 +163,17 @@ type (
 	}
 )
 
-// appendRecordJSON appends the session record as a JSON object.
-func appendRecordJSON(b []byte, st *game.State, n names) []byte {
+// AppendRecordJSON appends the session record as a JSON object.
+func AppendRecordJSON(b []byte, st *game.State, n Names) []byte {
 	buf := bytes.NewBuffer(b)
-	_ = writeRecordJSON(buf, st, n) // a buffer takes every write
+	_ = WriteRecordJSON(buf, st, n) // a buffer takes every write
 	return buf.Bytes()
 }
 
-// writeRecordJSON writes the session record as one JSON object, a round at a time: a
+// WriteRecordJSON writes the session record as one JSON object, a round at a time: a
 // record at its bounds is megabytes, which a download must not hold whole in memory.
 // The bytes are those json.Marshal gives the whole recordJSON.
-func writeRecordJSON(w io.Writer, st *game.State, n names) error {
+func WriteRecordJSON(w io.Writer, st *game.State, n Names) error {
 	head, err := json.Marshal(recordJSON{
 		Code: st.Game.Code,
 		Name: st.Game.Name,
@@ -204,7 +204,7 @@ func writeRecordJSON(w io.Writer, st *game.State, n names) error {
 }
 
 // recordRoundToJSON writes a round as the room's rules let anyone see its results.
-func recordRoundToJSON(rec *game.RoundRecord, rules game.RoomOptions, n names) recordRoundJSON {
+func recordRoundToJSON(rec *game.RoundRecord, rules game.RoomOptions, n Names) recordRoundJSON {
 	r := recordRoundJSON{
 		Round:           rec.Number,
 		TicketURL:       rec.TicketURL,
@@ -228,7 +228,7 @@ func recordRoundToJSON(rec *game.RoundRecord, rules game.RoomOptions, n names) r
 	return r
 }
 
-func resultsToJSON(res game.Results, n names) resultsJSON {
+func resultsToJSON(res game.Results, n Names) resultsJSON {
 	out := resultsJSON{
 		Votes:        res.Votes,
 		Counted:      res.Counted,
@@ -251,7 +251,7 @@ func resultsToJSON(res game.Results, n names) resultsJSON {
 	return out
 }
 
-func extremeToJSON(e *game.Extreme, n names) *extremeJSON {
+func extremeToJSON(e *game.Extreme, n Names) *extremeJSON {
 	if e == nil {
 		return nil
 	}
@@ -282,6 +282,6 @@ func toCardJSON(c game.Card) cardJSON {
 	return cardJSON{Label: c.Label, Value: c.Value, Special: c.Special}
 }
 
-func toPlayerJSON(p game.Player, n names) playerJSON {
+func toPlayerJSON(p game.Player, n Names) playerJSON {
 	return playerJSON{ID: n.of(p).String(), Username: p.Username}
 }

@@ -1,4 +1,4 @@
-package handlers
+package wire
 
 import (
 	"encoding/hex"
@@ -19,8 +19,8 @@ import (
 
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
-func appendString(b []byte, s string) []byte {
+// AppendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
+func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -61,9 +61,9 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// appendFloat writes a float as Python's json does (its repr): the shortest digits that
+// AppendFloat writes a float as Python's json does (its repr): the shortest digits that
 // read back the same, whole numbers as "1.0", exponent form only below 1e-4 or from 1e16.
-func appendFloat(b []byte, f float64) []byte {
+func AppendFloat(b []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		// Never stored (votes are checked against the deck); null keeps the JSON valid.
 		return append(b, "null"...)
@@ -82,7 +82,7 @@ func appendFloat(b []byte, f float64) []byte {
 const uuidLen = 36
 
 // appendUUID writes id in canonical form without the allocation of id.String(): a state
-// names every player twice.
+// Names every player twice.
 func appendUUID(b []byte, id uuid.UUID) []byte {
 	var buf [uuidLen]byte
 	putUUID(buf[:], id)
@@ -104,11 +104,11 @@ func putUUID(dst []byte, id uuid.UUID) {
 
 func appendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
 
-func appendOptionalString(b []byte, s *string) []byte {
+func AppendOptionalString(b []byte, s *string) []byte {
 	if s == nil {
 		return append(b, "null"...)
 	}
-	return appendString(b, *s)
+	return AppendString(b, *s)
 }
 
 // appendTime writes UTC with microseconds and a Z, as the reference does.
@@ -123,17 +123,17 @@ func appendTime(b []byte, t *time.Time) []byte {
 
 func appendCard(b []byte, c game.Card) []byte {
 	b = append(b, `{"label":`...)
-	b = appendString(b, c.Label)
+	b = AppendString(b, c.Label)
 	b = append(b, `,"value":`...)
-	b = appendFloat(b, c.Value)
+	b = AppendFloat(b, c.Value)
 	return append(b, '}')
 }
 
-func appendDeck(b []byte, d game.Deck) []byte {
+func AppendDeck(b []byte, d game.Deck) []byte {
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, int64(d.ID), 10)
 	b = append(b, `,"name":`...)
-	b = appendString(b, d.Name)
+	b = AppendString(b, d.Name)
 	b = append(b, `,"cards":[`...)
 	for i, c := range d.Cards {
 		if i > 0 {
@@ -144,22 +144,22 @@ func appendDeck(b []byte, d game.Deck) []byte {
 	return append(b, "]}"...)
 }
 
-func appendDecks(b []byte, decks []game.Deck) []byte {
+func AppendDecks(b []byte, decks []game.Deck) []byte {
 	b = append(b, '[')
 	for i, d := range decks {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendDeck(b, d)
+		b = AppendDeck(b, d)
 	}
 	return append(b, ']')
 }
 
-// appendGame writes a Game. A room without a round timer has no round_timer_settings
+// AppendGame writes a Game. A room without a round timer has no round_timer_settings
 // key at all: the existing frontend tests `!== undefined` and would start a null timer.
-func appendGame(b []byte, g game.GameInfo) []byte {
+func AppendGame(b []byte, g game.GameInfo) []byte {
 	b = append(b, `{"name":`...)
-	b = appendString(b, g.Name)
+	b = AppendString(b, g.Name)
 	b = append(b, `,"deck_id":`...)
 	b = strconv.AppendInt(b, int64(g.Deck.ID), 10)
 	b = append(b, `,"game_settings":{`...)
@@ -172,7 +172,7 @@ func appendGame(b []byte, g game.GameInfo) []byte {
 	}
 	b = appendRoomRules(b, g.Settings, g.Settings.RoundTimer != nil)
 	b = append(b, `},"code":`...)
-	b = appendString(b, g.Code)
+	b = AppendString(b, g.Code)
 	return append(b, '}')
 }
 
@@ -202,18 +202,18 @@ func appendRoomRules(b []byte, s game.GameSettings, comma bool) []byte {
 	return b
 }
 
-// appendPlayer writes a Player, named as n says (see wire_names.go).
-func appendPlayer(b []byte, p game.Player, n names) []byte {
+// AppendPlayer writes a Player, named as n says (see names.go).
+func AppendPlayer(b []byte, p game.Player, n Names) []byte {
 	b = append(b, `{"id":"`...)
 	b = n.appendName(b, p)
 	b = append(b, `","username":`...)
-	b = appendString(b, p.Username)
+	b = AppendString(b, p.Username)
 	return append(b, '}')
 }
 
-func appendPlayerState(b []byte, ps game.PlayerState, n names) []byte {
+func AppendPlayerState(b []byte, ps game.PlayerState, n Names) []byte {
 	b = append(b, `{"player":`...)
-	b = appendPlayer(b, ps.Player, n)
+	b = AppendPlayer(b, ps.Player, n)
 	b = append(b, `,"is_connected":`...)
 	b = appendBool(b, ps.Connected)
 	b = append(b, `,"is_admin":`...)
@@ -225,21 +225,21 @@ func appendPlayerState(b []byte, ps game.PlayerState, n names) []byte {
 	return append(b, '}')
 }
 
-// asShownToClients is ps as the JSON API writes it. In a facilitator-free room every
+// AsShownToClients is ps as the JSON API writes it. In a facilitator-free room every
 // player is written as an admin: the existing frontend shows its Start and Reveal
 // buttons only to admins, and there anyone may use them. The room itself keeps its real
 // facilitator (ps.Admin) for everything else.
-func asShownToClients(rules game.RoomOptions, ps game.PlayerState) game.PlayerState {
+func AsShownToClients(rules game.RoomOptions, ps game.PlayerState) game.PlayerState {
 	if rules.FacilitatorFree {
 		ps.Admin = true
 	}
 	return ps
 }
 
-// appendGameState writes a GameState, its players named as n says.
-func appendGameState(b []byte, st *game.State, n names) []byte {
+// AppendGameState writes a GameState, its players named as n says.
+func AppendGameState(b []byte, st *game.State, n Names) []byte {
 	b = append(b, `{"game":`...)
-	b = appendGame(b, st.Game)
+	b = AppendGame(b, st.Game)
 	b = append(b, `,"player_states":{`...)
 	for i, ps := range st.Players {
 		if i > 0 {
@@ -248,20 +248,20 @@ func appendGameState(b []byte, st *game.State, n names) []byte {
 		b = append(b, '"')
 		b = n.appendName(b, ps.Player)
 		b = append(b, `":`...)
-		b = appendPlayerState(b, asShownToClients(st.Game.Settings.Options, ps), n)
+		b = AppendPlayerState(b, AsShownToClients(st.Game.Settings.Options, ps), n)
 	}
 	b = append(b, `},"ticket_url":`...)
-	b = appendOptionalString(b, st.TicketURL)
+	b = AppendOptionalString(b, st.TicketURL)
 	b = append(b, `,"round_state":`...)
-	b = appendString(b, string(st.Round))
+	b = AppendString(b, string(st.Round))
 	b = append(b, `,"round_start":`...)
 	b = appendTime(b, st.RoundStart)
 	return append(b, '}')
 }
 
-// appendVotes writes the votes map, {"<player id>": vote or null}, in join order, its
+// AppendVotes writes the votes map, {"<player id>": vote or null}, in join order, its
 // players named as n says.
-func appendVotes(b []byte, votes []game.Vote, n names) []byte {
+func AppendVotes(b []byte, votes []game.Vote, n Names) []byte {
 	b = append(b, '{')
 	for i, v := range votes {
 		if i > 0 {
@@ -273,7 +273,7 @@ func appendVotes(b []byte, votes []game.Vote, n names) []byte {
 		if v.Value == nil {
 			b = append(b, "null"...)
 		} else {
-			b = appendFloat(b, *v.Value)
+			b = AppendFloat(b, *v.Value)
 		}
 	}
 	return append(b, '}')

@@ -1,4 +1,4 @@
-package handlers
+package wire
 
 import (
 	"bytes"
@@ -52,7 +52,7 @@ func TestAppendStringRoundTrips(t *testing.T) {
 	}
 	for name, s := range cases {
 		t.Run(name, func(t *testing.T) {
-			b := appendString(nil, s)
+			b := AppendString(nil, s)
 			if got := wireDecodeString(t, b); got != s {
 				t.Errorf("round trip of %q gave %q (wire %q)", s, got, b)
 			}
@@ -67,7 +67,7 @@ func TestAppendStringRoundTrips(t *testing.T) {
 }
 
 func TestAppendStringAppends(t *testing.T) {
-	b := appendString([]byte("prefix:"), `x"y`)
+	b := AppendString([]byte("prefix:"), `x"y`)
 	if want := `prefix:"x\"y"`; string(b) != want {
 		t.Errorf("got %s, want %s", b, want)
 	}
@@ -88,14 +88,14 @@ func TestAppendStringExactEscapes(t *testing.T) {
 		{"\xff", `"\ufffd"`},
 	}
 	for _, c := range cases {
-		if got := string(appendString(nil, c.in)); got != c.want {
+		if got := string(AppendString(nil, c.in)); got != c.want {
 			t.Errorf("appendString(%q) = %s, want %s", c.in, got, c.want)
 		}
 	}
 }
 
 func TestAppendStringHTMLCharactersUnescaped(t *testing.T) {
-	b := appendString(nil, "<b>Tom & Jerry</b>")
+	b := AppendString(nil, "<b>Tom & Jerry</b>")
 	if want := `"<b>Tom & Jerry</b>"`; string(b) != want {
 		t.Errorf("got %s, want %s", b, want)
 	}
@@ -119,7 +119,7 @@ func TestAppendStringInvalidUTF8(t *testing.T) {
 		"🃏\xff🃏",
 	}
 	for _, s := range cases {
-		b := appendString(nil, s)
+		b := AppendString(nil, s)
 		if !bytes.Equal(b, bytes.ToValidUTF8(b, nil)) {
 			t.Errorf("appendString(%q) wrote invalid UTF-8: %q", s, b)
 		}
@@ -157,7 +157,7 @@ func TestAppendFloat(t *testing.T) {
 		{-2.5e17, "-2.5e+17"},
 	}
 	for _, c := range exact {
-		if got := string(appendFloat(nil, c.in)); got != c.want {
+		if got := string(AppendFloat(nil, c.in)); got != c.want {
 			t.Errorf("appendFloat(%v) = %s, want %s", c.in, got, c.want)
 		}
 	}
@@ -168,7 +168,7 @@ func TestAppendFloat(t *testing.T) {
 		math.Copysign(0, -1),
 	}
 	for _, f := range roundTrip {
-		b := appendFloat(nil, f)
+		b := AppendFloat(nil, f)
 		if !json.Valid(b) {
 			t.Errorf("appendFloat(%v) = %s: not valid JSON", f, b)
 			continue
@@ -185,7 +185,7 @@ func TestAppendFloat(t *testing.T) {
 
 	// Not finite: never stored, but the output stays valid JSON.
 	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
-		if got := string(appendFloat(nil, f)); got != "null" {
+		if got := string(AppendFloat(nil, f)); got != "null" {
 			t.Errorf("appendFloat(%v) = %s, want null", f, got)
 		}
 	}
@@ -221,7 +221,7 @@ func TestAppendTime(t *testing.T) {
 func TestAppendGame(t *testing.T) {
 	g := game.GameInfo{Code: "ab12", Name: `Sprint "7" <core> & co`, Deck: game.FibonacciDeck()}
 	want := `{"name":"Sprint \"7\" <core> & co","deck_id":1,"game_settings":{},"code":"ab12"}`
-	got := appendGame(nil, g)
+	got := AppendGame(nil, g)
 	if string(got) != want {
 		t.Errorf("without a timer:\n got %s\nwant %s", got, want)
 	}
@@ -233,7 +233,7 @@ func TestAppendGame(t *testing.T) {
 	g.Deck.ID = 7
 	g.Settings.RoundTimer = &game.RoundTimerSettings{Maximum: 5, Warning: 4}
 	want = `{"name":"timed","deck_id":7,"game_settings":{"round_timer_settings":{"maximum":5,"warning":4}},"code":"ab12"}`
-	if got := string(appendGame(nil, g)); got != want {
+	if got := string(AppendGame(nil, g)); got != want {
 		t.Errorf("with a timer:\n got %s\nwant %s", got, want)
 	}
 }
@@ -243,13 +243,13 @@ func TestAppendDeck(t *testing.T) {
 		`{"label":"1/2","value":0.5},{"label":"1","value":1.0},{"label":"2","value":2.0},` +
 		`{"label":"3","value":3.0},{"label":"5","value":5.0},{"label":"8","value":8.0},` +
 		`{"label":"13","value":13.0},{"label":"21","value":21.0},{"label":"?","value":100.0}]}`
-	if got := string(appendDeck(nil, game.FibonacciDeck())); got != want {
+	if got := string(AppendDeck(nil, game.FibonacciDeck())); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	if got := string(appendDecks(nil, nil)); got != "[]" {
+	if got := string(AppendDecks(nil, nil)); got != "[]" {
 		t.Errorf("appendDecks(nil) = %s, want []", got)
 	}
-	two := appendDecks(nil, []game.Deck{game.FibonacciDeck(), {ID: 2, Name: "T", Cards: []game.Card{{Label: "S", Value: 1}}}})
+	two := AppendDecks(nil, []game.Deck{game.FibonacciDeck(), {ID: 2, Name: "T", Cards: []game.Card{{Label: "S", Value: 1}}}})
 	var decoded []game.Deck
 	if err := json.Unmarshal(two, &decoded); err != nil || len(decoded) != 2 || decoded[1].Cards[0].Label != "S" {
 		t.Errorf("appendDecks = %s (%v)", two, err)
@@ -262,20 +262,20 @@ func TestAppendPlayerAndState(t *testing.T) {
 		Alias:    uuid.MustParse("a11a5000-4f89-41d3-9a0c-0305e82c3301"),
 		Username: "Ann <admin>",
 	}
-	own, others := namesFor(p.ID), names{}
-	if got, want := string(appendPlayer(nil, p, own)), `{"id":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","username":"Ann <admin>"}`; got != want {
+	own, others := NamesFor(p.ID), Names{}
+	if got, want := string(AppendPlayer(nil, p, own)), `{"id":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","username":"Ann <admin>"}`; got != want {
 		t.Errorf("appendPlayer for Ann:\n got %s\nwant %s", got, want)
 	}
-	if got, want := string(appendPlayer(nil, p, others)), `{"id":"a11a5000-4f89-41d3-9a0c-0305e82c3301","username":"Ann <admin>"}`; got != want {
+	if got, want := string(AppendPlayer(nil, p, others)), `{"id":"a11a5000-4f89-41d3-9a0c-0305e82c3301","username":"Ann <admin>"}`; got != want {
 		t.Errorf("appendPlayer for anyone:\n got %s\nwant %s", got, want)
 	}
-	if got, want := string(appendPlayer(nil, p, namesFor(uuid.New()))), string(appendPlayer(nil, p, others)); got != want {
+	if got, want := string(AppendPlayer(nil, p, NamesFor(uuid.New()))), string(AppendPlayer(nil, p, others)); got != want {
 		t.Errorf("appendPlayer for someone else:\n got %s\nwant %s", got, want)
 	}
 	ps := game.PlayerState{Player: p, Connected: true, Admin: false, Observing: true, Voted: false}
 	want := `{"player":{"id":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","username":"Ann <admin>"},` +
 		`"is_connected":true,"is_admin":false,"is_observing":true,"has_voted":false}`
-	if got := string(appendPlayerState(nil, ps, own)); got != want {
+	if got := string(AppendPlayerState(nil, ps, own)); got != want {
 		t.Errorf("appendPlayerState:\n got %s\nwant %s", got, want)
 	}
 }
@@ -348,7 +348,7 @@ type wireGameState struct {
 
 func TestAppendGameStateJoinOrder(t *testing.T) {
 	st, aliases := wireReverseState()
-	b := appendGameState(nil, st, names{})
+	b := AppendGameState(nil, st, Names{})
 	wireKeyOrder(t, b, aliases)
 
 	var decoded wireGameState
@@ -387,7 +387,7 @@ func TestAppendGameStateRound(t *testing.T) {
 	ticket := "https://jira.example.com/browse/PP-1?a=1&b=<2>"
 	start := time.Date(2024, 5, 1, 12, 34, 56, 789012999, time.UTC)
 	st.TicketURL, st.RoundStart, st.Round = &ticket, &start, game.RoundVoting
-	b := appendGameState(nil, st, names{})
+	b := AppendGameState(nil, st, Names{})
 	want := `,"ticket_url":"https://jira.example.com/browse/PP-1?a=1&b=<2>","round_state":"VOTING","round_start":"2024-05-01T12:34:56.789012Z"}`
 	if !bytes.HasSuffix(b, []byte(want)) {
 		t.Errorf("state ends\n %s\nwant\n %s", b[bytes.LastIndex(b, []byte(`},"ticket_url"`))+1:], want)
@@ -402,7 +402,7 @@ func TestAppendGameStateRound(t *testing.T) {
 	}
 
 	st.Round = game.RoundRevealed
-	if b := appendGameState(nil, st, names{}); !bytes.Contains(b, []byte(`"round_state":"REVEALED"`)) {
+	if b := AppendGameState(nil, st, Names{}); !bytes.Contains(b, []byte(`"round_state":"REVEALED"`)) {
 		t.Errorf("revealed state: %s", b)
 	}
 }
@@ -410,7 +410,7 @@ func TestAppendGameStateRound(t *testing.T) {
 func TestAppendGameStateNoPlayers(t *testing.T) {
 	st := &game.State{Game: game.GameInfo{Code: "zz99", Name: "", Deck: game.FibonacciDeck()}, Round: game.RoundInit}
 	want := `{"game":{"name":"","deck_id":1,"game_settings":{},"code":"zz99"},"player_states":{},"ticket_url":null,"round_state":"INIT","round_start":null}`
-	if got := string(appendGameState(nil, st, names{})); got != want {
+	if got := string(AppendGameState(nil, st, Names{})); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
@@ -423,7 +423,7 @@ func TestAppendVotes(t *testing.T) {
 		{PlayerID: st.Players[1].Player.ID, Alias: ids[1]},
 		{PlayerID: st.Players[2].Player.ID, Alias: ids[2], Value: &three},
 	}
-	b := appendVotes(nil, votes, names{})
+	b := AppendVotes(nil, votes, Names{})
 	want := `{"ffffffff-0000-4000-8000-000000000003":0.5,"88888888-0000-4000-8000-000000000002":null,"11111111-0000-4000-8000-000000000001":3.0}`
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
@@ -436,55 +436,12 @@ func TestAppendVotes(t *testing.T) {
 	if len(decoded) != 3 || *decoded[ids[0].String()] != 0.5 || decoded[ids[1].String()] != nil || *decoded[ids[2].String()] != 3 {
 		t.Errorf("decoded %v", decoded)
 	}
-	own := appendVotes(nil, votes, namesFor(votes[1].PlayerID))
+	own := AppendVotes(nil, votes, NamesFor(votes[1].PlayerID))
 	if want := strings.Replace(want, ids[1].String(), votes[1].PlayerID.String(), 1); string(own) != want {
 		t.Errorf("for the second voter:\n got %s\nwant %s", own, want)
 	}
-	if got := string(appendVotes(nil, nil, names{})); got != "{}" {
+	if got := string(AppendVotes(nil, nil, Names{})); got != "{}" {
 		t.Errorf("no votes: %s, want {}", got)
-	}
-}
-
-// TestStateFrameGolden pins one whole STATE frame, byte for byte, as Bea receives it:
-// she is named by her id, Al by his alias.
-func TestStateFrameGolden(t *testing.T) {
-	ticket := "https://example.com/t/1"
-	start := time.Date(2024, 5, 1, 14, 34, 56, 789012345, time.FixedZone("CEST", 2*60*60))
-	bea := game.Player{ID: uuid.MustParse("b0000000-0000-4000-8000-000000000002"), Alias: uuid.MustParse("b1a50000-0000-4000-8000-0000000000b1"), Username: "Bea"}
-	ev := &game.Event{
-		Seq:  9,
-		Kind: game.Snapshot,
-		State: &game.State{
-			Game: game.GameInfo{
-				Code:     "ab12",
-				Name:     "Sprint <42> & \"co\"",
-				Deck:     game.FibonacciDeck(),
-				Settings: game.GameSettings{RoundTimer: &game.RoundTimerSettings{Maximum: 5, Warning: 4}},
-			},
-			Players: []game.PlayerState{
-				{Player: bea, Connected: true, Admin: true, Voted: true},
-				{Player: game.Player{ID: uuid.MustParse("a0000000-0000-4000-8000-000000000001"), Alias: uuid.MustParse("a1a50000-0000-4000-8000-0000000000a1"), Username: "Al\n"}, Observing: true},
-			},
-			TicketURL:  &ticket,
-			Round:      game.RoundVoting,
-			RoundStart: &start,
-		},
-	}
-	frames := wsFrames(ev, bea.ID, wsmsgEncodings())
-	if len(frames) != 1 {
-		t.Fatalf("want 1 frame, got %d", len(frames))
-	}
-	want := `{"type":"STATE","payload":{` +
-		`"game":{"name":"Sprint <42> & \"co\"","deck_id":1,"game_settings":{"round_timer_settings":{"maximum":5,"warning":4}},"code":"ab12"},` +
-		`"player_states":{` +
-		`"b0000000-0000-4000-8000-000000000002":{"player":{"id":"b0000000-0000-4000-8000-000000000002","username":"Bea"},"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":true},` +
-		`"a1a50000-0000-4000-8000-0000000000a1":{"player":{"id":"a1a50000-0000-4000-8000-0000000000a1","username":"Al\n"},"is_connected":false,"is_admin":false,"is_observing":true,"has_voted":false}},` +
-		`"ticket_url":"https://example.com/t/1","round_state":"VOTING","round_start":"2024-05-01T12:34:56.789012Z"}}`
-	if got := string(frames[0]); got != want {
-		t.Errorf("STATE frame:\n got %s\nwant %s", got, want)
-	}
-	if !json.Valid(frames[0]) {
-		t.Errorf("STATE frame is not valid JSON")
 	}
 }
 
@@ -513,7 +470,7 @@ func TestAppendGameStateMatchesEncodingJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	var a, b any
-	if err := json.Unmarshal(appendGameState(nil, st, names{}), &a); err != nil {
+	if err := json.Unmarshal(AppendGameState(nil, st, Names{}), &a); err != nil {
 		t.Fatal(err)
 	}
 	if err := json.Unmarshal(refJSON, &b); err != nil {
@@ -528,7 +485,7 @@ func TestAppendGameStateMatchesEncodingJSON(t *testing.T) {
 
 func TestAppendFloatWholeNumbersHaveFraction(t *testing.T) {
 	for i := -1000; i <= 1000; i += 7 {
-		got := string(appendFloat(nil, float64(i)))
+		got := string(AppendFloat(nil, float64(i)))
 		if want := strconv.Itoa(i) + ".0"; got != want {
 			t.Fatalf("appendFloat(%d) = %s, want %s", i, got, want)
 		}

@@ -1,4 +1,4 @@
-package handlers
+package ws
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/wire"
 )
 
 const fanoutPlayers = 50
@@ -223,11 +224,11 @@ func fanoutState() *game.State {
 
 func BenchmarkEncodeState50(b *testing.B) {
 	st := fanoutState()
-	buf := appendGameState(nil, st, names{})
+	buf := wire.AppendGameState(nil, st, wire.Names{})
 	b.SetBytes(int64(len(buf)))
 	b.ReportAllocs()
 	for b.Loop() {
-		buf = appendGameState(buf[:0], st, names{})
+		buf = wire.AppendGameState(buf[:0], st, wire.Names{})
 	}
 	if len(buf) == 0 {
 		b.Fatal("nothing encoded")

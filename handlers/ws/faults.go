@@ -1,9 +1,11 @@
-package handlers
+package ws
 
 import (
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
 	"golang.org/x/time/rate"
+
+	"github.com/pokerd/pokerd/handlers/web"
 )
 
 // newFloodMeter tells a flood from a burst: each message over the socket's rate takes
@@ -27,7 +29,7 @@ func (s *wsSession) recoverPanic(place string) {
 	if v == nil {
 		return
 	}
-	s.faults.panicked(panicWebSocket, v, "in", place, "code", s.code, "player", s.playerID)
+	s.faults.Panicked(web.PanicWebSocket, v, "in", place, "code", s.code, "player", s.playerID)
 	s.fail(websocket.StatusInternalError, "internal error")
 }
 
@@ -41,3 +43,6 @@ func (s *wsSession) injectFault(place string) {
 // wsFaultHook is called by a session's reader, writer and pinger with the place and the
 // session's player, in tests only, to make one socket's goroutine panic there.
 type wsFaultHook func(place string, player uuid.UUID)
+
+// limitMessageFlood names the flood limit in pokerd_limit_refusals_total.
+const limitMessageFlood = "ws_message_flood"

@@ -1,4 +1,4 @@
-package handlers
+package ws
 
 import (
 	"context"
@@ -14,26 +14,43 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/web"
 )
 
-// faultServer is a real Server over HTTP whose sockets of player victim panic at place.
-func faultServer(t *testing.T, place string, victim uuid.UUID, ws WSConfig) (*httptest.Server, *game.Room) {
+// faultServer serves the WebSocket API (and the metrics) over HTTP, as the server wires
+// it, with the sockets of player victim panicking at place.
+func faultServer(t *testing.T, place string, victim uuid.UUID, cfg Config) (*httptest.Server, *game.Room) {
 	t.Helper()
 	decks, err := game.NewMemoryDeckDB(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rooms := game.NewRegistry(game.RegistryConfig{Decks: decks, EmptyRoomGrace: time.Hour})
-	s := New(Config{Rooms: rooms, Decks: decks, WS: ws, Limits: DefaultLimits,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	s.testWSFault = func(at string, player uuid.UUID) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var h *Handler
+	metrics := web.NewMetrics("test", rooms, func() int { return h.OpenSockets() }, ClientMessageTypes)
+	faults := web.NewFaults(log, metrics.Registry)
+	gate := web.NewGate(web.GateConfig{Rooms: rooms, Limits: web.DefaultLimits, CodeLookups: web.DefaultCodeLookupLimits, Faults: faults, Log: log})
+	h = New(Deps{Gate: gate, Origins: web.NewOriginPolicy(web.NewCORSPolicy(nil), ""), Config: cfg, Log: log, Metrics: metrics, Faults: faults})
+	h.testFault = func(at string, player uuid.UUID) {
 		if at == place && player == victim {
 			panic("injected fault in the " + at)
 		}
 	}
-	srv := serveUntilTestEnds(t, s)
+	e := echo.New()
+	e.HTTPErrorHandler = web.ErrorHandler(log)
+	e.GET("/api/ws/:player_id/:code", h.ServeWebSocket, web.LongLived)
+	e.GET("/metrics", metrics.Handler())
+	srv := httptest.NewServer(e)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		h.CloseAll(ctx)
+		srv.Close()
+	})
 	room, err := rooms.Create("faults", game.DefaultDeckID, game.GameSettings{})
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +113,7 @@ func TestAPanicInASocketClosesOnlyThatSocket(t *testing.T) {
 	victim, other := uuid.New(), uuid.New()
 	for _, place := range []string{"reader", "writer", "pinger"} {
 		t.Run(place, func(t *testing.T) {
-			ws := DefaultWSConfig
+			ws := DefaultConfig
 			if place == "pinger" {
 				ws.PingInterval = 20 * time.Millisecond
 			}

@@ -1,4 +1,4 @@
-package handlers
+package ws
 
 import (
 	"bufio"
@@ -86,7 +86,7 @@ func (h *socketHolds) releaseUnlessHandedOff() {
 // reads until the connection ends, then takes the socket out of its room and lets go
 // of what it held. It is all an idle socket runs: the writer, a ping and the closing
 // of a failed session each start a goroutine only while they work.
-func (s *Server) readSocket(sess *wsSession, room *game.Room, playerID uuid.UUID, holds *socketHolds) {
+func (s *Handler) readSocket(sess *wsSession, room *game.Room, playerID uuid.UUID, holds *socketHolds) {
 	defer holds.release()
 	sess.startPinging()
 	sess.readLoop(room, playerID)

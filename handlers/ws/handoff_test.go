@@ -1,4 +1,4 @@
-package handlers
+package ws
 
 import (
 	"bufio"
@@ -18,7 +18,7 @@ import (
 // buffers must not lose it. Here a vote sent that way reaches the other players.
 func TestAMessageSentWithTheHandshakeIsNotLost(t *testing.T) {
 	voter, witnessID := uuid.New(), uuid.New()
-	srv, room := faultServer(t, "nowhere", uuid.Nil, DefaultWSConfig)
+	srv, room := faultServer(t, "nowhere", uuid.Nil, DefaultConfig)
 	for _, id := range []uuid.UUID{witnessID, voter} {
 		if err := room.Join(game.Player{ID: id, Username: id.String()[:4]}); err != nil {
 			t.Fatal(err)

@@ -1,4 +1,4 @@
-package handlers
+package ws
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/wire"
 )
 
 // Client message types of the WebSocket protocol. Server-only types sent by a client
@@ -108,7 +109,7 @@ func decodeClientMessage(data []byte) (clientMessage, error) {
 // wsFormat is the memo key under which an event's WebSocket frames are kept, so that an
 // event is encoded at most twice however many sockets carry it: an event about one
 // player once for that player's own sockets (own), which see its real id, and once for
-// everyone else's, which see its alias; any other event once (see wire_names.go).
+// everyone else's, which see its alias; any other event once (see package wire, names.go).
 type wsFormat struct{ own bool }
 
 // encodingCounter counts encodings: a prometheus.Counter in the server.
@@ -140,7 +141,7 @@ type wsFrameSet struct {
 	frames [][]byte
 	// spots[i] is where frames[i] names players by alias, when frames[i] names every
 	// player: each recipient gets a copy that names it by its id. nil when no frame does.
-	spots  [][]aliasSpot
+	spots  [][]wire.AliasSpot
 	inline [2][]byte // the room for frames: no event has more
 }
 
@@ -158,11 +159,11 @@ func (s *wsFrameSet) add(frame []byte) {
 // addNamingEveryone appends a frame whose payload names every player: it is written
 // once with aliases, noting where each alias is. size and players are what the payload
 // is expected to take: its bytes, and the players it names (twice each, at most).
-func (s *wsFrameSet) addNamingEveryone(typ string, size, players int, payload func([]byte, names) []byte) {
-	spots := make([]aliasSpot, 0, 2*players)
-	s.add(envelope(typ, size, func(b []byte) []byte { return payload(b, names{spots: &spots}) }))
+func (s *wsFrameSet) addNamingEveryone(typ string, size, players int, payload func([]byte, wire.Names) []byte) {
+	spots := make([]wire.AliasSpot, 0, 2*players)
+	s.add(envelope(typ, size, func(b []byte) []byte { return payload(b, wire.NamesNotingSpots(&spots)) }))
 	if s.spots == nil {
-		s.spots = make([][]aliasSpot, len(s.frames), len(s.inline))
+		s.spots = make([][]wire.AliasSpot, len(s.frames), len(s.inline))
 	}
 	s.spots[len(s.frames)-1] = spots
 }
@@ -172,7 +173,7 @@ func (s *wsFrameSet) addNamingEveryone(typ string, size, players int, payload fu
 func (s *wsFrameSet) forRecipient(id uuid.UUID) [][]byte {
 	var out [][]byte
 	for i, spots := range s.spots {
-		patched := patchName(s.frames[i], spots, id)
+		patched := wire.PatchName(s.frames[i], spots, id)
 		if patched == nil {
 			continue
 		}
@@ -190,9 +191,9 @@ func (s *wsFrameSet) forRecipient(id uuid.UUID) [][]byte {
 // renderWSFrames encodes ev's frames: for its subject's own sockets when own is set,
 // for everyone else's otherwise.
 func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
-	subject := names{} // the subject by its alias
+	subject := wire.Names{} // the subject by its alias
 	if own {
-		subject = namesFor(ev.Player.ID)
+		subject = wire.NamesFor(ev.Player.ID)
 	}
 	set := &wsFrameSet{}
 	switch ev.Kind {
@@ -200,13 +201,13 @@ func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
 		// A new facilitator, new rules or players gone: the protocol has no message for
 		// these, and the existing frontend redraws everything from a fresh STATE.
 		players := len(ev.State.Players)
-		set.addNamingEveryone("STATE", 512+200*players, players, func(b []byte, n names) []byte { return appendGameState(b, ev.State, n) })
+		set.addNamingEveryone("STATE", 512+200*players, players, func(b []byte, n wire.Names) []byte { return wire.AppendGameState(b, ev.State, n) })
 		if ev.State.Round == game.RoundRevealed {
 			addRevealFrame(set, ev.Votes)
 		}
 	case game.SocketOpened:
 		set.add(envelope("CONNECTED", 160+len(ev.Player.Username), func(b []byte) []byte {
-			return appendPlayerState(b, asShownToClients(ev.Rules, ev.PlayerState), subject)
+			return wire.AppendPlayerState(b, wire.AsShownToClients(ev.Rules, ev.PlayerState), subject)
 		}))
 	case game.SocketClosed:
 		if ev.LastSocket { // else the player still has another tab open
@@ -217,7 +218,7 @@ func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
 	case game.ObservingToggled:
 		set.add(playerFrame("OBSERVING", ev.Player, subject))
 	case game.RoundStarted:
-		set.add(envelope("RESETGAME", 8+len(deref(ev.TicketURL)), func(b []byte) []byte { return appendOptionalString(b, ev.TicketURL) }))
+		set.add(envelope("RESETGAME", 8+ticketLen(ev.TicketURL), func(b []byte) []byte { return wire.AppendOptionalString(b, ev.TicketURL) }))
 	case game.Revealed:
 		addRevealFrame(set, ev.Votes)
 	}
@@ -225,11 +226,11 @@ func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
 }
 
 func addRevealFrame(set *wsFrameSet, votes []game.Vote) {
-	set.addNamingEveryone("REVEALGAME", 2+48*len(votes), len(votes), func(b []byte, n names) []byte { return appendVotes(b, votes, n) })
+	set.addNamingEveryone("REVEALGAME", 2+48*len(votes), len(votes), func(b []byte, n wire.Names) []byte { return wire.AppendVotes(b, votes, n) })
 }
 
-func playerFrame(typ string, p game.Player, n names) []byte {
-	return envelope(typ, 64+len(p.Username), func(b []byte) []byte { return appendPlayer(b, p, n) })
+func playerFrame(typ string, p game.Player, n wire.Names) []byte {
+	return envelope(typ, 64+len(p.Username), func(b []byte) []byte { return wire.AppendPlayer(b, p, n) })
 }
 
 // envelope writes {"type": typ, "payload": ...}, in a buffer sized for a payload of
@@ -237,8 +238,16 @@ func playerFrame(typ string, p game.Player, n names) []byte {
 func envelope(typ string, size int, payload func([]byte) []byte) []byte {
 	b := make([]byte, 0, 32+len(typ)+size)
 	b = append(b, `{"type":`...)
-	b = appendString(b, typ)
+	b = wire.AppendString(b, typ)
 	b = append(b, `,"payload":`...)
 	b = payload(b)
 	return append(b, '}')
+}
+
+// ticketLen is the length of a round's ticket link, 0 without one.
+func ticketLen(ticket *string) int {
+	if ticket == nil {
+		return 0
+	}
+	return len(*ticket)
 }

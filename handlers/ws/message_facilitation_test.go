@@ -1,4 +1,4 @@
-package handlers
+package ws
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/wire"
 )
 
 // facBob is the alias by which the sender of a HANDOFF or a REMOVE names Bob.
@@ -143,7 +144,7 @@ func TestAppendGameRules(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := string(appendGame(nil, game.GameInfo{Code: "ab12", Name: "G", Deck: game.FibonacciDeck(), Settings: c.settings}))
+			got := string(wire.AppendGame(nil, game.GameInfo{Code: "ab12", Name: "G", Deck: game.FibonacciDeck(), Settings: c.settings}))
 			want := `{"name":"G","deck_id":1,"game_settings":` + c.want + `,"code":"ab12"}`
 			if got != want {
 				t.Errorf("\n got %s\nwant %s", got, want)

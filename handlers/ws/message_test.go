@@ -1,4 +1,4 @@
-package handlers
+package ws
 
 import (
 	"encoding/json"
@@ -13,6 +13,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/internal/allocs"
+	"github.com/pokerd/pokerd/handlers/wire"
 )
 
 func wsmsgStr(s string) *string { return &s }
@@ -201,10 +203,10 @@ func TestRenderWSFrames(t *testing.T) {
 		{"socket closed, last socket", &game.Event{Kind: game.SocketClosed, Player: wsmsgAnn, LastSocket: true},
 			[]string{`{"type":"DISCONNECTED","payload":` + wsmsgAnnSeenJSON + `}`}},
 		{"snapshot voting", &game.Event{Kind: game.Snapshot, State: voting},
-			[]string{`{"type":"STATE","payload":` + string(appendGameState(nil, voting, names{})) + `}`}},
+			[]string{`{"type":"STATE","payload":` + string(wire.AppendGameState(nil, voting, wire.Names{})) + `}`}},
 		{"snapshot revealed", &game.Event{Kind: game.Snapshot, State: revealed, Votes: revealed.Votes},
 			[]string{
-				`{"type":"STATE","payload":` + string(appendGameState(nil, revealed, names{})) + `}`,
+				`{"type":"STATE","payload":` + string(wire.AppendGameState(nil, revealed, wire.Names{})) + `}`,
 				`{"type":"REVEALGAME","payload":` + revealVotes + `}`,
 			}},
 		{"round started without ticket", &game.Event{Kind: game.RoundStarted},
@@ -556,7 +558,7 @@ func FuzzDecodeClientMessage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var msg clientMessage
 		var err error
-		boundedWork(t, len(data), 256<<10, 32, func() { msg, err = decodeClientMessage(data) })
+		allocs.Bounded(t, len(data), 256<<10, 32, func() { msg, err = decodeClientMessage(data) })
 		if err != nil {
 			if len(err.Error()) > 200+len(data) {
 				t.Fatalf("an error of %d bytes for a frame of %d", len(err.Error()), len(data))
@@ -595,13 +597,13 @@ func FuzzDecodeClientMessage(f *testing.F) {
 
 		// Re-encode with the server's own encoder and decode again.
 		b := append([]byte(nil), `{"type":`...)
-		b = appendString(b, msg.Type)
+		b = wire.AppendString(b, msg.Type)
 		b = append(b, `,"payload":`...)
 		switch msg.Type {
 		case msgSubmitVote:
-			b = appendFloat(b, msg.Vote)
+			b = wire.AppendFloat(b, msg.Vote)
 		case msgReset:
-			b = appendOptionalString(b, msg.Ticket)
+			b = wire.AppendOptionalString(b, msg.Ticket)
 		default:
 			b = append(b, "null"...)
 		}
@@ -614,4 +616,70 @@ func FuzzDecodeClientMessage(f *testing.F) {
 			t.Fatalf("re-encoded %s decodes to %s, want %s (from %q)", b, wsmsgString(again), wsmsgString(msg), data)
 		}
 	})
+}
+
+// TestStateFrameGolden pins one whole STATE frame, byte for byte, as Bea receives it:
+// she is named by her id, Al by his alias.
+func TestStateFrameGolden(t *testing.T) {
+	ticket := "https://example.com/t/1"
+	start := time.Date(2024, 5, 1, 14, 34, 56, 789012345, time.FixedZone("CEST", 2*60*60))
+	bea := game.Player{ID: uuid.MustParse("b0000000-0000-4000-8000-000000000002"), Alias: uuid.MustParse("b1a50000-0000-4000-8000-0000000000b1"), Username: "Bea"}
+	ev := &game.Event{
+		Seq:  9,
+		Kind: game.Snapshot,
+		State: &game.State{
+			Game: game.GameInfo{
+				Code:     "ab12",
+				Name:     "Sprint <42> & \"co\"",
+				Deck:     game.FibonacciDeck(),
+				Settings: game.GameSettings{RoundTimer: &game.RoundTimerSettings{Maximum: 5, Warning: 4}},
+			},
+			Players: []game.PlayerState{
+				{Player: bea, Connected: true, Admin: true, Voted: true},
+				{Player: game.Player{ID: uuid.MustParse("a0000000-0000-4000-8000-000000000001"), Alias: uuid.MustParse("a1a50000-0000-4000-8000-0000000000a1"), Username: "Al\n"}, Observing: true},
+			},
+			TicketURL:  &ticket,
+			Round:      game.RoundVoting,
+			RoundStart: &start,
+		},
+	}
+	frames := wsFrames(ev, bea.ID, wsmsgEncodings())
+	if len(frames) != 1 {
+		t.Fatalf("want 1 frame, got %d", len(frames))
+	}
+	want := `{"type":"STATE","payload":{` +
+		`"game":{"name":"Sprint <42> & \"co\"","deck_id":1,"game_settings":{"round_timer_settings":{"maximum":5,"warning":4}},"code":"ab12"},` +
+		`"player_states":{` +
+		`"b0000000-0000-4000-8000-000000000002":{"player":{"id":"b0000000-0000-4000-8000-000000000002","username":"Bea"},"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":true},` +
+		`"a1a50000-0000-4000-8000-0000000000a1":{"player":{"id":"a1a50000-0000-4000-8000-0000000000a1","username":"Al\n"},"is_connected":false,"is_admin":false,"is_observing":true,"has_voted":false}},` +
+		`"ticket_url":"https://example.com/t/1","round_state":"VOTING","round_start":"2024-05-01T12:34:56.789012Z"}}`
+	if got := string(frames[0]); got != want {
+		t.Errorf("STATE frame:\n got %s\nwant %s", got, want)
+	}
+	if !json.Valid(frames[0]) {
+		t.Errorf("STATE frame is not valid JSON")
+	}
+}
+
+// wireGameState is a STATE payload as a client decodes it.
+type wireGameState struct {
+	Game struct {
+		Name         string          `json:"name"`
+		DeckID       int             `json:"deck_id"`
+		GameSettings json.RawMessage `json:"game_settings"`
+		Code         string          `json:"code"`
+	} `json:"game"`
+	PlayerStates map[string]struct {
+		Player struct {
+			ID       string `json:"id"`
+			Username string `json:"username"`
+		} `json:"player"`
+		IsConnected bool `json:"is_connected"`
+		IsAdmin     bool `json:"is_admin"`
+		IsObserving bool `json:"is_observing"`
+		HasVoted    bool `json:"has_voted"`
+	} `json:"player_states"`
+	TicketURL  *string `json:"ticket_url"`
+	RoundState string  `json:"round_state"`
+	RoundStart *string `json:"round_start"`
 }

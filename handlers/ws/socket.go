@@ -1,4 +1,4 @@
-package handlers
+package ws
 
 import (
 	"context"
@@ -12,10 +12,11 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/web"
 )
 
-// WSConfig bounds what one WebSocket connection may cost the server.
-type WSConfig struct {
+// Config bounds what one WebSocket connection may cost the server.
+type Config struct {
 	ReadLimit    int64         // largest client frame, in bytes
 	OutboxSize   int           // messages queued for a client before it counts as too slow
 	WriteTimeout time.Duration // longest a single write may take
@@ -30,8 +31,8 @@ type WSConfig struct {
 // that goes on sending far over the rate is not a clumsy one.
 const floodWindow = 10 * time.Second
 
-// DefaultWSConfig is what pokerd uses unless told otherwise.
-var DefaultWSConfig = WSConfig{
+// DefaultConfig is what pokerd uses unless told otherwise.
+var DefaultConfig = Config{
 	ReadLimit:    32 << 10,
 	OutboxSize:   256,
 	WriteTimeout: 10 * time.Second,
@@ -119,35 +120,35 @@ func (s *sockets) closeAll(ctx context.Context) {
 	}
 }
 
-// serveWebSocket is GET /api/ws/{player_id}/{code}.
-func (s *Server) serveWebSocket(c echo.Context) error {
+// ServeWebSocket is GET /api/ws/{player_id}/{code}.
+func (s *Handler) ServeWebSocket(c echo.Context) error {
 	playerID, idErr := uuid.Parse(c.Param("player_id"))
 	code := c.Param("code")
 	if idErr != nil || !game.ValidCode(code) {
 		// As the reference: a malformed path is refused before the upgrade.
-		return &apiError{status: 403, detail: "Forbidden"}
+		return &web.Error{Status: 403, Detail: "Forbidden"}
 	}
 	// Looked up before the upgrade, so that a client refused for guessing codes gets its
 	// 429; a missing room is told after it, with 4000, as the reference does.
-	room, lookupErr := s.findRoom(c, code, playerID)
-	if lookupRefused(lookupErr) {
+	room, lookupErr := s.gate.FindRoom(c, code, playerID)
+	if web.LookupRefused(lookupErr) {
 		return lookupErr
 	}
 	if !s.sockets.begin() {
-		return &apiError{status: 503, detail: "The server is shutting down"}
+		return &web.Error{Status: 503, Detail: "The server is shutting down"}
 	}
 	holds := &socketHolds{} // let go here until the socket is handed to its reader
 	defer holds.releaseUnlessHandedOff()
 	holds.add(s.sockets.end)
 	// Refused before the upgrade, which is what costs: a descriptor for as long as the
 	// socket lives, and a CONNECTED to every socket of the room.
-	release, err := s.admitConnection(c, code, playerID)
+	release, err := s.gate.AdmitConnection(c, code, playerID)
 	if err != nil {
 		return err
 	}
 	holds.add(release)
 
-	if err := s.crossOriginGuard.checkWebSocket(c); err != nil {
+	if err := s.origins.CheckWebSocket(c); err != nil {
 		return err
 	}
 	conn, err := websocket.Accept(leanBuffers{c.Response()}, c.Request(), &websocket.AcceptOptions{
@@ -164,14 +165,14 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 		return nil
 	}
 	holds.add(func() { s.sockets.remove(conn) })
-	conn.SetReadLimit(s.ws.ReadLimit)
+	conn.SetReadLimit(s.cfg.ReadLimit)
 
 	if lookupErr != nil {
 		conn.Close(closeNoGame, "No game with code '"+code+"' exists!")
 		return nil
 	}
-	sess := newWSSession(conn, s.ws, s.log.With("code", code, "player", playerID), room, playerID, s.metrics)
-	sess.faults, sess.testFault = s.faults, s.testWSFault
+	sess := newWSSession(conn, s.cfg, s.log.With("code", code, "player", playerID), room, playerID, s.metrics)
+	sess.faults, sess.testFault = s.faults, s.testFault
 	holds.add(sess.cancel)
 	if err := room.Connect(playerID, sess); err != nil {
 		sess.finish()
@@ -194,15 +195,15 @@ func (s *Server) serveWebSocket(c echo.Context) error {
 // the room, drained by a writer goroutine of its own while it holds something.
 type wsSession struct {
 	conn      *websocket.Conn
-	cfg       WSConfig
+	cfg       Config
 	log       *slog.Logger
 	room      *game.Room
-	faults    *faults
+	faults    *web.Faults
 	testFault wsFaultHook // tests only: makes the session's goroutines panic
 	code      string      // the room's
 	playerID  uuid.UUID   // the player this connection belongs to
 	outbox    *outbox
-	metrics   *metrics
+	metrics   *web.Metrics
 	ctx       context.Context // bounds every read, write and ping; ends with the socket
 	cancel    context.CancelFunc
 	done      chan struct{} // closed when the socket is finishing
@@ -224,7 +225,7 @@ type queuedEvent struct {
 	queued time.Time
 }
 
-func newWSSession(conn *websocket.Conn, cfg WSConfig, log *slog.Logger, room *game.Room, playerID uuid.UUID, m *metrics) *wsSession {
+func newWSSession(conn *websocket.Conn, cfg Config, log *slog.Logger, room *game.Room, playerID uuid.UUID, m *web.Metrics) *wsSession {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &wsSession{
 		conn: conn, cfg: cfg, log: log, room: room, code: room.Code(), playerID: playerID,
@@ -245,7 +246,7 @@ func (s *wsSession) Deliver(ev *game.Event) {
 	switch {
 	case full:
 		if s.fail(websocket.StatusPolicyViolation, "too slow: messages were not read") {
-			s.metrics.dropSlow.Inc()
+			s.metrics.DropSlow.Inc()
 		}
 	case startWriter:
 		go s.writeLoop()
@@ -312,19 +313,19 @@ func (s *wsSession) writeLoop() {
 			return
 		}
 		s.injectFault("writer")
-		frames := wsFrames(ev, s.playerID, s.metrics.wsEncoded)
+		frames := wsFrames(ev, s.playerID, s.metrics.WSEncoded)
 		for _, frame := range frames {
 			if err := s.write(frame); err != nil {
 				s.log.Debug("websocket write failed", "err", err)
 				if s.fail(websocket.StatusInternalError, "write failed") {
-					s.metrics.dropWrite.Inc()
+					s.metrics.DropWrite.Inc()
 				}
 				return
 			}
-			s.metrics.wsOut.Inc()
+			s.metrics.WSOut.Inc()
 		}
 		if len(frames) > 0 {
-			s.metrics.observeFanout(q.queued)
+			s.metrics.ObserveFanout(q.queued)
 		}
 	}
 }
@@ -365,7 +366,7 @@ func (s *wsSession) ping() {
 	case s.isDone(): // the connection ended during the ping
 	case err != nil:
 		if s.fail(websocket.StatusPolicyViolation, "no answer to ping") {
-			s.metrics.dropPing.Inc()
+			s.metrics.DropPing.Inc()
 		}
 	default:
 		s.pingTimer.Reset(s.cfg.PingInterval)
@@ -398,9 +399,9 @@ func (s *wsSession) readLoop(room *game.Room, playerID uuid.UUID) {
 		}
 		// Every frame counts towards the rate, binary and malformed ones too.
 		if s.cfg.MessageRate > 0 && !limiter.Allow() {
-			s.metrics.wsLimited.Inc()
+			s.metrics.WSLimited.Inc()
 			if flood != nil && !flood.Allow() {
-				s.faults.refused(limitMessageFlood, "code", s.code, "player", s.playerID)
+				s.faults.Refused(limitMessageFlood, "code", s.code, "player", s.playerID)
 				s.fail(websocket.StatusPolicyViolation, "too many messages: over the rate limit for too long")
 				return
 			}
@@ -408,17 +409,17 @@ func (s *wsSession) readLoop(room *game.Room, playerID uuid.UUID) {
 			continue
 		}
 		if typ != websocket.MessageText {
-			s.metrics.wsInvalid.Inc()
+			s.metrics.WSInvalid.Inc()
 			continue
 		}
 		s.injectFault("reader")
 		msg, err := decodeClientMessage(data)
 		if err != nil {
-			s.metrics.wsInvalid.Inc()
+			s.metrics.WSInvalid.Inc()
 			s.log.Debug("websocket message ignored", "err", err)
 			continue
 		}
-		s.metrics.received(msg.Type)
+		s.metrics.Received(msg.Type)
 		if err := s.apply(room, playerID, msg); err != nil {
 			s.log.Debug("websocket command refused", "type", msg.Type, "err", err)
 		}

@@ -1,4 +1,4 @@
-package handlers
+package api
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/web"
 )
 
 // problem is one validation failure, in the shape FastAPI gives them, so that the
@@ -48,51 +49,26 @@ const (
 func echoable(input any) any {
 	switch v := input.(type) {
 	case string:
-		return truncateText(v, maxEchoedText)
+		return web.TruncateText(v, maxEchoedText)
 	case json.Number:
 		if len(v) > maxEchoedText {
-			return truncateText(string(v), maxEchoedText) // a cut number is no number: a string
+			return web.TruncateText(string(v), maxEchoedText) // a cut number is no number: a string
 		}
 	case map[string]any, []any:
 		input, _ = withoutPasscodes(v)
 		data, err := json.Marshal(input)
 		if err != nil || len(data) > maxEchoedJSON {
-			return truncateText(string(data), maxEchoedText)
+			return web.TruncateText(string(data), maxEchoedText)
 		}
 	}
 	return input
-}
-
-// truncateText keeps the first max characters of s, and marks the cut with "…".
-func truncateText(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	n := 0
-	for i := range s {
-		if n == max {
-			return s[:i] + "…"
-		}
-		n++
-	}
-	return s
 }
 
 func (p problems) err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return &apiError{status: http.StatusUnprocessableEntity, detail: []problem(p)}
-}
-
-func marshalDetail(detail any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(map[string]any{"detail": detail}); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	return &web.Error{Status: http.StatusUnprocessableEntity, Detail: []problem(p)}
 }
 
 // jsonObject is a decoded request body: its fields by name, and what was sent, to echo

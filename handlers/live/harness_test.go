@@ -22,7 +22,7 @@ func streamServer(t *testing.T) (*httptest.Server, *Handler, *game.Registry) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rooms := game.NewRegistry(game.RegistryConfig{Decks: decks})
+	rooms := game.NewRegistry(game.RegistryConfig{Decks: decks, EmptyRoomGrace: time.Hour})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	metrics := web.NewMetrics("test", rooms, func() int { return 0 }, nil)
 	faults := web.NewFaults(log, metrics.Registry)

@@ -301,7 +301,7 @@ func (s *Handlers) Hand(c echo.Context) error {
 	return web.Render(c, http.StatusOK, views.Hand(s.roomData(c, room, seat)))
 }
 
-// findRoomForPage is findRoom for the pages: without a room, it answers the request
+// findRoomForPage is Gate.FindRoom for the pages: without a room, it answers the request
 // itself, with the page saying there is no such room (404) or the refusal (429). An
 // htmx request (an action, a part of the room page) is told to reload the page instead,
 // which then shows the refusal: htmx would show nothing of a 429.

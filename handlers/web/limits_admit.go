@@ -55,7 +55,7 @@ func (g *Gate) AdmitConnection(c echo.Context, code string, player uuid.UUID) (r
 	return release, nil
 }
 
-// AdmitStream is admitConnection for GET /room/{code}/events: the player is the one this
+// AdmitStream is AdmitConnection for GET /room/{code}/events: the player is the one this
 // browser is in that room.
 func (g *Gate) AdmitStream(c echo.Context) (release func(), err error) {
 	code := c.Param("code")

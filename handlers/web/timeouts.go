@@ -7,7 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// longLived is the middleware of the routes whose connection outlives a request: the
+// LongLived is the middleware of the routes whose connection outlives a request: the
 // WebSocket API and the rooms' event streams. The server gives every request a read and
 // a write deadline (http.Server's ReadTimeout and WriteTimeout), so that a client that
 // trickles its headers or body, or stops reading an answer, is cut; these connections

@@ -24,7 +24,7 @@ type Names struct {
 	self uuid.UUID // the recipient, when own is set
 	own  bool
 	// spots, when set, gets where each alias is written, so that the message can be
-	// patched for each recipient (see patchName).
+	// patched for each recipient (see PatchName).
 	spots *[]AliasSpot
 }
 

@@ -25,10 +25,10 @@ var recordCSVHeader = []string{
 	"estimate", "average", "median", "consensus",
 }
 
-// WriteRecordCSV writes the session record as CSV, rounds oldest first and players in
+// writeRecordCSV writes the session record as CSV, rounds oldest first and players in
 // join order. Text a player typed is defused so that a spreadsheet never runs it as a
 // formula.
-func WriteRecordCSV(w io.Writer, st *game.State, n Names) error {
+func writeRecordCSV(w io.Writer, st *game.State, n Names) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(recordCSVHeader); err != nil {
 		return err
@@ -163,17 +163,17 @@ type (
 	}
 )
 
-// AppendRecordJSON appends the session record as a JSON object.
-func AppendRecordJSON(b []byte, st *game.State, n Names) []byte {
+// appendRecordJSON appends the session record as a JSON object.
+func appendRecordJSON(b []byte, st *game.State, n Names) []byte {
 	buf := bytes.NewBuffer(b)
-	_ = WriteRecordJSON(buf, st, n) // a buffer takes every write
+	_ = writeRecordJSON(buf, st, n) // a buffer takes every write
 	return buf.Bytes()
 }
 
-// WriteRecordJSON writes the session record as one JSON object, a round at a time: a
+// writeRecordJSON writes the session record as one JSON object, a round at a time: a
 // record at its bounds is megabytes, which a download must not hold whole in memory.
 // The bytes are those json.Marshal gives the whole recordJSON.
-func WriteRecordJSON(w io.Writer, st *game.State, n Names) error {
+func writeRecordJSON(w io.Writer, st *game.State, n Names) error {
 	head, err := json.Marshal(recordJSON{
 		Code: st.Game.Code,
 		Name: st.Game.Name,

@@ -16,7 +16,7 @@ import (
 func SendRecordCSV(c echo.Context, st *game.State, n Names) error {
 	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	c.Response().WriteHeader(http.StatusOK)
-	return WriteRecordCSV(c.Response(), st, n)
+	return writeRecordCSV(c.Response(), st, n)
 }
 
 // SendRecordJSON answers with the session record as JSON, its players named as n
@@ -27,5 +27,5 @@ func SendRecordJSON(c echo.Context, st *game.State, n Names) error {
 	if c.Request().Method == http.MethodHead {
 		return nil
 	}
-	return WriteRecordJSON(c.Response(), st, n)
+	return writeRecordJSON(c.Response(), st, n)
 }

@@ -71,7 +71,7 @@ func TestRecordCSV(t *testing.T) {
 	room := playedRoom(t, game.RoomOptions{})
 	st := room.State()
 	var buf bytes.Buffer
-	must(t, WriteRecordCSV(&buf, st, NamesFor(recAlice.ID)))
+	must(t, writeRecordCSV(&buf, st, NamesFor(recAlice.ID)))
 	text := buf.String()
 	rows, err := csv.NewReader(&buf).ReadAll()
 	if err != nil {
@@ -122,7 +122,7 @@ func TestRecordCSV(t *testing.T) {
 			}
 		}
 		var anyone bytes.Buffer
-		must(t, WriteRecordCSV(&anyone, st, Names{}))
+		must(t, writeRecordCSV(&anyone, st, Names{}))
 		if strings.Contains(anyone.String(), recAlice.ID.String()) || !strings.Contains(anyone.String(), aliases[recAlice.ID].String()) {
 			t.Errorf("a record for anyone names alice by her id, or not at all:\n%s", anyone.String())
 		}
@@ -144,7 +144,7 @@ func TestRecordJSON(t *testing.T) {
 	decode := func(t *testing.T, st *game.State) map[string]any {
 		t.Helper()
 		var out map[string]any
-		if err := json.Unmarshal(AppendRecordJSON(nil, st, NamesFor(recAlice.ID)), &out); err != nil {
+		if err := json.Unmarshal(appendRecordJSON(nil, st, NamesFor(recAlice.ID)), &out); err != nil {
 			t.Fatal(err)
 		}
 		return out
@@ -175,7 +175,7 @@ func TestRecordJSON(t *testing.T) {
 	t.Run("the caller is named by id, everyone else by alias, in votes and results", func(t *testing.T) {
 		room := playedRoom(t, game.RoomOptions{})
 		aliases := recAliases(t, room)
-		raw := string(AppendRecordJSON(nil, room.State(), NamesFor(recBob.ID)))
+		raw := string(appendRecordJSON(nil, room.State(), NamesFor(recBob.ID)))
 		rec := decode(t, room.State())
 		votes := rec["rounds"].([]any)[0].(map[string]any)["votes"].([]any)
 		for i, p := range []game.Player{recAlice, recBob, recCarol} {
@@ -243,7 +243,7 @@ func TestRecordCSVNeutralisesEveryFormulaStart(t *testing.T) {
 		}
 		must(t, room.Reveal(facilitator))
 		var buf bytes.Buffer
-		must(t, WriteRecordCSV(&buf, room.State(), NamesFor(facilitator)))
+		must(t, writeRecordCSV(&buf, room.State(), NamesFor(facilitator)))
 		rows, err := csv.NewReader(&buf).ReadAll()
 		must(t, err)
 		col := -1

@@ -25,7 +25,7 @@ import (
 //     reader without unsubscribing it: it is never handed over.
 //   - create before serve, remove only after serve has returned: removing a stream that
 //     still has a reader leaks that reader's goroutine.
-// The write deadline on every write and the keepalive are ours, not the library's
+// The write deadline of every write and the keepalive are ours, not the library's
 // (sse_conn.go, sse_render.go).
 
 // streamEvent is one message of a browser's stream: a named event with HTML data, or a

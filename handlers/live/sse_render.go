@@ -230,8 +230,6 @@ func (r *roomRenderer) broadcast(conns []*streamConn, a *audience) bool {
 			r.streams.log.Error("rendering the room failed", "code", r.code, "err", err)
 			return false
 		}
-		// A new event for each send, as r3labs/sse wants one: with replay on it
-		// numbers events in place. (Sharing one here measured no gain.)
 		c.send(&streamEvent{Event: updateEvent, Data: data})
 	}
 	r.streams.metrics.ssePublished.Inc()

@@ -12,25 +12,6 @@ import (
 	"github.com/pokerd/pokerd/static"
 )
 
-func TestAcceptsGzip(t *testing.T) {
-	for header, want := range map[string]bool{
-		"":                        false,
-		"gzip":                    true,
-		"gzip, deflate, br, zstd": true,
-		"br;q=1.0, GZIP;q=0.5":    true,
-		"identity":                false,
-		"gzip;q=0":                false,
-		"gzip; q=0.0, br":         false,
-		"x-gzip":                  false,
-	} {
-		req := httptest.NewRequest(http.MethodGet, "/", nil)
-		req.Header.Set("Accept-Encoding", header)
-		if got := acceptsGzip(req); got != want {
-			t.Errorf("Accept-Encoding %q: gzip %v, want %v", header, got, want)
-		}
-	}
-}
-
 // getEncoded fetches path from s, asking for gzip or not, and returns the answer with its body
 // as sent and as read (decompressed when it came compressed).
 func getEncoded(t *testing.T, s *Server, path string, gzipOK bool) (res *http.Response, sent, body []byte) {

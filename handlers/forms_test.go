@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/web"
 )
 
 func newTestServer(t *testing.T) *Server {
@@ -30,7 +31,7 @@ func newTestServer(t *testing.T) *Server {
 // empty, the token in the header htmx sends.
 func formPost(path, body, token string) *http.Request {
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
-	req.Header.Set("Content-Type", formMIME)
+	req.Header.Set("Content-Type", web.FormMIME)
 	req.AddCookie(&http.Cookie{Name: "pokerd_csrf", Value: "the-token-of-this-browser"})
 	if token != "" {
 		req.Header.Set("X-CSRF-Token", token)
@@ -147,7 +148,7 @@ func TestAPanickingRequestIsRecovered(t *testing.T) {
 	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "Internal Server Error") {
 		t.Fatalf("answered %d %s, want 500", rec.Code, rec.Body)
 	}
-	if got := counterValue(t, s, "pokerd_panics_recovered_total", "where", panicRequest); got != 1 {
+	if got := counterValue(t, s, "pokerd_panics_recovered_total", "where", web.PanicRequest); got != 1 {
 		t.Fatalf("pokerd_panics_recovered_total{where=request} = %v, want 1", got)
 	}
 	rec = httptest.NewRecorder()
@@ -160,7 +161,7 @@ func TestAPanickingRequestIsRecovered(t *testing.T) {
 // counterValue reads a counter with one label from the server's own registry.
 func counterValue(t *testing.T, s *Server, name, label, value string) float64 {
 	t.Helper()
-	families, err := s.metrics.registry.Gather()
+	families, err := s.metrics.Registry.Gather()
 	must(t, err)
 	for _, f := range families {
 		if f.GetName() != name {

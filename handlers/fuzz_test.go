@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	runtimemetrics "runtime/metrics"
 	"strings"
 	"sync"
 	"testing"
@@ -15,42 +14,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/internal/allocs"
+	"github.com/pokerd/pokerd/handlers/web"
 )
 
 // The decoders of outside input on the HTTP surface, fuzzed through the real handlers
 // (Echo, middleware, error handler) for the property that nothing a visitor sends makes
 // the server fail (a 500 or a panic) or work or answer out of proportion to what was
 // sent. Their seed corpora hold the inputs of known attacks and run with every go test.
-
-// allocated is the process's total of heap bytes allocated so far.
-func allocated() uint64 {
-	s := []runtimemetrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-	runtimemetrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
-// boundedWork runs fn and fails t when it allocated more than perByte bytes for each
-// byte of input plus base: work that grows faster than the input (a number's exponent
-// expanded, a message repeated) shows up here long before it shows in time. The count
-// is the process's, so the fuzzing engine's own allocations can land in it: fn is run
-// again, up to three times in all, and only the smallest count is judged.
-func boundedWork(t *testing.T, inputLen int, base, perByte uint64, fn func()) {
-	t.Helper()
-	limit := base + perByte*uint64(inputLen)
-	var least uint64
-	for attempt := range 3 {
-		before := allocated()
-		fn()
-		used := allocated() - before
-		if attempt == 0 || used < least {
-			least = used
-		}
-		if least <= limit {
-			return
-		}
-	}
-	t.Fatalf("%d bytes of input cost %d bytes of allocation", inputLen, least)
-}
 
 const fuzzBodyLimit = 64 << 10
 
@@ -140,7 +111,7 @@ func FuzzCreateGameBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		s := fuzzServer()
 		var rec *httptest.ResponseRecorder
-		boundedWork(t, len(body), 1<<20, 256, func() {
+		allocs.Bounded(t, len(body), 1<<20, 256, func() {
 			req := httptest.NewRequest(http.MethodPost, "/api/game", bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			rec = serve(s, req)
@@ -166,7 +137,7 @@ func FuzzJoinGameBody(f *testing.F) {
 		}
 		var rec *httptest.ResponseRecorder
 		inputLen := len(code) + len(body)
-		boundedWork(t, inputLen, 1<<20, 256, func() {
+		allocs.Bounded(t, inputLen, 1<<20, 256, func() {
 			req := httptest.NewRequest(http.MethodPost, "/api/join/"+url.PathEscape(code), bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			rec = serve(s, req)
@@ -189,7 +160,7 @@ func FuzzGetDeck(f *testing.F) {
 	f.Fuzz(func(t *testing.T, id string) {
 		s := fuzzServer()
 		var rec *httptest.ResponseRecorder
-		boundedWork(t, len(id), 1<<20, 256, func() {
+		allocs.Bounded(t, len(id), 1<<20, 256, func() {
 			rec = serve(s, httptest.NewRequest(http.MethodGet, "/api/decks/"+url.PathEscape(id), nil))
 		})
 		checkAnswer(t, rec, 3*len(id), 8<<10, 200, 404, 422)
@@ -238,19 +209,19 @@ func FuzzPageForm(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := room.Join(game.Player{ID: seatID(browser, room.Code()), Username: "Me"}); err != nil {
+		if err := room.Join(game.Player{ID: web.SeatID(browser, room.Code()), Username: "Me"}); err != nil {
 			t.Fatal(err)
 		}
 		htmx := route&0x80 != 0
 		path := pageRoutes[(route&0x7f)%len(pageRoutes)]
 		path = strings.ReplaceAll(path, "%s", room.Code())
 		var rec *httptest.ResponseRecorder
-		boundedWork(t, len(form), 2<<20, 512, func() {
+		allocs.Bounded(t, len(form), 2<<20, 512, func() {
 			req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("X-CSRF-Token", "fuzztoken")
 			req.AddCookie(&http.Cookie{Name: "pokerd_csrf", Value: "fuzztoken"})
-			req.AddCookie(&http.Cookie{Name: browserCookie, Value: browser.String()})
+			req.AddCookie(&http.Cookie{Name: web.BrowserCookie, Value: browser.String()})
 			if htmx {
 				req.Header.Set("HX-Request", "true")
 			}
@@ -261,39 +232,6 @@ func FuzzPageForm(f *testing.F) {
 			if game.CleanName(p.Player.Username) != p.Player.Username || utf8.RuneCountInString(p.Player.Username) > game.MaxUsernameLength {
 				t.Fatalf("seated the name %.200q", p.Player.Username)
 			}
-		}
-	})
-}
-
-func FuzzBrowserIdentity(f *testing.F) {
-	for _, c := range []string{
-		"", "pokerd_browser=5b1e7c2a-1111-4222-8333-444455556666", "pokerd_browser=5b1e7c2a-1111-1222-8333-444455556666",
-		"pokerd_browser=" + strings.Repeat("a", 300), "pokerd_browser=; pokerd_browser=5b1e7c2a-1111-4222-8333-444455556666",
-		"a=b; " + strings.Repeat("x=y; ", 50), "pokerd_browser={5b1e7c2a-1111-4222-8333-444455556666}",
-		"pokerd_browser=urn:uuid:5b1e7c2a-1111-4222-8333-444455556666", "pokerd_browser=\"5b1e7c2a-1111-4222-8333-444455556666\"",
-	} {
-		f.Add(c)
-	}
-	srv := fuzzServer()
-	e := srv.echo
-	f.Fuzz(func(t *testing.T, cookie string) {
-		var id uuid.UUID
-		var rec *httptest.ResponseRecorder
-		boundedWork(t, len(cookie), 256<<10, 64, func() {
-			req := httptest.NewRequest(http.MethodGet, "/", nil)
-			req.Header.Set("Cookie", cookie)
-			rec = httptest.NewRecorder()
-			id = srv.browserIdentity(e.NewContext(req, rec))
-		})
-		if id.Version() != 4 {
-			t.Fatalf("identity %s from %q is not a UUID v4", id, cookie)
-		}
-		set := rec.Result().Cookies()
-		if len(set) > 1 || (len(set) == 1 && (set[0].Value != id.String() || len(rec.Header().Get("Set-Cookie")) > 200)) {
-			t.Fatalf("issued %v for %s", set, id)
-		}
-		if len(set) == 0 && !strings.Contains(cookie, id.String()) {
-			t.Fatalf("identity %s was read from %q, which does not carry it", id, cookie)
 		}
 	})
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/internal/streamtest"
+	"github.com/pokerd/pokerd/handlers/web"
 )
 
 // Nothing a browser receives holds a player's id: not the room page, its hand and
@@ -33,7 +35,7 @@ func TestBrowserBytesNamePlayersByAliasOnly(t *testing.T) {
 	code := room.Code()
 	// Ann (the facilitator) and Bob sit in browsers; Carol joins over the API.
 	annBrowser, bobBrowser := uuid.New(), uuid.New()
-	ann, bob := seatID(annBrowser, code), seatID(bobBrowser, code)
+	ann, bob := web.SeatID(annBrowser, code), web.SeatID(bobBrowser, code)
 	for _, p := range []game.Player{{ID: ann, Username: "Ann"}, {ID: bob, Username: "Bob"}} {
 		if err := room.Join(p); err != nil {
 			t.Fatal(err)
@@ -80,7 +82,7 @@ func TestBrowserBytesNamePlayersByAliasOnly(t *testing.T) {
 	get := func(browser uuid.UUID, path string) string {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
-		req.AddCookie(&http.Cookie{Name: browserCookie, Value: browser.String()})
+		req.AddCookie(&http.Cookie{Name: web.BrowserCookie, Value: browser.String()})
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -97,21 +99,21 @@ func TestBrowserBytesNamePlayersByAliasOnly(t *testing.T) {
 		for _, path := range []string{"", "/hand", "/people"} {
 			seen[who+"'s GET /room/{code}"+path] = get(browser, "/room/"+code+path)
 		}
-		updates := streamUpdates(t, srv.URL+"/room/"+code+"/events", browser.String())
-		seen[who+"'s first stream message"] = nextUpdate(t, updates)
+		updates := streamtest.Updates(t, srv.URL+"/room/"+code+"/events", browser.String())
+		seen[who+"'s first stream message"] = streamtest.Next(t, updates)
 	}
 	for _, format := range []string{"csv", "json"} {
 		seen["Ann's record."+format] = get(annBrowser, "/room/"+code+"/record."+format)
 	}
 	// A change after the streams opened: a new round, a vote and a reveal.
-	stream := streamUpdates(t, srv.URL+"/room/"+code+"/events", bobBrowser.String())
-	first := nextUpdate(t, stream)
+	stream := streamtest.Updates(t, srv.URL+"/room/"+code+"/events", bobBrowser.String())
+	first := streamtest.Next(t, stream)
 	must(room.StartRound(ann, nil))
 	must(room.Vote(carol, 13))
 	must(room.Reveal(ann))
 	var later bytes.Buffer
 	for !strings.Contains(later.String(), `data-testid="vote">13<`) {
-		later.WriteString(nextUpdate(t, stream))
+		later.WriteString(streamtest.Next(t, stream))
 	}
 	seen["Bob's stream after a change"] = first + later.String()
 

@@ -4,71 +4,90 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/pokerd/pokerd/handlers/pages"
+	"github.com/pokerd/pokerd/handlers/web"
 	"github.com/pokerd/pokerd/static"
 )
 
-// routes is the map of the application: every route pokerd answers, and the middleware
-// in front of them, in one place.
+// routes is the map of the application: every route pokerd answers, the surface that
+// answers it, and the middleware in front of them, in one place.
 func (s *Server) routes(bodyLimit int64) {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverRequest)
-	e.Use(securityHeaders)
+	// Every error of every surface is answered here: JSON, a page, or in place for htmx.
+	e.HTTPErrorHandler = web.ErrorHandler(s.log)
+	e.Use(s.faults.RecoverRequest)
+	e.Use(web.SecurityHeaders)
 	// CORS runs before routing, so a preflight on any path (even an unknown one) and
 	// 404/405 answers carry the headers.
-	e.Pre(s.cors.middleware)
+	e.Pre(s.cors.Middleware)
 	// Every route has a body limit; the pages' forms have a smaller one of their own.
 	e.Use(middleware.BodyLimit(strconv.FormatInt(bodyLimit, 10) + "B"))
 	getOrHead := []string{http.MethodGet, http.MethodHead}
 
-	// The JSON API and the WebSocket, as the reference backend has them (the Vue
-	// frontend's), plus the record and the API's own description. Every state-changing
-	// API route is guarded against other sites' pages; a test walks them all.
-	e.POST("/api/game", s.createGame, s.crossOriginGuard.apiWrite)
-	e.POST("/api/join/:code", s.joinGame, s.crossOriginGuard.apiWrite)
-	e.Match(getOrHead, "/api/decks", s.listDecks)
-	e.Match(getOrHead, "/api/decks/:id", s.getDeck)
-	e.Match(getOrHead, "/api/game/:code/record", s.getRecordJSON)
-	e.Match(getOrHead, "/api/game/:code/record.csv", s.getRecordCSV)
-	e.GET("/api/ws/:player_id/:code", s.serveWebSocket, longLived)
-	e.Match(getOrHead, "/api/openapi.json", s.openAPIDocument)
-	e.GET("/docs", s.docsPage)
+	// The JSON API (package api) and the WebSocket (package ws), as the reference backend
+	// has them (the Vue frontend's), plus the record and the API's own description. Every
+	// state-changing API route is guarded against other sites' pages; a test walks them all.
+	api := s.api
+	e.POST("/api/game", api.CreateGame, s.origins.APIWrite)
+	e.POST("/api/join/:code", api.JoinGame, s.origins.APIWrite)
+	e.Match(getOrHead, "/api/decks", api.ListDecks)
+	e.Match(getOrHead, "/api/decks/:id", api.GetDeck)
+	e.Match(getOrHead, "/api/game/:code/record", api.GetRecordJSON)
+	e.Match(getOrHead, "/api/game/:code/record.csv", api.GetRecordCSV)
+	e.GET("/api/ws/:player_id/:code", s.sockets.ServeWebSocket, web.LongLived)
+	e.Match(getOrHead, "/api/openapi.json", api.OpenAPIDocument)
+	e.GET("/docs", api.DocsPage)
 
-	// The browser UI. Pages issue the CSRF token that their forms send back; every
-	// state-changing action is guarded (size, type, origin, token) before its body is
-	// read, and a test walks them all.
-	csrf := newCSRF(s.cookies)
-	actions := browserActions{e: e, guard: guardForm(s.formLimit, s.crossOriginGuard, csrf)}
-	e.GET("/", s.home, csrf)
-	actions.POST("/rooms", s.createRoom)
-	e.GET("/join", s.joinByCode, csrf)
-	e.GET("/join/:code", s.joinPage, csrf)
-	actions.POST("/join/:code", s.joinRoom)
-	e.GET("/room/:code", s.roomPage, csrf)
-	e.GET("/room/:code/hand", s.hand, csrf)
-	e.GET("/room/:code/people", s.people, csrf)
-	e.GET("/room/:code/events", s.roomEvents, longLived) // the live stream
-	actions.POST("/room/:code/vote", s.vote)
-	actions.POST("/room/:code/observe", s.observe)
-	actions.POST("/room/:code/start", s.startRound)
-	actions.POST("/room/:code/reveal", s.reveal)
-	actions.POST("/room/:code/leave", s.leave)
-	actions.POST("/room/:code/options", s.setOptions)
-	actions.POST("/room/:code/handoff", s.handOff)
-	actions.POST("/room/:code/remove", s.removePlayer)
-	actions.POST("/room/:code/estimate", s.setEstimate)
-	e.GET("/room/:code/record.csv", s.recordDownload("csv"), csrf)
-	e.GET("/room/:code/record.json", s.recordDownload("json"), csrf)
-	e.GET("/room/:code/qr.svg", s.roomQR)
-	e.GET("/room/:code/here.svg", s.pagePresence) // the presence of a page without scripts
-	e.GET("/noscript.svg", s.noScriptPing)        // any page without scripts
-	e.GET(static.Prefix+"*", serveAsset)
+	// The browser UI (package pages), and its live stream (package live). Pages issue
+	// the CSRF token that their forms send back; every state-changing action is guarded
+	// (origin, size, type, then the token) before its body is read, and a test walks
+	// them all.
+	csrf := web.NewCSRF(s.cookies)
+	actions := browserActions{e: e, guard: web.GuardForm(s.formLimit, s.origins, csrf)}
+	p := s.pages
+	e.GET("/", p.Home, csrf)
+	actions.POST("/rooms", p.CreateRoom)
+	e.GET("/join", p.JoinByCode, csrf)
+	e.GET("/join/:code", p.JoinPage, csrf)
+	actions.POST("/join/:code", p.JoinRoom)
+	e.GET("/room/:code", p.RoomPage, csrf)
+	e.GET("/room/:code/hand", p.Hand, csrf)
+	e.GET("/room/:code/people", p.People, csrf)
+	e.GET("/room/:code/events", s.streams.RoomEvents, web.LongLived) // the live stream
+	actions.POST("/room/:code/vote", p.Vote)
+	actions.POST("/room/:code/observe", p.Observe)
+	actions.POST("/room/:code/start", p.StartRound)
+	actions.POST("/room/:code/reveal", p.Reveal)
+	actions.POST("/room/:code/leave", p.Leave)
+	actions.POST("/room/:code/options", p.SetOptions)
+	actions.POST("/room/:code/handoff", p.HandOff)
+	actions.POST("/room/:code/remove", p.RemovePlayer)
+	actions.POST("/room/:code/estimate", p.SetEstimate)
+	e.GET("/room/:code/record.csv", p.RecordDownload("csv"), csrf)
+	e.GET("/room/:code/record.json", p.RecordDownload("json"), csrf)
+	e.GET("/room/:code/qr.svg", p.RoomQR)
+	e.GET("/room/:code/here.svg", p.PagePresence) // the presence of a page without scripts
+	e.GET("/noscript.svg", p.NoScriptPing)        // any page without scripts
+	e.GET(static.Prefix+"*", pages.ServeAsset)
 
-	// Operations: probes and metrics.
-	e.Match(getOrHead, "/healthz", healthz)
-	e.Match(getOrHead, "/readyz", s.readyz)
-	e.Match(getOrHead, "/metrics", s.metrics.handler())
+	// Operations: probes and metrics (package web).
+	e.Match(getOrHead, "/healthz", web.Healthz)
+	e.Match(getOrHead, "/readyz", s.ready.Readyz)
+	e.Match(getOrHead, "/metrics", s.metrics.Handler())
+}
+
+// browserActions registers the state-changing routes of the browser UI. Each goes
+// through GuardForm and then the CSRF check; there is no other way to add one, and a
+// test walks every POST route outside /api/ without a token.
+type browserActions struct {
+	e     *echo.Echo
+	guard echo.MiddlewareFunc // GuardForm, then the CSRF check
+}
+
+func (a browserActions) POST(path string, h echo.HandlerFunc) {
+	a.e.POST(path, h, a.guard)
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -14,9 +13,9 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/labstack/echo/v4"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/wire"
 	"github.com/pokerd/pokerd/openapi"
 	"github.com/pokerd/pokerd/views"
 )
@@ -104,32 +103,6 @@ func TestEverySurfaceListsGamesRules(t *testing.T) {
 		}
 	})
 
-	t.Run("a posted form reads every rule by its key", func(t *testing.T) {
-		for _, r := range game.RoomRules {
-			req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(url.Values{r.Key: {"on"}}.Encode()))
-			req.Header.Set("Content-Type", formMIME)
-			c := echo.New().NewContext(req, httptest.NewRecorder())
-			if got, want := optionsForm(c), r.With(game.RoomOptions{}, true); got != want {
-				t.Errorf("form with %s: %+v, want %+v", r.Key, got, want)
-			}
-		}
-	})
-
-	t.Run("OPTIONS reads every rule by its key", func(t *testing.T) {
-		for _, r := range game.RoomRules {
-			change, err := decodeOptionsChange([]byte(`{"` + r.Key + `":true}`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, want := change.applyTo(game.RoomOptions{}), r.With(game.RoomOptions{}, true); got != want {
-				t.Errorf("OPTIONS %s: %+v, want %+v", r.Key, got, want)
-			}
-			if _, err := decodeOptionsChange([]byte(`{"` + r.Key + `":null}`)); err == nil {
-				t.Errorf("OPTIONS %s null was taken", r.Key)
-			}
-		}
-	})
-
 	t.Run("POST /api/game reads every rule and the Game written back names it", func(t *testing.T) {
 		srv := newTestServer(t)
 		for _, r := range game.RoomRules {
@@ -149,7 +122,7 @@ func TestEverySurfaceListsGamesRules(t *testing.T) {
 				t.Errorf("%s alone: game_settings %s", r.Key, res.Body)
 			}
 		}
-		written := string(appendGame(nil, game.GameInfo{Code: "ab12", Deck: game.FibonacciDeck(), Settings: game.GameSettings{RoundTimer: timer, Options: allRulesOn()}}))
+		written := string(wire.AppendGame(nil, game.GameInfo{Code: "ab12", Deck: game.FibonacciDeck(), Settings: game.GameSettings{RoundTimer: timer, Options: allRulesOn()}}))
 		for _, key := range every {
 			if !strings.Contains(written, `"`+key+`":true`) {
 				t.Errorf("the Game of a room with every rule lacks %s: %s", key, written)

@@ -20,3 +20,10 @@ func serveUntilTestEnds(t *testing.T, s *Server) *httptest.Server {
 	})
 	return srv
 }
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

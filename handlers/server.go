@@ -1,5 +1,8 @@
-// Package handlers adapts HTTP, WebSocket and page requests to the game domain. Handlers
-// are thin: parse, call the room, render.
+// Package handlers is pokerd's HTTP face, wired: it builds each surface (the JSON API in
+// api, the WebSocket protocol in ws, the pages and actions in pages, the browsers' event
+// stream in live, with the plumbing they share in web and the wire encodings in wire) and
+// registers every route in one place, routes.go. Handlers are thin: parse, call the
+// room, render.
 package handlers
 
 import (
@@ -8,11 +11,15 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
-	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/api"
+	"github.com/pokerd/pokerd/handlers/live"
+	"github.com/pokerd/pokerd/handlers/pages"
+	"github.com/pokerd/pokerd/handlers/web"
+	"github.com/pokerd/pokerd/handlers/ws"
 )
 
 // Config is what the HTTP surface needs from main.
@@ -38,31 +45,27 @@ type Config struct {
 	ListenAddr string
 }
 
-// Server is pokerd's HTTP handler.
+// Server is pokerd's HTTP handler: the surfaces, each built with what it needs, and the
+// routes that lead to them (routes.go).
 type Server struct {
-	echo             *echo.Echo
-	rooms            *game.Registry
-	decks            game.DeckDB
-	cors             corsPolicy
-	crossOriginGuard originPolicy // who may change state: the API's writes, forms, sockets
-	ws               WSConfig
-	formLimit        int64
-	log              *slog.Logger
-	sockets          sockets
-	streams          *roomStreams
-	docs             apiDocs
-	metrics          *metrics
-	faults           *faults     // recovered panics and limit refusals, counted and logged
-	draining         atomic.Bool // shutdown has begun: /readyz answers 503
+	echo      *echo.Echo
+	rooms     *game.Registry
+	cors      web.CORSPolicy
+	origins   web.OriginPolicy // who may change state: the API's writes, forms, sockets
+	cookies   web.CookiePolicy // the cookies' names and flags (__Host-, Secure)
+	formLimit int64
+	log       *slog.Logger
+	metrics   *web.Metrics
+	faults    *web.Faults // recovered panics and limit refusals, counted and logged
+	ready     web.Readiness
 
-	limits      *clientLimits // what one client may open and hold
-	lookups     *codeLookups  // the room codes each client tried that led nowhere
-	testWSFault wsFaultHook   // tests only: called in a socket's goroutines, to make them panic
-	shareLinks  shareLinks
-	cookies     cookiePolicy // the cookies' names and flags (__Host-, Secure)
+	api     *api.Handlers   // the JSON API
+	sockets *ws.Handler     // the WebSocket API
+	pages   *pages.Handlers // the browser UI: pages and actions
+	streams *live.Handler   // the browsers' event streams
 }
 
-// New builds the routes and middleware.
+// New builds the surfaces and their routes.
 func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
@@ -70,24 +73,30 @@ func New(cfg Config) *Server {
 	s := &Server{
 		echo:      echo.New(),
 		rooms:     cfg.Rooms,
-		decks:     cfg.Decks,
-		cors:      newCORSPolicy(cfg.CORSOrigins),
-		ws:        cfg.WS,
+		cors:      web.NewCORSPolicy(cfg.CORSOrigins),
+		cookies:   web.NewCookiePolicy(cfg.PublicURL),
 		formLimit: cmp.Or(cfg.FormLimit, DefaultFormLimit),
 		log:       cfg.Log,
-		docs:      newAPIDocs(),
 	}
-	s.limits = newClientLimits(cfg.Limits)
-	s.lookups = newCodeLookups(cfg.CodeLookups, cfg.Limits.TrackedClients)
-	s.shareLinks = newShareLinks(cfg.PublicURL, cfg.ListenAddr)
-	s.crossOriginGuard = newOriginPolicy(s.cors, cfg.PublicURL)
-	s.cookies = newCookiePolicy(cfg.PublicURL)
-	s.metrics = newMetrics(cfg.Version, cfg.Rooms, s.sockets.count)
-	s.faults = newFaults(cfg.Log, s.metrics.registry)
-	if cfg.SSEOutbox <= 0 {
-		cfg.SSEOutbox = DefaultSSEOutbox
-	}
-	s.streams = newRoomStreams(cfg.Log, cfg.WS.WriteTimeout, cfg.SSEOutbox, s.metrics, s.faults)
+	s.origins = web.NewOriginPolicy(s.cors, cfg.PublicURL)
+	s.metrics = web.NewMetrics(cfg.Version, cfg.Rooms, func() int { return s.sockets.OpenSockets() }, ws.ClientMessageTypes)
+	s.faults = web.NewFaults(cfg.Log, s.metrics.Registry)
+	gate := web.NewGate(web.GateConfig{
+		Rooms: cfg.Rooms, Limits: cfg.Limits, CodeLookups: cfg.CodeLookups,
+		Cookies: s.cookies, Faults: s.faults, Log: cfg.Log,
+	})
+	s.api = api.New(api.Deps{Rooms: cfg.Rooms, Decks: cfg.Decks, Gate: gate, Log: cfg.Log})
+	s.sockets = ws.New(ws.Deps{
+		Gate: gate, Origins: s.origins, Config: cfg.WS, Log: cfg.Log, Metrics: s.metrics, Faults: s.faults,
+	})
+	s.pages = pages.New(pages.Deps{
+		Rooms: cfg.Rooms, Decks: cfg.Decks, Gate: gate, Log: cfg.Log,
+		PublicURL: cfg.PublicURL, ListenAddr: cfg.ListenAddr,
+	})
+	s.streams = live.New(live.Deps{
+		Gate: gate, Log: cfg.Log, WriteTimeout: cfg.WS.WriteTimeout, Outbox: cfg.SSEOutbox,
+		Metrics: s.metrics, Faults: s.faults,
+	})
 	s.routes(cfg.BodyLimit)
 	return s
 }
@@ -99,7 +108,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.Serv
 // reports it with its stack, through game.RegistryConfig.OnPanic): the room and the
 // process carry on.
 func (s *Server) RoomPanicked(v any, stack []byte) {
-	s.faults.panicWithStack(panicRoom, v, stack)
+	s.faults.PanicWithStack(web.PanicRoom, v, stack)
 }
 
 // CloseStreams ends every long-lived connection for shutdown: WebSockets are closed with
@@ -109,29 +118,18 @@ func (s *Server) RoomPanicked(v any, stack []byte) {
 func (s *Server) CloseStreams(ctx context.Context) {
 	s.Drain()
 	var wg sync.WaitGroup
-	wg.Go(func() { s.sockets.closeAll(ctx) })
-	wg.Go(func() { s.streams.closeAll(ctx) })
+	wg.Go(func() { s.sockets.CloseAll(ctx) })
+	wg.Go(func() { s.streams.CloseAll(ctx) })
 	wg.Wait()
-}
-
-// contentSecurityPolicy allows scripts, styles and connections from our own origin only:
-// no inline script can run, whatever a user types into a name.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		return next(c)
-	}
 }
 
 // RefusedConnection counts a connection refused by a cap of LimitConnections and logs it
 // at warn, rate limited, as every refusal is.
 func (s *Server) RefusedConnection(limit string, attrs ...any) {
-	s.faults.refused(limit, attrs...)
+	s.faults.Refused(limit, attrs...)
 }
+
+// Drain marks the server as shutting down: /readyz answers 503 from now on. Everything
+// else keeps working until CloseStreams and http.Server.Shutdown end it. Call it first
+// in a graceful shutdown; CloseStreams calls it too.
+func (s *Server) Drain() { s.ready.Drain() }

@@ -215,7 +215,11 @@
     if (targetsHand(ev.detail)) handRequests++;
   });
   document.addEventListener("htmx:afterRequest", function (ev) {
-    if (targetsHand(ev.detail) && handRequests > 0) handRequests--;
+    if (!targetsHand(ev.detail) || handRequests === 0) return;
+    handRequests--;
+    // The answer is in place (or failed): the hand it brought may still not be the one
+    // the stream asked for meanwhile.
+    if (handRequests === 0) setTimeout(syncHand, 0);
   });
   function syncHand() {
     var sync = document.getElementById("hand-sync");

@@ -203,3 +203,19 @@ func BenchmarkRenderLive50(b *testing.B) {
 	}
 	b.SetBytes(int64(buf.Len()))
 }
+
+// BenchmarkRenderVote50 renders what the room's stream publishes for one vote in a
+// 50-player room: the voter's row and the tally, once for every browser of the room.
+func BenchmarkRenderVote50(b *testing.B) {
+	st := fixedState(game.RoundVoting, 50)
+	st.Players[7].Voted = true
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := LivePlayer(st, st.Players[7]).Render(context.Background(), &buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(buf.Len()))
+}

@@ -107,7 +107,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		BodyLimit: cfg.maxBody, FormLimit: cfg.maxFormBody, WS: cfg.ws, Limits: limits, Log: log, Version: version,
 		SSEOutbox: cfg.sseOutbox,
 		PublicURL: cfg.publicURL, ListenAddr: listener.Addr().String(),
-		// Guessing room codes: see handlers/limits_lookups.go.
+		// Guessing room codes: see handlers/web/limits_lookups.go.
 		CodeLookups: cfg.codeLookups,
 	})
 

@@ -17,7 +17,7 @@ func serverSideSocketGoroutines() int {
 	n := 0
 	for _, g := range bytes.Split(buf, []byte("\n\n")) {
 		stack := string(g)
-		if strings.Contains(stack, "handlers.(*wsSession)") || strings.Contains(stack, "handlers.(*Server).serveWebSocket") {
+		if strings.Contains(stack, "handlers/ws.(*wsSession)") || strings.Contains(stack, "handlers/ws.(*Handler).ServeWebSocket") {
 			n++
 		}
 	}

@@ -25,6 +25,7 @@ type browser struct {
 	lastAt  atomic.Int64
 	closed  atomic.Bool
 	lat     samples // from a vote's send to the first update that shows it
+	round   int64   // the round the page shows, from the last ticket link received
 	matched []int64 // per voter, the last round whose vote was timed; the reader's own
 }
 
@@ -147,11 +148,12 @@ var (
 // update times every vote this update is the first to show: its round comes from the
 // ticket link, its voters from the players' data-voted marks.
 func (b *browser) update(html []byte, now int64) {
-	i := bytes.Index(html, ticketLink)
-	if i < 0 {
-		return
+	// A room-wide message (a new round) shows the ticket, which names the round; the
+	// rows of a vote come on their own, in the round last shown.
+	if i := bytes.Index(html, ticketLink); i >= 0 {
+		b.round = roundOf(html[i:])
 	}
-	round := roundOf(html[i:])
+	round := b.round
 	if round == 0 {
 		return
 	}

@@ -63,9 +63,9 @@ var settleMarks atomic.Int64
 
 const settleMarkPath = "/healthz?request-log-mark="
 
-// since waits until the page is live and idle (no request of htmx under way, nothing
-// swapped in still to settle, so that every request the stream's messages asked for
-// has been sent), then sends a request of its own and waits for it: every request the
+// since waits until the page is live and idle (waitLive: no request of htmx under way,
+// nothing swapped in still to settle, the hand the stream's, so that every request the
+// stream's messages asked for has been sent), then sends a request of its own and waits for it: every request the
 // page sent before is then in the log. It returns the page's requests after from, the
 // test's own left out.
 func (l *requestLog) since(t *testing.T, b *browserTab, from int) []string {
@@ -92,14 +92,6 @@ func (l *requestLog) since(t *testing.T, b *browserTab, from int) []string {
 		t.Fatalf("%s: the request that marks the log is not in it", b.name)
 	}
 	return sent
-}
-
-// waitLive waits until the page's stream is open and has delivered a message (the
-// room's state, sent to every browser that subscribes), and htmx is idle.
-func (b *browserTab) waitLive(t *testing.T) {
-	t.Helper()
-	b.waitFor(t, "the stream open, a message in, htmx idle",
-		"window.__ppTest?.sseOpen > 0 && window.__ppTest.messages > 0 && window.__ppTest.idle()")
 }
 
 // fetchesOf lists the requests to the room's /hand and /people among sent.

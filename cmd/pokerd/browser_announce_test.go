@@ -63,6 +63,12 @@ func TestBrowserAnnouncer(t *testing.T) {
 	ann, bob := tb.ann, tb.bob
 	axe := axeSource(t)
 	ann.setScreen(t, laptopSize, "light")
+	// The pages are live, but the announcer says its news a moment after the message
+	// that brought it: the last of the seating ("Carol joined", or "Bob and Carol
+	// joined" when the two came together) is said before the record starts, not into it.
+	for _, tab := range tb.browsers() {
+		tab.waitFor(t, "the announcer done with the seating", `/Carol joined$/.test(`+jsText("#announcer")+`)`)
+	}
 	ann.recordNews(t)
 	bob.recordNews(t)
 

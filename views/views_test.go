@@ -156,7 +156,7 @@ func TestLivePlayerIsTheRowAndTheTally(t *testing.T) {
 func TestLiveJoinedAppendsTheRow(t *testing.T) {
 	st := fixedState(game.RoundVoting, 4)
 	html := renderString(t, LiveJoined(st, st.Players[3]))
-	for _, want := range []string{`hx-swap-oob="beforeend:#player-list"`, `id="row-` + st.Players[3].Player.Alias.String() + `"`, `id="player-count" class="hint" hx-swap-oob="true">(4)`} {
+	for _, want := range []string{`hx-swap-oob="beforeend:#player-list"`, `id="row-` + st.Players[3].Player.Alias.String() + `"`, `id="player-count" class="hint" hx-swap-oob="true"> (4)`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the join's message lacks %s: %s", want, html)
 		}

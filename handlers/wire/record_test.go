@@ -10,68 +10,26 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/internal/played"
 )
-
-var (
-	recAlice = game.Player{ID: uuid.MustParse("a11ce000-0000-4000-8000-000000000001"), Username: "alice"}
-	recBob   = game.Player{ID: uuid.MustParse("b0b00000-0000-4000-8000-000000000002"), Username: "=HYPERLINK(\"http://evil\")"}
-	recCarol = game.Player{ID: uuid.MustParse("ca401000-0000-4000-8000-000000000003"), Username: "carol"}
-)
-
-// playedRoom returns a Fibonacci room where alice (facilitator), bob and carol played two
-// rounds: 3/5/? on a ticket, then 8/8/no vote with the estimate "8".
-func playedRoom(t *testing.T, opts game.RoomOptions) *game.Room {
-	t.Helper()
-	decks, err := game.NewMemoryDeckDB(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	room, err := game.NewRegistry(game.RegistryConfig{Decks: decks}).Create("Sprint", 1, game.GameSettings{Options: opts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range []game.Player{recAlice, recBob, recCarol} {
-		must(t, room.Join(p))
-		must(t, room.Connect(p.ID, nil))
-	}
-	ticket := "https://tracker.example/PP-1"
-	must(t, room.StartRound(recAlice.ID, &ticket))
-	must(t, room.Vote(recAlice.ID, 3))
-	must(t, room.Vote(recBob.ID, 5))
-	must(t, room.Vote(recCarol.ID, 100))
-	must(t, room.Reveal(recAlice.ID))
-	must(t, room.StartRound(recAlice.ID, nil))
-	must(t, room.Vote(recAlice.ID, 8))
-	must(t, room.Vote(recBob.ID, 8))
-	must(t, room.Reveal(recAlice.ID))
-	must(t, room.SetEstimate(recAlice.ID, 2, "8"))
-	return room
-}
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // recAliases returns the alias of each player of playedRoom, by id.
 func recAliases(t *testing.T, room *game.Room) map[uuid.UUID]uuid.UUID {
 	t.Helper()
 	aliases := map[uuid.UUID]uuid.UUID{}
-	for _, p := range []game.Player{recAlice, recBob, recCarol} {
+	for _, p := range []game.Player{played.Alice, played.Bob, played.Carol} {
 		seat, err := room.Seat(p.ID)
-		must(t, err)
+		played.Must(t, err)
 		aliases[p.ID] = seat.Player.Alias
 	}
 	return aliases
 }
 
 func TestRecordCSV(t *testing.T) {
-	room := playedRoom(t, game.RoomOptions{})
+	room := played.Room(t, game.RoomOptions{})
 	st := room.State()
 	var buf bytes.Buffer
-	must(t, writeRecordCSV(&buf, st, NamesFor(recAlice.ID)))
+	played.Must(t, writeRecordCSV(&buf, st, NamesFor(played.Alice.ID)))
 	text := buf.String()
 	rows, err := csv.NewReader(&buf).ReadAll()
 	if err != nil {
@@ -107,23 +65,23 @@ func TestRecordCSV(t *testing.T) {
 	})
 	t.Run("the caller is named by id, everyone else by alias", func(t *testing.T) {
 		aliases := recAliases(t, room)
-		for r, p := range []game.Player{recAlice, recBob, recCarol, recAlice, recBob, recCarol} {
+		for r, p := range []game.Player{played.Alice, played.Bob, played.Carol, played.Alice, played.Bob, played.Carol} {
 			want := aliases[p.ID].String()
-			if p == recAlice {
+			if p == played.Alice {
 				want = p.ID.String()
 			}
 			if got := cell(r+1, "player_id"); got != want {
 				t.Errorf("row %d names %s by %s, want %s", r+1, p.Username, got, want)
 			}
 		}
-		for _, p := range []game.Player{recBob, recCarol} {
+		for _, p := range []game.Player{played.Bob, played.Carol} {
 			if strings.Contains(text, p.ID.String()) {
 				t.Errorf("alice's record carries %s's id", p.Username)
 			}
 		}
 		var anyone bytes.Buffer
-		must(t, writeRecordCSV(&anyone, st, Names{}))
-		if strings.Contains(anyone.String(), recAlice.ID.String()) || !strings.Contains(anyone.String(), aliases[recAlice.ID].String()) {
+		played.Must(t, writeRecordCSV(&anyone, st, Names{}))
+		if strings.Contains(anyone.String(), played.Alice.ID.String()) || !strings.Contains(anyone.String(), aliases[played.Alice.ID].String()) {
 			t.Errorf("a record for anyone names alice by her id, or not at all:\n%s", anyone.String())
 		}
 	})
@@ -144,13 +102,13 @@ func TestRecordJSON(t *testing.T) {
 	decode := func(t *testing.T, st *game.State) map[string]any {
 		t.Helper()
 		var out map[string]any
-		if err := json.Unmarshal(appendRecordJSON(nil, st, NamesFor(recAlice.ID)), &out); err != nil {
+		if err := json.Unmarshal(appendRecordJSON(nil, st, NamesFor(played.Alice.ID)), &out); err != nil {
 			t.Fatal(err)
 		}
 		return out
 	}
 	t.Run("rounds carry votes, results and the estimate", func(t *testing.T) {
-		rec := decode(t, playedRoom(t, game.RoomOptions{}).State())
+		rec := decode(t, played.Room(t, game.RoomOptions{}).State())
 		rounds := rec["rounds"].([]any)
 		if len(rounds) != 2 {
 			t.Fatalf("%d rounds", len(rounds))
@@ -173,14 +131,14 @@ func TestRecordJSON(t *testing.T) {
 		}
 	})
 	t.Run("the caller is named by id, everyone else by alias, in votes and results", func(t *testing.T) {
-		room := playedRoom(t, game.RoomOptions{})
+		room := played.Room(t, game.RoomOptions{})
 		aliases := recAliases(t, room)
-		raw := string(appendRecordJSON(nil, room.State(), NamesFor(recBob.ID)))
+		raw := string(appendRecordJSON(nil, room.State(), NamesFor(played.Bob.ID)))
 		rec := decode(t, room.State())
 		votes := rec["rounds"].([]any)[0].(map[string]any)["votes"].([]any)
-		for i, p := range []game.Player{recAlice, recBob, recCarol} {
+		for i, p := range []game.Player{played.Alice, played.Bob, played.Carol} {
 			want := aliases[p.ID].String()
-			if p == recAlice {
+			if p == played.Alice {
 				want = p.ID.String()
 			}
 			if got := votes[i].(map[string]any)["player"].(map[string]any)["id"]; got != want {
@@ -188,13 +146,13 @@ func TestRecordJSON(t *testing.T) {
 			}
 		}
 		// Bob's own record: the lowest vote of round 1 is alice's, named by alias.
-		if strings.Contains(raw, recAlice.ID.String()) || strings.Contains(raw, recCarol.ID.String()) ||
-			!strings.Contains(raw, `"lowest":{"card":{"label":"3","value":3,"special":false},"players":[{"id":"`+aliases[recAlice.ID].String()+`"`) {
+		if strings.Contains(raw, played.Alice.ID.String()) || strings.Contains(raw, played.Carol.ID.String()) ||
+			!strings.Contains(raw, `"lowest":{"card":{"label":"3","value":3,"special":false},"players":[{"id":"`+aliases[played.Alice.ID].String()+`"`) {
 			t.Errorf("bob's record: %s", raw)
 		}
 	})
 	t.Run("a room that hides names keeps them out of the results", func(t *testing.T) {
-		rec := decode(t, playedRoom(t, game.RoomOptions{HideNames: true}).State())
+		rec := decode(t, played.Room(t, game.RoomOptions{HideNames: true}).State())
 		res := rec["rounds"].([]any)[0].(map[string]any)["results"].(map[string]any)
 		if _, named := res["lowest"].(map[string]any)["players"]; named {
 			t.Errorf("lowest names its voters: %v", res["lowest"])
@@ -224,9 +182,9 @@ func TestRecordCSVNeutralisesEveryFormulaStart(t *testing.T) {
 
 	t.Run("through the download", func(t *testing.T) {
 		decks, err := game.NewMemoryDeckDB(nil)
-		must(t, err)
+		played.Must(t, err)
 		room, err := game.NewRegistry(game.RegistryConfig{Decks: decks}).Create("Sprint", 1, game.GameSettings{})
-		must(t, err)
+		played.Must(t, err)
 		usernames := []string{"+cmd", "-2+3", "@SUM(A1)"}
 		var facilitator uuid.UUID // the first to join
 		for i, name := range usernames {
@@ -234,18 +192,18 @@ func TestRecordCSVNeutralisesEveryFormulaStart(t *testing.T) {
 			if i == 0 {
 				facilitator = p.ID
 			}
-			must(t, room.Join(p))
-			must(t, room.Connect(p.ID, nil))
+			played.Must(t, room.Join(p))
+			played.Must(t, room.Connect(p.ID, nil))
 		}
-		must(t, room.StartRound(facilitator, nil))
+		played.Must(t, room.StartRound(facilitator, nil))
 		for i, ps := range room.State().Players {
-			must(t, room.Vote(ps.Player.ID, float64(i+1)))
+			played.Must(t, room.Vote(ps.Player.ID, float64(i+1)))
 		}
-		must(t, room.Reveal(facilitator))
+		played.Must(t, room.Reveal(facilitator))
 		var buf bytes.Buffer
-		must(t, writeRecordCSV(&buf, room.State(), NamesFor(facilitator)))
+		played.Must(t, writeRecordCSV(&buf, room.State(), NamesFor(facilitator)))
 		rows, err := csv.NewReader(&buf).ReadAll()
-		must(t, err)
+		played.Must(t, err)
 		col := -1
 		for i, name := range rows[0] {
 			if name == "player" {

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/internal/played"
 )
 
 // wireDecodeString parses b, which must be exactly one JSON string.
@@ -324,34 +325,12 @@ func wireKeyOrder(t *testing.T, b []byte, ids []uuid.UUID) {
 	}
 }
 
-type wireGameState struct {
-	Game struct {
-		Name         string          `json:"name"`
-		DeckID       int             `json:"deck_id"`
-		GameSettings json.RawMessage `json:"game_settings"`
-		Code         string          `json:"code"`
-	} `json:"game"`
-	PlayerStates map[string]struct {
-		Player struct {
-			ID       string `json:"id"`
-			Username string `json:"username"`
-		} `json:"player"`
-		IsConnected bool `json:"is_connected"`
-		IsAdmin     bool `json:"is_admin"`
-		IsObserving bool `json:"is_observing"`
-		HasVoted    bool `json:"has_voted"`
-	} `json:"player_states"`
-	TicketURL  *string `json:"ticket_url"`
-	RoundState string  `json:"round_state"`
-	RoundStart *string `json:"round_start"`
-}
-
 func TestAppendGameStateJoinOrder(t *testing.T) {
 	st, aliases := wireReverseState()
 	b := AppendGameState(nil, st, Names{})
 	wireKeyOrder(t, b, aliases)
 
-	var decoded wireGameState
+	var decoded played.GameState
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&decoded); err != nil {
@@ -392,7 +371,7 @@ func TestAppendGameStateRound(t *testing.T) {
 	if !bytes.HasSuffix(b, []byte(want)) {
 		t.Errorf("state ends\n %s\nwant\n %s", b[bytes.LastIndex(b, []byte(`},"ticket_url"`))+1:], want)
 	}
-	var decoded wireGameState
+	var decoded played.GameState
 	if err := json.Unmarshal(b, &decoded); err != nil {
 		t.Fatalf("%v\n%s", err, b)
 	}

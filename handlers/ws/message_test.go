@@ -14,6 +14,7 @@ import (
 
 	"github.com/pokerd/pokerd/game"
 	"github.com/pokerd/pokerd/handlers/internal/allocs"
+	"github.com/pokerd/pokerd/handlers/internal/played"
 	"github.com/pokerd/pokerd/handlers/wire"
 )
 
@@ -294,7 +295,7 @@ func TestWSFramesNameTheRecipientByItsID(t *testing.T) {
 					}
 				}
 			}
-			var state wireGameState
+			var state played.GameState
 			if err := json.Unmarshal([]byte(got[0][len(`{"type":"STATE","payload":`):len(got[0])-1]), &state); err != nil {
 				t.Fatal(err)
 			}
@@ -661,25 +662,4 @@ func TestStateFrameGolden(t *testing.T) {
 	}
 }
 
-// wireGameState is a STATE payload as a client decodes it.
-type wireGameState struct {
-	Game struct {
-		Name         string          `json:"name"`
-		DeckID       int             `json:"deck_id"`
-		GameSettings json.RawMessage `json:"game_settings"`
-		Code         string          `json:"code"`
-	} `json:"game"`
-	PlayerStates map[string]struct {
-		Player struct {
-			ID       string `json:"id"`
-			Username string `json:"username"`
-		} `json:"player"`
-		IsConnected bool `json:"is_connected"`
-		IsAdmin     bool `json:"is_admin"`
-		IsObserving bool `json:"is_observing"`
-		HasVoted    bool `json:"has_voted"`
-	} `json:"player_states"`
-	TicketURL  *string `json:"ticket_url"`
-	RoundState string  `json:"round_state"`
-	RoundStart *string `json:"round_start"`
-}
+// played.GameState is a STATE payload as a client decodes it.

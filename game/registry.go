@@ -41,6 +41,9 @@ type RegistryConfig struct {
 	// AliasKey draws the players' public aliases from their secret ids (see alias.go).
 	// Instances that share rooms share it. Default: a random key for this registry.
 	AliasKey []byte
+	// Log keeps the rooms' events beyond the process (see eventlog.go). Nil: the rooms
+	// live in memory only, and a restart loses them.
+	Log EventLog
 }
 
 // Registry holds the rooms by code. Its lock guards only the map: it is never held
@@ -173,6 +176,7 @@ func (g *Registry) add(name string, deck Deck, settings GameSettings) (*Room, er
 			onPanic:            g.cfg.OnPanic,
 			emptied:            g.roomEmptied,
 			aliasKey:           g.cfg.AliasKey,
+			log:                g.cfg.Log,
 		}, GameInfo{Code: code, Name: name, Deck: deck, Settings: settings})
 		g.rooms[code] = room
 		return room, nil

@@ -57,6 +57,8 @@ type Room struct {
 	onPanic PanicHandler // told of a panic in one of the room's timers
 
 	aliasKey []byte // draws the players' aliases (see alias.go)
+
+	log EventLog // keeps the room's events beyond the process; nil: memory only
 }
 
 // subscription is a subscriber and, for a connection, the player it belongs to.
@@ -77,6 +79,7 @@ type roomConfig struct {
 	onPanic            PanicHandler
 	emptied            func(*Room, uint64)
 	aliasKey           []byte
+	log                EventLog
 }
 
 func newRoom(cfg roomConfig, game GameInfo) *Room {
@@ -88,7 +91,7 @@ func newRoom(cfg roomConfig, game GameInfo) *Room {
 		clock: cfg.clock, state: newRoomState(), maxPlayers: maxPlayers, emptied: cfg.emptied,
 		facilitatorTimeout: cfg.facilitatorTimeout,
 		seatRelease:        cfg.seatRelease, revealGrace: cfg.revealGrace, onPanic: cfg.onPanic,
-		aliasKey: cfg.aliasKey, pageUntil: map[uuid.UUID]time.Time{},
+		aliasKey: cfg.aliasKey, pageUntil: map[uuid.UUID]time.Time{}, log: cfg.log,
 	}
 	g := game
 	r.record(&Event{Kind: RoomCreated, Game: &g, RecordLimit: cfg.recordLimit})

@@ -55,8 +55,8 @@ type Log struct {
 	metrics *metrics
 
 	mu      sync.Mutex
-	queue   []op               // waiting for the writer, in the order appended
-	records int                // how many of queue carry data (QueueLimit counts these)
+	queue   []op                // waiting for the writer, in the order appended
+	records int                 // how many of queue carry data (QueueLimit counts these)
 	rooms   map[string]*roomAck // what is settled of each room, and who waits for it
 	failing error               // the last write failure, while it matters
 	broken  int                 // rooms whose newer events are not written (see writer.go)

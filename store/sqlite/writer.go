@@ -246,7 +246,6 @@ func (l *Log) commit(batch []op) {
 			broken++
 		}
 	}
-	l.broken = broken
 	switch {
 	case err != nil:
 		l.failing = fmt.Errorf("store %s: a write failed: %w", l.file, err)
@@ -284,6 +283,7 @@ func (l *Log) store(batch []op, write []bool) (written int, err error) {
 			_ = tx.Rollback()
 		}
 	}()
+	stmt := func(s *sql.Stmt) *sql.Stmt { return tx.StmtContext(ctx, s) }
 	type span struct{ first, last, seq int64 }
 	touched := map[string]*span{}
 	for i, o := range batch {
@@ -302,22 +302,18 @@ func (l *Log) store(batch []op, write []bool) (written int, err error) {
 			s = &span{first: o.at}
 			touched[o.code] = s
 			// The room's row first: events and snapshots refer to it.
-			if _, err := tx.ExecContext(ctx,
-				`INSERT INTO rooms (code, created, last_event, last_seq) VALUES (?, ?, ?, 0)
-				 ON CONFLICT (code) DO NOTHING`, o.code, o.at, o.at); err != nil {
+			if _, err := stmt(l.stmts.addRoom).ExecContext(ctx, o.code, o.at, o.at); err != nil {
 				return 0, err
 			}
 		}
 		s.last, s.seq = o.at, int64(o.rec.Seq)
-		if err := writeRecord(ctx, tx, o); err != nil {
+		if err := l.writeRecord(ctx, stmt, o); err != nil {
 			return 0, err
 		}
 		written++
 	}
 	for code, s := range touched {
-		if _, err := tx.ExecContext(ctx,
-			"UPDATE rooms SET last_event = ?, last_seq = max(last_seq, ?) WHERE code = ?",
-			s.last, s.seq, code); err != nil {
+		if _, err := stmt(l.stmts.touchRoom).ExecContext(ctx, s.last, s.seq, code); err != nil {
 			return 0, err
 		}
 	}
@@ -326,21 +322,46 @@ func (l *Log) store(batch []op, write []bool) (written int, err error) {
 
 // writeRecord stores an event, or a snapshot, which replaces the room's older snapshots
 // and the events it already holds.
-func writeRecord(ctx context.Context, tx *sql.Tx, o op) error {
+func (l *Log) writeRecord(ctx context.Context, stmt func(*sql.Stmt) *sql.Stmt, o op) error {
 	seq := int64(o.rec.Seq)
 	if !o.rec.Snapshot {
-		_, err := tx.ExecContext(ctx,
-			"INSERT OR REPLACE INTO events (code, seq, kind, data, at) VALUES (?, ?, ?, ?, ?)",
-			o.code, seq, int64(o.rec.Kind), o.rec.Data, o.at)
+		_, err := stmt(l.stmts.addEvent).ExecContext(ctx, o.code, seq, int64(o.rec.Kind), o.rec.Data, o.at)
 		return err
 	}
-	if _, err := tx.ExecContext(ctx,
-		"INSERT OR REPLACE INTO snapshots (code, seq, data) VALUES (?, ?, ?)", o.code, seq, o.rec.Data); err != nil {
-		return err
+	for _, s := range []*sql.Stmt{l.stmts.addSnapshot, l.stmts.dropSnapshots, l.stmts.dropEvents} {
+		args := []any{o.code, seq}
+		if s == l.stmts.addSnapshot {
+			args = append(args, o.rec.Data)
+		}
+		if _, err := stmt(s).ExecContext(ctx, args...); err != nil {
+			return err
+		}
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM snapshots WHERE code = ? AND seq < ?", o.code, seq); err != nil {
-		return err
+	return nil
+}
+
+// statements are the writer's, prepared once on its only connection.
+type statements struct {
+	addRoom, touchRoom, addEvent, addSnapshot, dropSnapshots, dropEvents *sql.Stmt
+}
+
+func (l *Log) prepare(ctx context.Context) error {
+	for _, s := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&l.stmts.addRoom, `INSERT INTO rooms (code, created, last_event, last_seq) VALUES (?, ?, ?, 0)
+			ON CONFLICT (code) DO NOTHING`},
+		{&l.stmts.touchRoom, "UPDATE rooms SET last_event = ?, last_seq = max(last_seq, ?) WHERE code = ?"},
+		{&l.stmts.addEvent, "INSERT OR REPLACE INTO events (code, seq, kind, data, at) VALUES (?, ?, ?, ?, ?)"},
+		{&l.stmts.addSnapshot, "INSERT OR REPLACE INTO snapshots (code, seq, data) VALUES (?, ?, ?)"},
+		{&l.stmts.dropSnapshots, "DELETE FROM snapshots WHERE code = ? AND seq < ?"},
+		{&l.stmts.dropEvents, "DELETE FROM events WHERE code = ? AND seq <= ?"},
+	} {
+		var err error
+		if *s.stmt, err = l.writer.PrepareContext(ctx, s.sql); err != nil {
+			return fmt.Errorf("store %s: %w", l.file, err)
+		}
 	}
-	_, err := tx.ExecContext(ctx, "DELETE FROM events WHERE code = ? AND seq <= ?", o.code, seq)
-	return err
+	return nil
 }

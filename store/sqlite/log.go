@@ -58,6 +58,7 @@ type Log struct {
 	mu      sync.Mutex
 	queue   []op                // waiting for the writer, in the order appended
 	records int                 // how many of queue carry data (QueueLimit counts these)
+	lost    int                 // how many of queue are lost markers (their rooms will break)
 	rooms   map[string]*roomAck // what is settled of each room, and who waits for it
 	failing error               // the last write failure, while it matters
 	closed  bool

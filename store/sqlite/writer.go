@@ -72,6 +72,9 @@ func (l *Log) Append(code string, rec game.LoggedEvent) {
 		l.log.Error("store: event after close not written", "file", l.file, "room", code, "seq", rec.Seq)
 		return
 	}
+	if o.lost {
+		l.lost++
+	}
 	l.queue = append(l.queue, o)
 	depth := len(l.queue)
 	l.mu.Unlock()
@@ -182,7 +185,10 @@ func (l *Log) take() []op {
 	defer l.mu.Unlock()
 	n, records := 0, 0
 	for n < len(l.queue) && records < l.batch {
-		if !l.queue[n].lost && !l.queue[n].delete {
+		switch {
+		case l.queue[n].lost:
+			l.lost--
+		case !l.queue[n].delete:
 			records++
 		}
 		n++
@@ -249,8 +255,8 @@ func (l *Log) commit(batch []op) {
 	switch {
 	case err != nil:
 		l.failing = fmt.Errorf("store %s: a write failed: %w", l.file, err)
-	case broken == 0 && !lostIn(batch):
-		l.failing = nil
+	case broken == 0 && l.lost == 0:
+		l.failing = nil // every room is written whole, and none is about to break
 	}
 	depth := len(l.queue)
 	l.mu.Unlock()
@@ -260,15 +266,6 @@ func (l *Log) commit(batch []op) {
 		l.log.Error("store: write failed; the rooms go on in memory and are written again from their next snapshot",
 			"file", l.file, "records", len(batch), "err", err)
 	}
-}
-
-func lostIn(batch []op) bool {
-	for _, o := range batch {
-		if o.lost {
-			return true
-		}
-	}
-	return false
 }
 
 // store runs the batch's writes in one transaction and says how many records it held.

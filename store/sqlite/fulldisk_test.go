@@ -93,6 +93,9 @@ func TestFullDiskChild(t *testing.T) {
 		t.Fatalf("%d events of 16 KiB past a limit of %d bytes, and Failing() is nil", seq-1, limit.Cur)
 	}
 	t.Logf("Failing() = %v after seq %d", err, seq)
+	if !l.WantsSnapshot("FULL") {
+		t.Fatal("the room whose write failed does not ask for a snapshot")
+	}
 	if got := counterValue(t, l.metrics.failures); got < 1 {
 		t.Fatalf("write failures counted: %v, want at least 1", got)
 	}

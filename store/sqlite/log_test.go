@@ -33,6 +33,15 @@ func TestAppendsFromManyRoomsAreWrittenInEachRoomsOrderInGroups(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	for _, name := range []string{path, path + "-wal"} {
+		info, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := info.Mode().Perm(); mode != 0o600 {
+			t.Fatalf("%s has mode %v, want 0600: votes and aliases are not for other users", name, mode)
+		}
+	}
 	count, sum := histogramCount(t, l.metrics.batchEvents)
 	if sum != rooms*events {
 		t.Fatalf("the commits wrote %v records, want %d", sum, rooms*events)
@@ -42,13 +51,6 @@ func TestAppendsFromManyRoomsAreWrittenInEachRoomsOrderInGroups(t *testing.T) {
 	}
 	closeLog(t, l)
 
-	info, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if mode := info.Mode().Perm(); mode != 0o600 {
-		t.Fatalf("store file mode %v, want 0600", mode)
-	}
 	l = openLog(t, path, Config{})
 	codes, err := l.Rooms(context.Background())
 	if err != nil || len(codes) != rooms {
@@ -336,7 +338,14 @@ func TestFullQueueIsCountedAndTheRoomIsWrittenAgainFromItsNextSnapshot(t *testin
 	if l.Failing() == nil {
 		t.Fatal("Failing() is nil while a room has events that are not written")
 	}
+	if !l.WantsSnapshot("FULL") || l.WantsSnapshot("OTHR") {
+		t.Fatalf("WantsSnapshot: %v for the room that lost events, %v for another; want true, false",
+			l.WantsSnapshot("FULL"), l.WantsSnapshot("OTHR"))
+	}
 	l.Append("FULL", snapshot("FULL", 13))
+	if l.WantsSnapshot("FULL") {
+		t.Fatal("the room still wants a snapshot after appending one")
+	}
 	l.Append("FULL", event("FULL", 14))
 	waitClosed(t, l.Committed("FULL", 14), "seq 14")
 	if err := l.Failing(); err != nil {

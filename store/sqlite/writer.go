@@ -35,6 +35,7 @@ type roomAck struct {
 	settled uint64
 	waiters []waiter
 	broken  bool // the writer's: newer events are not written until a snapshot (see above)
+	wants   bool // a record was lost and no snapshot has been appended since (WantsSnapshot)
 }
 
 type waiter struct {
@@ -74,6 +75,9 @@ func (l *Log) Append(code string, rec game.LoggedEvent) {
 	}
 	if o.lost {
 		l.lost++
+		room.wants = true
+	} else if rec.Snapshot {
+		room.wants = false
 	}
 	l.queue = append(l.queue, o)
 	depth := len(l.queue)
@@ -120,6 +124,16 @@ func (l *Log) Delete(code string) {
 	case l.wake <- struct{}{}:
 	default:
 	}
+}
+
+// WantsSnapshot says whether the room lost a record (a full queue, a failed write) and
+// has not appended a snapshot since: its newer events are not written until it does (see
+// game.SnapshotWanter; the room asks under its lock, so this answers from memory).
+func (l *Log) WantsSnapshot(code string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	room, ok := l.rooms[code]
+	return ok && room.wants
 }
 
 // Failing reports the last write failure while it still matters (a write is failing, or a
@@ -243,7 +257,7 @@ func (l *Log) commit(batch []op) {
 			continue
 		}
 		if err != nil && write[i] {
-			o.room.broken = true
+			o.room.broken, o.room.wants = true, true
 		}
 		l.settle(o.room, o.rec.Seq)
 	}

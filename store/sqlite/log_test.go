@@ -413,3 +413,41 @@ func readFile(t testing.TB, path string) []byte {
 	}
 	return b
 }
+
+func TestCloseWritesWhatIsStillQueued(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pokerd.db")
+	l := openLog(t, path, Config{})
+	release := holdWriteLock(t, path) // nothing is written before Close is called
+	l.Append("LAST", event("LAST", 1))
+	// Once the writer is stuck on the first event, the others wait in the queue.
+	for deadline := time.Now().Add(10 * time.Second); queueDepth(l) > 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the writer never took the first event")
+		}
+	}
+	const events = 500
+	for seq := uint64(2); seq <= events; seq++ {
+		l.Append("LAST", event("LAST", seq))
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- l.Close(context.Background()) }()
+	release()
+	if err := <-closed; err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		t.Fatal("Close left a write-ahead log beside the store")
+	}
+	l = openLog(t, path, Config{})
+	h, err := l.Read(context.Background(), "LAST")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEvents(t, h, 1, events)
+}
+
+func queueDepth(l *Log) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.queue)
+}

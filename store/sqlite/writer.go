@@ -69,10 +69,10 @@ func (l *Log) Append(code string, rec game.LoggedEvent) {
 		// The writer is gone: settle it here so that nobody waits for it.
 		l.settle(room, rec.Seq)
 		l.mu.Unlock()
-		l.metrics.overflows.Inc()
 		l.log.Error("store: event after close not written", "file", l.file, "room", code, "seq", rec.Seq)
 		return
 	}
+	firstLoss := o.lost && !room.wants // one log line per room and loss, not per event
 	if o.lost {
 		l.lost++
 		room.wants = true
@@ -84,7 +84,9 @@ func (l *Log) Append(code string, rec game.LoggedEvent) {
 	l.mu.Unlock()
 	if o.lost {
 		l.metrics.overflows.Inc()
-		l.log.Error("store: write queue full, event not written; the room goes on in memory",
+	}
+	if firstLoss {
+		l.log.Error("store: write queue full, event not written; the room goes on in memory and is written again from its next snapshot",
 			"file", l.file, "room", code, "seq", rec.Seq, "queue", depth)
 	}
 	select {

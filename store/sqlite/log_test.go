@@ -267,6 +267,7 @@ func TestCorruptStoreIsRefusedByNameAndLeftByteForByte(t *testing.T) {
 	cases := map[string][]byte{
 		"not a database":               garbage,
 		"a database header, then junk": append([]byte("SQLite format 3\x00"), garbage...),
+		"a store with a damaged page":  damagedStore(t, garbage),
 	}
 	for name, content := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -450,4 +451,42 @@ func queueDepth(l *Log) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.queue)
+}
+
+func TestMetaIsKeptAcrossARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pokerd.db")
+	l := openLog(t, path, Config{})
+	ctx := context.Background()
+	if _, ok, err := l.Meta(ctx, "alias-key"); ok || err != nil {
+		t.Fatalf("Meta of a key never set: ok=%v err=%v, want absent", ok, err)
+	}
+	for _, v := range []string{"first", "second"} {
+		if err := l.SetMeta(ctx, "alias-key", v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closeLog(t, l)
+	l = openLog(t, path, Config{})
+	if v, ok, err := l.Meta(ctx, "alias-key"); v != "second" || !ok || err != nil {
+		t.Fatalf("Meta after a restart: %q %v %v, want the last value set", v, ok, err)
+	}
+}
+
+// damagedStore is a real store, closed, with one of its pages overwritten.
+func damagedStore(t *testing.T, garbage []byte) []byte {
+	path := filepath.Join(t.TempDir(), "pokerd.db")
+	l := openLog(t, path, Config{})
+	for seq := uint64(1); seq <= 40; seq++ {
+		rec := event("DAMG", seq)
+		rec.Data = append(rec.Data, garbage[:2000]...)
+		l.Append("DAMG", rec)
+	}
+	waitClosed(t, l.Committed("DAMG", 40), "seq 40")
+	closeLog(t, l)
+	content := readFile(t, path)
+	if len(content) < 5*4096 {
+		t.Fatalf("the store is only %d bytes", len(content))
+	}
+	copy(content[3*4096+8:4*4096], garbage) // past the page header: a damaged b-tree page
+	return content
 }

@@ -75,13 +75,33 @@ func checkBannerClearOfRunbar(t *testing.T, tab *browserTab, where string) {
 	}
 }
 
+// hasDataFlag reports whether this build has the store's --data flag.
+func hasDataFlag(t *testing.T) bool {
+	t.Helper()
+	data := filepath.Join(t.TempDir(), "pokerd.db")
+	_, err := parseConfig([]string{"--data", data}, func(string) string { return "" }, io.Discard)
+	if err != nil && !strings.Contains(err.Error(), "flag provided but not defined") {
+		t.Fatalf("--data %s: %v", data, err)
+	}
+	return err == nil
+}
+
+// inMemory are the arguments of a server that keeps its rooms in memory only, which a
+// restart loses.
+func inMemory(t *testing.T) []string {
+	if hasDataFlag(t) {
+		return []string{"--data", ""}
+	}
+	return nil
+}
+
 // TestBrowserRoomGoneAfterRestart: Ann's page stays open while the server stops. The
 // page says it is reconnecting (once, however often the stream is retried), and a card
 // she clicks meanwhile says it failed. The server comes back without a store, so without
 // her room: the page says at once that the room no longer exists, stops retrying, and
 // offers a new room.
 func TestBrowserRoomGoneAfterRestart(t *testing.T) {
-	s := startServer(t, nil)
+	s := startServer(t, nil, inMemory(t)...)
 	br := startChromium(t)
 	ann := br.openPeople(t, "Ann")[0]
 	axe := axeSource(t)
@@ -131,7 +151,7 @@ func TestBrowserRoomGoneAfterRestart(t *testing.T) {
 	})
 
 	// Started by the test itself, not a step: it outlives the step.
-	s = s.restartOnSameAddress(t, nil)
+	s = s.restartOnSameAddress(t, nil, inMemory(t)...)
 	scenarioStep(t, "the server is back without the room: the page says so and stops retrying", func(t *testing.T) {
 		ann.waitFor(t, "the room-gone message in place of the room", jsAll(
 			jsVisible("[data-testid=room-gone]"),
@@ -169,13 +189,10 @@ func TestBrowserRoomGoneAfterRestart(t *testing.T) {
 // restarts on its data file. Both say they are reconnecting, then show the room as it
 // was (the round, Bob's vote), and a vote Ann makes after the restart reaches Bob.
 func TestBrowserRoomSurvivesRestart(t *testing.T) {
-	data := filepath.Join(t.TempDir(), "pokerd.db")
-	if _, err := parseConfig([]string{"--data", data}, func(string) string { return "" }, io.Discard); err != nil {
-		if strings.Contains(err.Error(), "flag provided but not defined") {
-			t.Skip("this build has no --data store yet (issue 13, the store's wiring): nothing survives a restart to test")
-		}
-		t.Fatalf("--data %s: %v", data, err)
+	if !hasDataFlag(t) {
+		t.Skip("this build has no --data store yet (issue 13, the store's wiring): nothing survives a restart to test")
 	}
+	data := filepath.Join(t.TempDir(), "pokerd.db")
 	s := startServer(t, nil, "--data", data)
 	br := startChromium(t)
 	people := br.openPeople(t, "Ann", "Bob")

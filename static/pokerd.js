@@ -227,10 +227,14 @@
     if (!live || checking || !window.fetch) return;
     var url = live.getAttribute("sse-connect").replace(/events$/, "hand");
     checking = true;
-    fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin", cache: "no-store" }).then(function (res) {
+    // A server that takes the connection and never answers must not stop the checks
+    // for good.
+    var opts = { headers: { "HX-Request": "true" }, credentials: "same-origin", cache: "no-store" };
+    if (window.AbortSignal && AbortSignal.timeout) opts.signal = AbortSignal.timeout(10000);
+    fetch(url, opts).then(function (res) {
       checking = false;
       var to = res.headers.get("HX-Redirect");
-      if (to && to.charAt(0) === "/") { location.assign(to); return; }
+      if (to && /^\/[^\/]/.test(to)) { location.assign(to); return; }
       if (res.headers.get("HX-Refresh") === "true") { location.reload(); return; }
       if (res.status === 404) roomGone(failedAction);
       else if (res.ok) failedAction = null;

@@ -243,3 +243,35 @@ func TestBrowserRoomSurvivesRestart(t *testing.T) {
 		}
 	})
 }
+
+// TestBrowserClickFindsRoomGone: the server restarts without Ann's room while her page's
+// stream cannot tell (its reconnection is held in the browser, as a slow network would).
+// The card she clicks is answered 404: the page says that her vote failed because the
+// room no longer exists, and shows so in place of the room, rather than a bare refusal.
+func TestBrowserClickFindsRoomGone(t *testing.T) {
+	s := startServer(t, nil, inMemory(t)...)
+	br := startChromium(t)
+	ann := br.openPeople(t, "Ann")[0]
+	openRoomFromHome(t, s, ann, "Sprint 9", "Ann", roomChoices{})
+	ann.waitLive(t)
+	loads := ann.handLoads(t)
+	ann.click(t, "[data-testid=start]")
+	ann.waitHandReplaced(t, loads)
+
+	held := ann.holdRequests(t, "*/events*")
+	s.stopNow(t)
+	ann.waitFor(t, "the reconnecting banner", jsReconnecting)
+	// The browser's next attempt at the stream is held: from here on only a click can
+	// find out what became of the room.
+	nextHeld(t, held)
+	s = s.restartOnSameAddress(t, nil, inMemory(t)...)
+	if tabEval[bool](t, ann, jsPresent("[data-testid=room-gone]:not([hidden])")) {
+		t.Fatal("the page found the room gone before the click: the test no longer tests the click")
+	}
+
+	ann.click(t, cardSel("5"))
+	ann.waitFor(t, "the vote's failure, and why", jsAll(
+		jsHasText("#action-status", "Your vote for 5 failed: this room no longer exists"),
+		jsVisible("[data-testid=room-gone]"),
+		"!document.querySelector('[sse-connect]')"))
+}

@@ -175,11 +175,88 @@
       code === 429 ? "too many requests: wait a moment" :
       code >= 500 ? "the server had a problem (" + code + ")" : "it was refused (" + code + ")";
     showStatus(p.name + " failed: " + why + ".");
+    // A 404 may be the room itself gone (a restarted server, an expired room); a 5xx
+    // may be a server on its way down. The room's own answer tells.
+    if (code === 404 || code >= 500) checkRoomExists(p.name);
   });
   document.addEventListener("htmx:sendError", function (ev) {
     var p = settle(ev.detail);
     showStatus(p.name + " failed: the server could not be reached. Check the connection and try again.");
+    checkRoomExists(p.name);
   });
+
+  // The stream lost and found. htmx-ext-sse and the browser retry a lost stream by
+  // themselves (the browser every few seconds while the server cannot be reached; the
+  // extension, with a growing delay, after an answer that is not a stream, such as the
+  // 404 of a room the server no longer has). Meanwhile the page says it is reconnecting;
+  // when the stream is back, its first message is the whole room as it is now, and the
+  // hand follows by its key (syncHand). If the room is gone, retrying is pointless: the
+  // page says so in place of the room, which also ends the extension's retries (it
+  // drops a stream whose element has left the page).
+  var streamLost = false;
+  function liveElement() { return document.querySelector("[data-testid=live][sse-connect]"); }
+  function connectionSays(html) {
+    var region = document.getElementById("connection");
+    if (region) region.innerHTML = html;
+  }
+  document.addEventListener("htmx:sseError", function () {
+    if (!liveElement()) return;
+    if (!streamLost) {
+      streamLost = true;
+      // Put in once per loss, so that it is read out once, not on every retry.
+      connectionSays('<p class="connection-banner" data-testid="reconnecting"><span class="connection-dot" aria-hidden="true"></span>Reconnecting…</p>');
+    }
+    checkRoomExists(null);
+  });
+  document.addEventListener("htmx:sseOpen", function () {
+    failedAction = null;
+    if (!streamLost) return;
+    streamLost = false;
+    connectionSays('<span class="visually-hidden" data-testid="reconnected">Connected again</span>');
+  });
+  // checkRoomExists asks the server for the viewer's hand, the smallest answer that
+  // tells the room from its absence: 404 only when the room is gone (a browser without
+  // a seat is sent to the join page instead). No answer at all is a server still down:
+  // the stream's retries go on. failed names the action that failed, if one did: a
+  // room found gone says that it failed for that reason.
+  var checking = false;
+  var failedAction = null;
+  function checkRoomExists(failed) {
+    var live = liveElement();
+    if (failed) failedAction = failed;
+    if (!live || checking || !window.fetch) return;
+    var url = live.getAttribute("sse-connect").replace(/events$/, "hand");
+    checking = true;
+    // A server that takes the connection and never answers must not stop the checks
+    // for good.
+    var opts = { headers: { "HX-Request": "true" }, credentials: "same-origin", cache: "no-store" };
+    if (window.AbortSignal && AbortSignal.timeout) opts.signal = AbortSignal.timeout(10000);
+    fetch(url, opts).then(function (res) {
+      checking = false;
+      var to = res.headers.get("HX-Redirect");
+      if (to && /^\/[^\/]/.test(to)) { location.assign(to); return; }
+      if (res.headers.get("HX-Refresh") === "true") { location.reload(); return; }
+      if (res.status === 404) roomGone(failedAction);
+      else if (res.ok) failedAction = null;
+    }, function () { checking = false; });
+  }
+  function roomGone(failed) {
+    var live = liveElement();
+    var gone = document.getElementById("room-gone");
+    if (!live || !gone) return;
+    var focusLost = !document.activeElement || document.activeElement === document.body || live.contains(document.activeElement);
+    streamLost = false;
+    live.replaceWith(gone);
+    gone.hidden = false;
+    // Its share link leads nowhere now.
+    var share = document.querySelector(".share");
+    if (share) share.remove();
+    connectionSays('<span class="visually-hidden">This room no longer exists: it expired or the server lost it.</span>');
+    if (failed) showStatus(failed + " failed: this room no longer exists.");
+    document.title = "Room gone · pokerd";
+    measureDock();
+    if (focusLost) document.getElementById("room-gone-heading").focus({ preventScroll: true });
+  }
 
   // The round's controls are docked to the bottom of the window: the page keeps room
   // for them below its end (--dock-h), and the status line sits just above them.

@@ -112,6 +112,9 @@ func (s *Handlers) CreateRoom(c echo.Context) error {
 		d.Error = dom.Message
 		return web.Render(c, web.StatusOf(dom.Code), views.Home(d))
 	}
+	if err := web.Acknowledge(c, room); err != nil {
+		return err
+	}
 	s.log.Info("game created", "code", room.Code(), "deck", room.Game().Deck.ID, "from", "browser")
 	return c.Redirect(http.StatusSeeOther, web.RoomWithPasscode(room.Code(), f.Passcode))
 }
@@ -224,6 +227,9 @@ func (s *Handlers) JoinRoom(c echo.Context) error {
 		d.Name, d.Error, d.Full = name, dom.Message, dom.Code == game.EConflict
 		d.Passcode = typed
 		return web.Render(c, web.StatusOf(dom.Code), views.Join(d))
+	}
+	if err := web.Acknowledge(c, room); err != nil {
+		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/room/"+code)
 }

@@ -273,7 +273,20 @@ func (s *Handlers) roomData(c echo.Context, room *game.Room, seat game.Seat) vie
 		Me:          seat,
 		ShareURL:    s.shareURL(c, st.Game.Code),
 		HasPasscode: st.Game.Settings.Passcode.IsSet(),
+		NotSaved:    s.notSaved(seat),
 	}
+}
+
+// notSaved is why the room's changes are not being saved, for its facilitator (who can
+// tell the server's operator); "" while the store is healthy, and for everyone else.
+func (s *Handlers) notSaved(seat game.Seat) string {
+	if s.storeFailing == nil || !seat.Admin {
+		return ""
+	}
+	if err := s.storeFailing(); err != nil {
+		return err.Error()
+	}
+	return ""
 }
 
 // RoomPage is GET /room/{code}.

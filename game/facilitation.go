@@ -186,12 +186,14 @@ func (r *Room) startRoundTimerLocked() {
 		r.roundTimer.Stop()
 		r.roundTimer = nil
 	}
-	t := r.state.game.Settings.RoundTimer
-	if t == nil {
+	// From the round's deadline, not from now: a round brought back after a restart
+	// keeps the time it had (see restore.go).
+	deadline := r.state.roundDeadline()
+	if deadline == nil {
 		return
 	}
 	round := r.state.roundNumber
-	r.roundTimer = r.after(time.Duration(t.Maximum)*time.Minute, func() { r.roundTimerRanOut(round) })
+	r.roundTimer = r.after(deadline.Sub(r.clock.Now()), func() { r.roundTimerRanOut(round) })
 }
 
 func (r *Room) roundTimerRanOut(round int) {

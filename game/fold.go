@@ -25,6 +25,10 @@ type roomState struct {
 	roundNumber int            // rounds started so far
 	records     []*RoundRecord // revealed rounds, oldest first
 	recordLimit int            // the most rounds records keeps; 0: all
+
+	createdAt     time.Time // RoomCreated's time
+	lastEventAt   time.Time // the last event's time: how long the room has been idle
+	everConnected bool      // somebody has connected at least once: the room was used
 }
 
 type seat struct {
@@ -69,10 +73,12 @@ func newRoomState() roomState {
 // before they emit, so replaying a recorded history needs no checks.
 func (s *roomState) apply(ev *Event) {
 	s.seq = ev.Seq
+	s.lastEventAt = ev.At
 	switch ev.Kind {
 	case RoomCreated:
 		s.game = *ev.Game
 		s.recordLimit = ev.RecordLimit
+		s.createdAt = ev.At
 	case PlayerJoined:
 		st := &seat{player: ev.Player, lastSeen: ev.At}
 		s.seats = append(s.seats, st)
@@ -88,6 +94,7 @@ func (s *roomState) apply(ev *Event) {
 		}
 		st.sockets++
 		s.sockets++
+		s.everConnected = true
 		st.byPage = st.byPage || ev.ByPage
 		st.seen(ev.At)
 	case SocketClosed:

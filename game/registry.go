@@ -44,6 +44,13 @@ type RegistryConfig struct {
 	// Log keeps the rooms' events beyond the process (see eventlog.go). Nil: the rooms
 	// live in memory only, and a restart loses them.
 	Log EventLog
+	// Retention is, with a Log, how long a room nobody is connected to is kept after its
+	// last event (see retention.go); it replaces EmptyRoomGrace then. 0 keeps such
+	// rooms for ever.
+	Retention time.Duration
+	// SnapshotEvery is, with a Log, how many events a room hands it between two
+	// snapshots of its whole state. 0: SnapshotEveryDefault.
+	SnapshotEvery int
 }
 
 // Registry holds the rooms by code. Its lock guards only the map: it is never held
@@ -56,6 +63,8 @@ type Registry struct {
 	// deck uses, so that GET /api/decks/{id} finds it as the Vue frontend expects.
 	customDecks  map[int]Deck
 	nextCustomID int
+
+	logFailures logFailures // events and snapshots the rooms could not hand to the log
 }
 
 // firstCustomDeckID is where the ids of rooms' own decks start.
@@ -75,6 +84,9 @@ func NewRegistry(cfg RegistryConfig) *Registry {
 	}
 	if len(cfg.AliasKey) == 0 {
 		cfg.AliasKey = NewAliasKey()
+	}
+	if cfg.SnapshotEvery <= 0 {
+		cfg.SnapshotEvery = SnapshotEveryDefault
 	}
 	return &Registry{cfg: cfg, rooms: map[string]*Room{}, customDecks: map[int]Deck{}, nextCustomID: firstCustomDeckID}
 }
@@ -166,22 +178,29 @@ func (g *Registry) add(name string, deck Deck, settings GameSettings) (*Room, er
 			deck.ID = g.freeCustomDeckIDLocked()
 			g.customDecks[deck.ID] = cloneDeck(deck)
 		}
-		room := newRoom(roomConfig{
-			clock:              g.cfg.Clock,
-			maxPlayers:         g.cfg.MaxPlayersPerRoom,
-			facilitatorTimeout: g.cfg.FacilitatorTimeout,
-			seatRelease:        g.cfg.SeatRelease,
-			revealGrace:        g.cfg.RevealGrace,
-			recordLimit:        g.cfg.MaxRecordRounds,
-			onPanic:            g.cfg.OnPanic,
-			emptied:            g.roomEmptied,
-			aliasKey:           g.cfg.AliasKey,
-			log:                g.cfg.Log,
-		}, GameInfo{Code: code, Name: name, Deck: deck, Settings: settings})
+		room := newRoom(g.roomConfig(), GameInfo{Code: code, Name: name, Deck: deck, Settings: settings})
 		g.rooms[code] = room
 		return room, nil
 	}
 	return nil, Errorf(EExhausted, "no free game code could be found; try again later")
+}
+
+// roomConfig is what every room of the registry takes from it.
+func (g *Registry) roomConfig() roomConfig {
+	return roomConfig{
+		clock:              g.cfg.Clock,
+		maxPlayers:         g.cfg.MaxPlayersPerRoom,
+		facilitatorTimeout: g.cfg.FacilitatorTimeout,
+		seatRelease:        g.cfg.SeatRelease,
+		revealGrace:        g.cfg.RevealGrace,
+		recordLimit:        g.cfg.MaxRecordRounds,
+		onPanic:            g.cfg.OnPanic,
+		emptied:            g.roomEmptied,
+		aliasKey:           g.cfg.AliasKey,
+		log:                g.cfg.Log,
+		snapshotEvery:      g.cfg.SnapshotEvery,
+		logFailures:        &g.logFailures,
+	}
 }
 
 // Room returns the open room with the given code.
@@ -208,6 +227,10 @@ func (g *Registry) Len() int {
 
 // roomEmptied is called by a room, outside its lock, when its last connection closed.
 func (g *Registry) roomEmptied(room *Room, epoch uint64) {
+	if g.cfg.Log != nil {
+		g.keepUntilIdle(room, epoch) // see retention.go
+		return
+	}
 	if g.cfg.EmptyRoomGrace <= 0 {
 		g.deleteIfEmpty(room, epoch)
 		return
@@ -242,6 +265,11 @@ func (g *Registry) forgetIfClosed(room *Room) {
 	if deckID >= firstCustomDeckID {
 		delete(g.customDecks, deckID)
 	}
+	if g.cfg.Log != nil {
+		// Under the registry's lock, so that a new room cannot take the code and start
+		// its history before the old one's is forgotten.
+		g.cfg.Log.Delete(room.Code())
+	}
 }
 
 // freeCustomDeckIDLocked returns an id that neither a configured deck nor another
@@ -267,6 +295,9 @@ func (g *Registry) freeCustomDeckIDLocked() int {
 type RegistryStats struct {
 	Rooms   int // open rooms
 	Players int // players seated in them, connected or not
+	// LogFailures counts the events and snapshots that could not be encoded for the
+	// event log since the start (see logged.go).
+	LogFailures int64
 }
 
 // Stats counts the rooms and their players, for monitoring. It takes each room's lock
@@ -278,7 +309,7 @@ func (g *Registry) Stats() RegistryStats {
 		rooms = append(rooms, r)
 	}
 	g.mu.RUnlock()
-	st := RegistryStats{Rooms: len(rooms)}
+	st := RegistryStats{Rooms: len(rooms), LogFailures: g.logFailures.count()}
 	for _, r := range rooms {
 		st.Players += r.seated()
 	}

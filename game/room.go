@@ -59,6 +59,11 @@ type Room struct {
 	aliasKey []byte // draws the players' aliases (see alias.go)
 
 	log EventLog // keeps the room's events beyond the process; nil: memory only
+	// What the room handed to its log (see logged.go).
+	snapshotEvery int    // a snapshot after this many events
+	sinceSnapshot int    // events appended since the last snapshot
+	loggedSeq     uint64 // the last sequence number appended, event or snapshot
+	logFailures   *logFailures
 }
 
 // subscription is a subscriber and, for a connection, the player it belongs to.
@@ -80,22 +85,32 @@ type roomConfig struct {
 	emptied            func(*Room, uint64)
 	aliasKey           []byte
 	log                EventLog
+	snapshotEvery      int
+	logFailures        *logFailures
 }
 
 func newRoom(cfg roomConfig, game GameInfo) *Room {
-	maxPlayers := cfg.maxPlayers
-	if c := game.Settings.MaxPlayers; c > 0 && (maxPlayers == 0 || c < maxPlayers) {
-		maxPlayers = c
-	}
-	r := &Room{
-		clock: cfg.clock, state: newRoomState(), maxPlayers: maxPlayers, emptied: cfg.emptied,
-		facilitatorTimeout: cfg.facilitatorTimeout,
-		seatRelease:        cfg.seatRelease, revealGrace: cfg.revealGrace, onPanic: cfg.onPanic,
-		aliasKey: cfg.aliasKey, pageUntil: map[uuid.UUID]time.Time{}, log: cfg.log,
-	}
+	r := roomFromState(cfg, game.Settings.MaxPlayers, newRoomState())
 	g := game
 	r.record(&Event{Kind: RoomCreated, Game: &g, RecordLimit: cfg.recordLimit})
 	return r
+}
+
+// roomFromState returns a room with the given state: a new one's, or one brought back from
+// the event log. maxPlayers is the room's own cap (0: none).
+func roomFromState(cfg roomConfig, roomCap int, state roomState) *Room {
+	maxPlayers := cfg.maxPlayers
+	if c := roomCap; c > 0 && (maxPlayers == 0 || c < maxPlayers) {
+		maxPlayers = c
+	}
+	return &Room{
+		clock: cfg.clock, state: state, maxPlayers: maxPlayers, emptied: cfg.emptied,
+		facilitatorTimeout: cfg.facilitatorTimeout,
+		seatRelease:        cfg.seatRelease, revealGrace: cfg.revealGrace, onPanic: cfg.onPanic,
+		aliasKey: cfg.aliasKey, pageUntil: map[uuid.UUID]time.Time{}, log: cfg.log,
+		snapshotEvery: cfg.snapshotEvery, logFailures: cfg.logFailures,
+		loggedSeq: state.seq,
+	}
 }
 
 // Code is the room's join code.
@@ -131,6 +146,7 @@ func (r *Room) record(ev *Event) {
 		ev.At = r.clock.Now().UTC()
 	}
 	r.state.apply(ev)
+	r.appendLocked(ev)
 	ev.State = r.snapshotLocked()
 	switch ev.Kind {
 	case SocketOpened:

@@ -210,7 +210,9 @@ func (r *Room) resume() (epoch uint64, empty bool) {
 	}
 	r.resumeAwayTimerLocked()
 	r.scheduleReleaseLocked()
-	r.autoRevealLocked()
+	// No auto-reveal here: those who had not voted would no longer count once offline,
+	// and a restart would reveal a round everyone is coming straight back to. The next
+	// vote or departure checks again, with whoever is back.
 	if !r.state.everConnected {
 		return 0, false // nobody ever came: the unused room's deletion is armed instead
 	}

@@ -283,10 +283,16 @@ func (s *Handlers) notSaved(seat game.Seat) string {
 	if s.storeFailing == nil || !seat.Admin {
 		return ""
 	}
-	if err := s.storeFailing(); err != nil {
-		return err.Error()
+	err := s.storeFailing()
+	if err == nil {
+		return ""
 	}
-	return ""
+	// The store's own words ("database or disk is full"): the message around them names
+	// the server's file, which is the operator's to read, in the log.
+	if cause := errors.Unwrap(err); cause != nil {
+		err = cause
+	}
+	return err.Error()
 }
 
 // RoomPage is GET /room/{code}.

@@ -53,7 +53,11 @@ func (s *slowCommits) stall() {
 func (s *slowCommits) resume() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	close(s.going)
+	select {
+	case <-s.going:
+	default:
+		close(s.going)
+	}
 }
 
 // A slow commit delays only what is acknowledged to the sender: its own echo on the
@@ -68,6 +72,7 @@ func TestSlowCommitDelaysOnlyTheSendersAnswer(t *testing.T) {
 	t.Cleanup(func() { _ = store.Close(context.Background()) })
 	commits := &slowCommits{EventLog: store, going: make(chan struct{})}
 	commits.resume()
+	t.Cleanup(commits.resume) // a failed test leaves no request waiting
 	decks, err := game.NewMemoryDeckDB(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -87,21 +92,24 @@ func TestSlowCommitDelaysOnlyTheSendersAnswer(t *testing.T) {
 		must(t, room.Join(p))
 	}
 	must(t, room.StartRound(ann, nil))
-	annSocket, bobSocket := dialRoom(t, srv.URL, ann, code), dialRoom(t, srv.URL, bob, code)
+	annConn, annSocket := dialRoom(t, srv.URL, ann, code)
+	_, bobSocket := dialRoom(t, srv.URL, bob, code)
 	// Each reads its opening messages, down to the last CONNECTED (Bob's).
-	for _, s := range []*websocket.Conn{annSocket, bobSocket} {
+	for _, s := range []<-chan string{annSocket, bobSocket} {
 		for !isMessage(readMessage(t, s), "CONNECTED", aliasOf(t, room, bob), bob.String()) {
 		}
 	}
 
 	t.Run("a WebSocket vote reaches the others at once, its sender's echo after the commit", func(t *testing.T) {
 		commits.stall()
-		sendMessage(t, annSocket, `{"type":"SUBMITVOTE","payload":3}`)
+		sendMessage(t, annConn, `{"type":"SUBMITVOTE","payload":3}`)
 		if m := readMessage(t, bobSocket); !isMessage(m, "PLAYERVOTED", aliasOf(t, room, ann)) {
 			t.Fatalf("Bob got %s, want Ann's PLAYERVOTED", m)
 		}
-		if m, ok := tryRead(annSocket, 200*time.Millisecond); ok {
+		select {
+		case m := <-annSocket:
 			t.Fatalf("Ann got %s before her vote was committed", m)
+		case <-time.After(200 * time.Millisecond):
 		}
 		commits.resume()
 		if m := readMessage(t, annSocket); !isMessage(m, "PLAYERVOTED", ann.String()) {
@@ -160,7 +168,9 @@ func TestSlowCommitDelaysOnlyTheSendersAnswer(t *testing.T) {
 	})
 }
 
-func dialRoom(t *testing.T, base string, id uuid.UUID, code string) *websocket.Conn {
+// dialRoom opens a socket to the room and reads it in the background: a read cut
+// short by a deadline would close it.
+func dialRoom(t *testing.T, base string, id uuid.UUID, code string) (*websocket.Conn, <-chan string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -169,8 +179,19 @@ func dialRoom(t *testing.T, base string, id uuid.UUID, code string) *websocket.C
 		t.Fatal(err)
 	}
 	conn.SetReadLimit(1 << 20)
+	messages := make(chan string, 64)
+	go func() {
+		defer close(messages)
+		for {
+			_, data, err := conn.Read(context.Background())
+			if err != nil {
+				return
+			}
+			messages <- string(data)
+		}
+	}()
 	t.Cleanup(func() { _ = conn.CloseNow() })
-	return conn
+	return conn, messages
 }
 
 func sendMessage(t *testing.T, conn *websocket.Conn, text string) {
@@ -182,25 +203,18 @@ func sendMessage(t *testing.T, conn *websocket.Conn, text string) {
 	}
 }
 
-func readMessage(t *testing.T, conn *websocket.Conn) string {
+func readMessage(t *testing.T, messages <-chan string) string {
 	t.Helper()
-	m, ok := tryRead(conn, 5*time.Second)
-	if !ok {
+	select {
+	case m, ok := <-messages:
+		if !ok {
+			t.Fatal("the socket closed")
+		}
+		return m
+	case <-time.After(5 * time.Second):
 		t.Fatal("no message within 5s")
+		return ""
 	}
-	return m
-}
-
-// tryRead reads a message if one comes within d. A read cut short by its deadline
-// closes the connection, so it is the last read of a socket that gets nothing.
-func tryRead(conn *websocket.Conn, d time.Duration) (string, bool) {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-	_, data, err := conn.Read(ctx)
-	if err != nil {
-		return err.Error(), false
-	}
-	return string(data), true
 }
 
 // isMessage reports whether m has type typ and a payload about one of the ids.

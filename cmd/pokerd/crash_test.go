@@ -284,7 +284,7 @@ func (r *crashRoom) play(p *pokerdProcess, rng *rand.Rand, rounds int) error {
 			v := crashCards[rng.IntN(len(crashCards))]
 			s := sockets[pl.id]
 			s.send(ctx, "SUBMITVOTE", v)
-			if _, err := s.until(ctx, "PLAYERVOTED", aboutPlayer(pl.id)); err != nil {
+			if _, err := s.until(ctx, "PLAYERVOTED", playerNamed(pl.id)); err != nil {
 				return fmt.Errorf("vote of %s: %w", pl.name, err)
 			}
 			r.votes[pl.name] = v
@@ -592,8 +592,8 @@ func (s *crashSocket) until(ctx context.Context, typ string, match func(json.Raw
 	}
 }
 
-// aboutPlayer matches a Player payload that names the given id.
-func aboutPlayer(id string) func(json.RawMessage) bool {
+// playerNamed matches a Player payload that names the given id.
+func playerNamed(id string) func(json.RawMessage) bool {
 	return func(raw json.RawMessage) bool {
 		var p player
 		return json.Unmarshal(raw, &p) == nil && p.ID == id

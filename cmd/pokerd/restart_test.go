@@ -71,9 +71,10 @@ func TestRestartBringsEveryRoomBack(t *testing.T) {
 	// New rules, the role handed to Bob, and round 2 under way with one vote cast.
 	ann.send("OPTIONS", map[string]bool{"auto_reveal": true})
 	ann.expect("STATE")
+	ann.expect("REVEALGAME") // the round is revealed: a STATE comes with its votes
 	ann.send("HANDOFF", ann.nameOf(bobID))
 	ann.expect("STATE")
-	bob.sync()
+	ann.expect("REVEALGAME")
 	bob.send("RESET", "https://tickets.example/2")
 	ann.expect("RESETGAME")
 	ann.send("SUBMITVOTE", cards[0])

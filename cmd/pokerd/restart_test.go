@@ -134,13 +134,21 @@ func TestRestartBringsEveryRoomBack(t *testing.T) {
 
 	// The room plays on: Bob, still the facilitator, reveals; a new round and a vote.
 	bob = second.connect(t, bobID, code)
-	ann.expectPlayer("CONNECTED", bobID)
+	var connected playerState
+	ann.decode(ann.expect("CONNECTED"), &connected)
+	if connected.Player.ID != bobAlias {
+		t.Fatalf("Bob came back as %s, was %s to Ann", connected.Player.ID, bobAlias)
+	}
 	bob.send("REVEAL", "")
 	ann.expect("REVEALGAME")
 	bob.send("RESET", nil)
 	ann.expect("RESETGAME")
 	bob.send("SUBMITVOTE", cards[3])
-	ann.expectPlayer("PLAYERVOTED", bobID)
+	var voted player
+	ann.decode(ann.expect("PLAYERVOTED"), &voted)
+	if voted.ID != bobAlias {
+		t.Fatalf("PLAYERVOTED about %s, want Bob (%s)", voted.ID, bobAlias)
+	}
 }
 
 // The alias key made at the first start is kept in the data file: aliases stay the same

@@ -74,7 +74,8 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 
 		var wg sync.WaitGroup
 		for _, r := range busy {
-			wg.Go(func() { r.load(p, rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))) })
+			own := rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
+			wg.Go(func() { r.load(p, own) })
 		}
 		time.Sleep(time.Duration(20+rng.IntN(300)) * time.Millisecond)
 		p.kill(t)

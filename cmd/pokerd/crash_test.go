@@ -500,7 +500,7 @@ func (r *crashRoom) verify(t *testing.T, p *pokerdProcess) {
 	}
 	switch {
 	case stateRound < r.round:
-		t.Fatalf("room %s: round %d was acknowledged as started, the room is back at %d (%v)", r.code, r.round, stateRound, st.TicketURL)
+		t.Fatalf("room %s: round %d was acknowledged as started, the room is back at %d (%q)", r.code, r.round, stateRound, deref(st.TicketURL))
 	case stateRound > r.round:
 		// A round started and not acknowledged: what was acknowledged of the round
 		// before it is in the record, checked below. The clients go on from it.

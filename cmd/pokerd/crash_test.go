@@ -250,14 +250,17 @@ func (r *crashRoom) play(p *pokerdProcess, rng *rand.Rand, rounds int) error {
 		r.seated = true
 	}
 	if len(r.players) < crashMaxPlayers {
-		newcomer := crashPlayer{uuid.NewString(), fmt.Sprintf("Player %d", len(r.players)+1)}
+		// Names are unique even when a join is sent again after a kill: the first may
+		// have been kept without being acknowledged.
+		id := uuid.NewString()
+		newcomer := crashPlayer{id, fmt.Sprintf("Player %d %s", len(r.players)+1, id[:8])}
 		if err := r.joinAPI(p, newcomer); err != nil {
 			return err
 		}
 		r.players = append(r.players, newcomer)
 	}
 	if len(r.browsers) < crashMaxBrowsers {
-		b, err := r.joinBrowser(p, fmt.Sprintf("Browser %d", len(r.browsers)+1))
+		b, err := r.joinBrowser(p, fmt.Sprintf("Browser %d %s", len(r.browsers)+1, uuid.NewString()[:8]))
 		if err != nil {
 			return err
 		}

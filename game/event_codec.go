@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // The event log keeps each event encoded by EncodeEvent: the fields apply reads, as JSON,
@@ -52,7 +54,7 @@ func EncodeEvent(ev *Event) ([]byte, error) {
 		p := imageOfPlayer(ev.Player)
 		enc.Player = &p
 	}
-	if ev.Kind == OptionsChanged {
+	if ev.Kind == OptionsChanged || ev.Options != (RoomOptions{}) {
 		o := ev.Options
 		enc.Options = &o
 	}
@@ -122,8 +124,15 @@ func checkDecoded(ev *Event, enc encodedEvent) error {
 			return fmt.Errorf("a negative record limit")
 		}
 	case PlayerJoined, SocketOpened, SocketClosed, VoteCast, ObservingToggled, FacilitatorChanged, PlayerRemoved:
-		if enc.Player == nil {
+		// Every seated player has an alias (see alias.go): one without is no player.
+		if enc.Player == nil || enc.Player.Alias == uuid.Nil {
 			return fmt.Errorf("no player")
+		}
+	case SeatsReleased:
+		for _, p := range enc.Released {
+			if p.Alias == uuid.Nil {
+				return fmt.Errorf("a released player without an alias")
+			}
 		}
 	case OptionsChanged:
 		if enc.Options == nil {

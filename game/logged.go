@@ -15,6 +15,16 @@ import (
 // room (its session record included) that rarely costs little.
 const SnapshotEveryDefault = 200
 
+// SnapshotWanter is what an EventLog may also implement when it can lose events once
+// they were handed over (a full queue, a failing disk): the room's history in the log
+// then has a hole, and it could not be brought back past it. The room asks after each
+// event it appends, under its lock (so the answer must come at once), and when the log
+// wants one it appends a snapshot of its whole state right after the event: from there
+// the room can be brought back again.
+type SnapshotWanter interface {
+	WantsSnapshot(code string) bool
+}
+
 // logFailures counts the events a registry's rooms could not hand to the log.
 type logFailures struct{ n atomic.Int64 }
 
@@ -49,7 +59,11 @@ func (r *Room) appendLocked(ev *Event) {
 	r.log.Append(r.state.game.Code, LoggedEvent{Seq: ev.Seq, Kind: ev.Kind, Data: data})
 	r.loggedSeq = ev.Seq
 	r.sinceSnapshot++
-	if r.sinceSnapshot >= r.snapshotEvery && r.snapshotEvery > 0 && !r.state.closed {
+	if r.state.closed {
+		return
+	}
+	due := r.snapshotEvery > 0 && r.sinceSnapshot >= r.snapshotEvery
+	if w, ok := r.log.(SnapshotWanter); due || (ok && w.WantsSnapshot(r.state.game.Code)) {
 		r.logImageLocked()
 	}
 }

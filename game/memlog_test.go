@@ -24,6 +24,11 @@ type memStore struct {
 	committed map[string]uint64
 	waiters   map[string][]memWaiter
 	replayed  atomic.Int64 // events handed out by Read, snapshots not counted
+	// lose drops the next so many events appended, as a log whose queue is full does;
+	// the rooms they were of then want a snapshot (unless deaf, a log that cannot say).
+	lose  int
+	deaf  bool
+	wants map[string]bool
 }
 
 type memWaiter struct {
@@ -32,7 +37,7 @@ type memWaiter struct {
 }
 
 func newMemStore() *memStore {
-	return &memStore{rooms: map[string][]LoggedEvent{}, committed: map[string]uint64{}, waiters: map[string][]memWaiter{}}
+	return &memStore{rooms: map[string][]LoggedEvent{}, committed: map[string]uint64{}, waiters: map[string][]memWaiter{}, wants: map[string]bool{}}
 }
 
 // memLog is one process's handle on a memStore.
@@ -53,11 +58,26 @@ func (l *memLog) Append(code string, rec LoggedEvent) {
 	s := l.store
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.lose > 0 && !rec.Snapshot {
+		s.lose--
+		s.wants[code] = true
+		return
+	}
+	if rec.Snapshot {
+		delete(s.wants, code)
+	}
 	rec.Data = slices.Clone(rec.Data)
 	s.rooms[code] = append(s.rooms[code], rec)
 	if !s.hold {
 		s.commitLocked(code, rec.Seq)
 	}
+}
+
+func (l *memLog) WantsSnapshot(code string) bool {
+	s := l.store
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.wants[code] && !s.deaf
 }
 
 // commit "writes" everything appended so far.

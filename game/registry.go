@@ -14,7 +14,8 @@ type RegistryConfig struct {
 	MaxRooms          int
 	MaxPlayersPerRoom int
 	// EmptyRoomGrace is how long a room whose last connection closed is kept, so that a
-	// facilitator who reloads the page does not lose it. 0 deletes it at once.
+	// facilitator who reloads the page does not lose it. 0 deletes it at once. With a
+	// Log, Retention takes its place.
 	EmptyRoomGrace time.Duration
 	// UnusedRoomTTL is how long a room that nobody has connected to yet is kept, so that
 	// rooms created and never used do not fill the server. 0 keeps them forever.

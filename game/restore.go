@@ -67,7 +67,7 @@ func (g *Registry) restoreRoom(ctx context.Context, code string) error {
 		return err
 	}
 	room.noteEmpty(room.resume())
-	if !room.state.everConnected && g.cfg.UnusedRoomTTL > 0 {
+	if !state.everConnected && g.cfg.UnusedRoomTTL > 0 { // resume changes none of that
 		wait := max(state.createdAt.Add(g.cfg.UnusedRoomTTL).Sub(g.cfg.Clock.Now()), 0)
 		room.scheduleDelete(0, g.after(wait, func() { g.deleteIfEmpty(room, 0) }))
 	}

@@ -358,3 +358,41 @@ func TestAnEventTheLogCannotTakeIsCountedAndTheRoomGoesOn(t *testing.T) {
 }
 
 func inf() float64 { var zero float64; return 1 / zero }
+
+func TestASnapshotMendsAHistoryTheLogLostPartOf(t *testing.T) {
+	for _, deaf := range []bool{false, true} {
+		w := newLoggedWorld(t, RegistryConfig{})
+		w.store.deaf = deaf
+		p := w.start()
+		room, err := p.reg.Create("Lossy", DefaultDeckID, GameSettings{})
+		mustOK(t, err)
+		mustOK(t, room.Join(alice))
+		mustOK(t, room.Connect(alice.ID, nil))
+		w.store.mu.Lock()
+		w.store.lose = 1
+		w.store.mu.Unlock()
+		mustOK(t, room.Vote(alice.ID, 3)) // lost by the log
+		mustOK(t, room.Join(bob))
+		want := offline(room.State())
+
+		p.log.crash()
+		p = w.startUnchecked()
+		err = p.reg.Restore(context.Background())
+		if deaf {
+			// A log that cannot ask for a snapshot leaves a hole nothing can be rebuilt past.
+			if err == nil || !strings.Contains(err.Error(), "gap") {
+				t.Fatalf("Restore over a hole in the history: %v, want an error saying so", err)
+			}
+			continue
+		}
+		mustOK(t, err)
+		if got := p.room(t, room.Code()).State(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("after the lost event the room came back as\n%+v\nwant\n%+v", got, want)
+		}
+		seat, err := p.room(t, room.Code()).Seat(alice.ID)
+		mustOK(t, err)
+		if seat.Vote == nil || *seat.Vote != 3 {
+			t.Fatalf("alice's vote, the event the log lost, came back as %v", seat.Vote)
+		}
+	}
+}

@@ -96,8 +96,8 @@ func newRoom(cfg roomConfig, game GameInfo) *Room {
 	return r
 }
 
-// roomFromState returns a room with the given state: a new one's, or one brought back from
-// the event log. maxPlayers is the room's own cap (0: none).
+// roomFromState returns a room with the given state: a new one's, or one brought back
+// from the event log. roomCap is the room's own cap on seats (0: none).
 func roomFromState(cfg roomConfig, roomCap int, state roomState) *Room {
 	maxPlayers := cfg.maxPlayers
 	if c := roomCap; c > 0 && (maxPlayers == 0 || c < maxPlayers) {

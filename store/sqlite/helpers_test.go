@@ -125,3 +125,7 @@ func counterValue(t testing.TB, c interface{ Write(*dto.Metric) error }) float64
 	}
 	return m.GetCounter().GetValue()
 }
+
+func eventWith(seq uint64, data []byte) game.LoggedEvent {
+	return game.LoggedEvent{Seq: seq, Kind: game.VoteCast, Data: data}
+}

@@ -33,6 +33,15 @@ func TestAppendsFromManyRoomsAreWrittenInEachRoomsOrderInGroups(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	for _, name := range []string{path, path + "-wal"} {
+		info, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := info.Mode().Perm(); mode != 0o600 {
+			t.Fatalf("%s has mode %v, want 0600: votes and aliases are not for other users", name, mode)
+		}
+	}
 	count, sum := histogramCount(t, l.metrics.batchEvents)
 	if sum != rooms*events {
 		t.Fatalf("the commits wrote %v records, want %d", sum, rooms*events)
@@ -42,13 +51,6 @@ func TestAppendsFromManyRoomsAreWrittenInEachRoomsOrderInGroups(t *testing.T) {
 	}
 	closeLog(t, l)
 
-	info, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if mode := info.Mode().Perm(); mode != 0o600 {
-		t.Fatalf("store file mode %v, want 0600", mode)
-	}
 	l = openLog(t, path, Config{})
 	codes, err := l.Rooms(context.Background())
 	if err != nil || len(codes) != rooms {
@@ -265,6 +267,7 @@ func TestCorruptStoreIsRefusedByNameAndLeftByteForByte(t *testing.T) {
 	cases := map[string][]byte{
 		"not a database":               garbage,
 		"a database header, then junk": append([]byte("SQLite format 3\x00"), garbage...),
+		"a store with a damaged page":  damagedStore(t, garbage),
 	}
 	for name, content := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -336,7 +339,14 @@ func TestFullQueueIsCountedAndTheRoomIsWrittenAgainFromItsNextSnapshot(t *testin
 	if l.Failing() == nil {
 		t.Fatal("Failing() is nil while a room has events that are not written")
 	}
+	if !l.WantsSnapshot("FULL") || l.WantsSnapshot("OTHR") {
+		t.Fatalf("WantsSnapshot: %v for the room that lost events, %v for another; want true, false",
+			l.WantsSnapshot("FULL"), l.WantsSnapshot("OTHR"))
+	}
 	l.Append("FULL", snapshot("FULL", 13))
+	if l.WantsSnapshot("FULL") {
+		t.Fatal("the room still wants a snapshot after appending one")
+	}
 	l.Append("FULL", event("FULL", 14))
 	waitClosed(t, l.Committed("FULL", 14), "seq 14")
 	if err := l.Failing(); err != nil {
@@ -403,4 +413,80 @@ func readFile(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestCloseWritesWhatIsStillQueued(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pokerd.db")
+	l := openLog(t, path, Config{})
+	release := holdWriteLock(t, path) // nothing is written before Close is called
+	l.Append("LAST", event("LAST", 1))
+	// Once the writer is stuck on the first event, the others wait in the queue.
+	for deadline := time.Now().Add(10 * time.Second); queueDepth(l) > 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the writer never took the first event")
+		}
+	}
+	const events = 500
+	for seq := uint64(2); seq <= events; seq++ {
+		l.Append("LAST", event("LAST", seq))
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- l.Close(context.Background()) }()
+	release()
+	if err := <-closed; err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		t.Fatal("Close left a write-ahead log beside the store")
+	}
+	l = openLog(t, path, Config{})
+	h, err := l.Read(context.Background(), "LAST")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEvents(t, h, 1, events)
+}
+
+func queueDepth(l *Log) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.queue)
+}
+
+func TestMetaIsKeptAcrossARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pokerd.db")
+	l := openLog(t, path, Config{})
+	ctx := context.Background()
+	if _, ok, err := l.Meta(ctx, "alias-key"); ok || err != nil {
+		t.Fatalf("Meta of a key never set: ok=%v err=%v, want absent", ok, err)
+	}
+	for _, v := range []string{"first", "second"} {
+		if err := l.SetMeta(ctx, "alias-key", v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closeLog(t, l)
+	l = openLog(t, path, Config{})
+	if v, ok, err := l.Meta(ctx, "alias-key"); v != "second" || !ok || err != nil {
+		t.Fatalf("Meta after a restart: %q %v %v, want the last value set", v, ok, err)
+	}
+}
+
+// damagedStore is a real store, closed, with one of its pages overwritten.
+func damagedStore(t *testing.T, garbage []byte) []byte {
+	path := filepath.Join(t.TempDir(), "pokerd.db")
+	l := openLog(t, path, Config{})
+	for seq := uint64(1); seq <= 40; seq++ {
+		rec := event("DAMG", seq)
+		rec.Data = append(rec.Data, garbage[:2000]...)
+		l.Append("DAMG", rec)
+	}
+	waitClosed(t, l.Committed("DAMG", 40), "seq 40")
+	closeLog(t, l)
+	content := readFile(t, path)
+	if len(content) < 5*4096 {
+		t.Fatalf("the store is only %d bytes", len(content))
+	}
+	copy(content[3*4096+8:4*4096], garbage) // past the page header: a damaged b-tree page
+	return content
 }

@@ -35,6 +35,7 @@ type roomAck struct {
 	settled uint64
 	waiters []waiter
 	broken  bool // the writer's: newer events are not written until a snapshot (see above)
+	wants   bool // a record was lost and no snapshot has been appended since (WantsSnapshot)
 }
 
 type waiter struct {
@@ -68,16 +69,24 @@ func (l *Log) Append(code string, rec game.LoggedEvent) {
 		// The writer is gone: settle it here so that nobody waits for it.
 		l.settle(room, rec.Seq)
 		l.mu.Unlock()
-		l.metrics.overflows.Inc()
 		l.log.Error("store: event after close not written", "file", l.file, "room", code, "seq", rec.Seq)
 		return
+	}
+	firstLoss := o.lost && !room.wants // one log line per room and loss, not per event
+	if o.lost {
+		l.lost++
+		room.wants = true
+	} else if rec.Snapshot {
+		room.wants = false
 	}
 	l.queue = append(l.queue, o)
 	depth := len(l.queue)
 	l.mu.Unlock()
 	if o.lost {
 		l.metrics.overflows.Inc()
-		l.log.Error("store: write queue full, event not written; the room goes on in memory",
+	}
+	if firstLoss {
+		l.log.Error("store: write queue full, event not written; the room goes on in memory and is written again from its next snapshot",
 			"file", l.file, "room", code, "seq", rec.Seq, "queue", depth)
 	}
 	select {
@@ -117,6 +126,16 @@ func (l *Log) Delete(code string) {
 	case l.wake <- struct{}{}:
 	default:
 	}
+}
+
+// WantsSnapshot says whether the room lost a record (a full queue, a failed write) and
+// has not appended a snapshot since: its newer events are not written until it does (see
+// game.SnapshotWanter; the room asks under its lock, so this answers from memory).
+func (l *Log) WantsSnapshot(code string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	room, ok := l.rooms[code]
+	return ok && room.wants
 }
 
 // Failing reports the last write failure while it still matters (a write is failing, or a
@@ -182,7 +201,10 @@ func (l *Log) take() []op {
 	defer l.mu.Unlock()
 	n, records := 0, 0
 	for n < len(l.queue) && records < l.batch {
-		if !l.queue[n].lost && !l.queue[n].delete {
+		switch {
+		case l.queue[n].lost:
+			l.lost--
+		case !l.queue[n].delete:
 			records++
 		}
 		n++
@@ -237,7 +259,7 @@ func (l *Log) commit(batch []op) {
 			continue
 		}
 		if err != nil && write[i] {
-			o.room.broken = true
+			o.room.broken, o.room.wants = true, true
 		}
 		l.settle(o.room, o.rec.Seq)
 	}
@@ -246,12 +268,11 @@ func (l *Log) commit(batch []op) {
 			broken++
 		}
 	}
-	l.broken = broken
 	switch {
 	case err != nil:
 		l.failing = fmt.Errorf("store %s: a write failed: %w", l.file, err)
-	case broken == 0 && !lostIn(batch):
-		l.failing = nil
+	case broken == 0 && l.lost == 0:
+		l.failing = nil // every room is written whole, and none is about to break
 	}
 	depth := len(l.queue)
 	l.mu.Unlock()
@@ -261,15 +282,6 @@ func (l *Log) commit(batch []op) {
 		l.log.Error("store: write failed; the rooms go on in memory and are written again from their next snapshot",
 			"file", l.file, "records", len(batch), "err", err)
 	}
-}
-
-func lostIn(batch []op) bool {
-	for _, o := range batch {
-		if o.lost {
-			return true
-		}
-	}
-	return false
 }
 
 // store runs the batch's writes in one transaction and says how many records it held.
@@ -284,6 +296,7 @@ func (l *Log) store(batch []op, write []bool) (written int, err error) {
 			_ = tx.Rollback()
 		}
 	}()
+	stmt := func(s *sql.Stmt) *sql.Stmt { return tx.StmtContext(ctx, s) }
 	type span struct{ first, last, seq int64 }
 	touched := map[string]*span{}
 	for i, o := range batch {
@@ -302,22 +315,18 @@ func (l *Log) store(batch []op, write []bool) (written int, err error) {
 			s = &span{first: o.at}
 			touched[o.code] = s
 			// The room's row first: events and snapshots refer to it.
-			if _, err := tx.ExecContext(ctx,
-				`INSERT INTO rooms (code, created, last_event, last_seq) VALUES (?, ?, ?, 0)
-				 ON CONFLICT (code) DO NOTHING`, o.code, o.at, o.at); err != nil {
+			if _, err := stmt(l.stmts.addRoom).ExecContext(ctx, o.code, o.at, o.at); err != nil {
 				return 0, err
 			}
 		}
 		s.last, s.seq = o.at, int64(o.rec.Seq)
-		if err := writeRecord(ctx, tx, o); err != nil {
+		if err := l.writeRecord(ctx, stmt, o); err != nil {
 			return 0, err
 		}
 		written++
 	}
 	for code, s := range touched {
-		if _, err := tx.ExecContext(ctx,
-			"UPDATE rooms SET last_event = ?, last_seq = max(last_seq, ?) WHERE code = ?",
-			s.last, s.seq, code); err != nil {
+		if _, err := stmt(l.stmts.touchRoom).ExecContext(ctx, s.last, s.seq, code); err != nil {
 			return 0, err
 		}
 	}
@@ -326,21 +335,46 @@ func (l *Log) store(batch []op, write []bool) (written int, err error) {
 
 // writeRecord stores an event, or a snapshot, which replaces the room's older snapshots
 // and the events it already holds.
-func writeRecord(ctx context.Context, tx *sql.Tx, o op) error {
+func (l *Log) writeRecord(ctx context.Context, stmt func(*sql.Stmt) *sql.Stmt, o op) error {
 	seq := int64(o.rec.Seq)
 	if !o.rec.Snapshot {
-		_, err := tx.ExecContext(ctx,
-			"INSERT OR REPLACE INTO events (code, seq, kind, data, at) VALUES (?, ?, ?, ?, ?)",
-			o.code, seq, int64(o.rec.Kind), o.rec.Data, o.at)
+		_, err := stmt(l.stmts.addEvent).ExecContext(ctx, o.code, seq, int64(o.rec.Kind), o.rec.Data, o.at)
 		return err
 	}
-	if _, err := tx.ExecContext(ctx,
-		"INSERT OR REPLACE INTO snapshots (code, seq, data) VALUES (?, ?, ?)", o.code, seq, o.rec.Data); err != nil {
-		return err
+	for _, s := range []*sql.Stmt{l.stmts.addSnapshot, l.stmts.dropSnapshots, l.stmts.dropEvents} {
+		args := []any{o.code, seq}
+		if s == l.stmts.addSnapshot {
+			args = append(args, o.rec.Data)
+		}
+		if _, err := stmt(s).ExecContext(ctx, args...); err != nil {
+			return err
+		}
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM snapshots WHERE code = ? AND seq < ?", o.code, seq); err != nil {
-		return err
+	return nil
+}
+
+// statements are the writer's, prepared once on its only connection.
+type statements struct {
+	addRoom, touchRoom, addEvent, addSnapshot, dropSnapshots, dropEvents *sql.Stmt
+}
+
+func (l *Log) prepare(ctx context.Context) error {
+	for _, s := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{
+		{&l.stmts.addRoom, `INSERT INTO rooms (code, created, last_event, last_seq) VALUES (?, ?, ?, 0)
+			ON CONFLICT (code) DO NOTHING`},
+		{&l.stmts.touchRoom, "UPDATE rooms SET last_event = ?, last_seq = max(last_seq, ?) WHERE code = ?"},
+		{&l.stmts.addEvent, "INSERT OR REPLACE INTO events (code, seq, kind, data, at) VALUES (?, ?, ?, ?, ?)"},
+		{&l.stmts.addSnapshot, "INSERT OR REPLACE INTO snapshots (code, seq, data) VALUES (?, ?, ?)"},
+		{&l.stmts.dropSnapshots, "DELETE FROM snapshots WHERE code = ? AND seq < ?"},
+		{&l.stmts.dropEvents, "DELETE FROM events WHERE code = ? AND seq <= ?"},
+	} {
+		var err error
+		if *s.stmt, err = l.writer.PrepareContext(ctx, s.sql); err != nil {
+			return fmt.Errorf("store %s: %w", l.file, err)
+		}
 	}
-	_, err := tx.ExecContext(ctx, "DELETE FROM events WHERE code = ? AND seq <= ?", o.code, seq)
-	return err
+	return nil
 }

@@ -164,10 +164,12 @@ func TestAliasKeyIsKeptWithTheRooms(t *testing.T) {
 	first.shutdown(t)
 
 	second := startServer(t, nil, "--data", data)
-	st := second.connect(t, annID, code).sync()
+	ann = second.connect(t, annID, code)
+	st := ann.sync()
 	if _, ok := st.PlayerStates[bobAlias]; !ok {
 		t.Fatalf("Bob's alias %s changed: %v", bobAlias, keysOf(st.PlayerStates))
 	}
+	ann.close()
 	second.shutdown(t)
 
 	other := strings.Repeat("k", 40)

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pokerd/pokerd/game"
 	"github.com/pokerd/pokerd/handlers/api"
@@ -43,6 +44,17 @@ type Config struct {
 	// that is not.
 	PublicURL  string
 	ListenAddr string
+	// Store is the rooms' event store, for its metrics and its failures; nil when the
+	// rooms live in memory only.
+	Store Store
+}
+
+// Store is what the HTTP surface shows of the rooms' event store: its metrics in
+// /metrics, and, on the facilitator's room page, that its writes are failing.
+type Store interface {
+	Collector() prometheus.Collector
+	// Failing is the last write failure, nil while the store is healthy.
+	Failing() error
 }
 
 // Server is pokerd's HTTP handler: the surfaces, each built with what it needs, and the
@@ -81,6 +93,11 @@ func New(cfg Config) *Server {
 	s.origins = web.NewOriginPolicy(s.cors, cfg.PublicURL)
 	s.metrics = web.NewMetrics(cfg.Version, cfg.Rooms, func() int { return s.sockets.OpenSockets() }, ws.ClientMessageTypes)
 	s.faults = web.NewFaults(cfg.Log, s.metrics.Registry)
+	var storeFailing func() error // nil: no store, nothing to show
+	if cfg.Store != nil {
+		s.metrics.Registry.MustRegister(cfg.Store.Collector())
+		storeFailing = cfg.Store.Failing
+	}
 	gate := web.NewGate(web.GateConfig{
 		Rooms: cfg.Rooms, Limits: cfg.Limits, CodeLookups: cfg.CodeLookups,
 		Cookies: s.cookies, Faults: s.faults, Log: cfg.Log,
@@ -92,6 +109,7 @@ func New(cfg Config) *Server {
 	s.pages = pages.New(pages.Deps{
 		Rooms: cfg.Rooms, Decks: cfg.Decks, Gate: gate, Log: cfg.Log,
 		PublicURL: cfg.PublicURL, ListenAddr: cfg.ListenAddr,
+		StoreFailing: storeFailing,
 	})
 	s.streams = live.New(live.Deps{
 		Gate: gate, Log: cfg.Log, WriteTimeout: cfg.WS.WriteTimeout, Outbox: cfg.SSEOutbox,

@@ -77,6 +77,9 @@ type RoomData struct {
 	// HasPasscode: people who join need the room's passcode (static/pokerd.js adds it to
 	// the share link when the creator's page knows it).
 	HasPasscode bool
+	// NotSaved is why the room's changes are not being saved (the server's store fails):
+	// told to the facilitator only, "" otherwise.
+	NotSaved string
 }
 
 func (d RoomData) code() string { return d.State.Game.Code }

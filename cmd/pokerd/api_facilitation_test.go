@@ -323,7 +323,8 @@ func TestHandOffMessage(t *testing.T) {
 }
 
 func TestRemoveMessage(t *testing.T) {
-	s := startServer(t, map[string]string{"PP_EMPTY_ROOM_GRACE": "0"})
+	// In memory: with a database, an empty room is kept for --retention instead.
+	s := startServer(t, map[string]string{"PP_EMPTY_ROOM_GRACE": "0"}, "--data", "")
 	code, annID, bobID, ann, bob := s.table(t, `{"name":"r","deck_id":1,"game_settings":{}}`)
 
 	bob.send("REMOVE", bob.nameOf(annID)) // not the facilitator: ignored

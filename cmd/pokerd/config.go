@@ -47,7 +47,17 @@ type config struct {
 	logLevel        slog.Level
 	logFormat       string
 	showVersion     bool
+	// The event store: where rooms outlive the process.
+	dataFile  string        // the database; empty: rooms live in memory only
+	retention time.Duration // how long an idle room is kept in the store
 }
+
+// Defaults of the event store. The file is relative to the working directory; the
+// container image sets PP_DATA to a file on its volume.
+const (
+	defaultDataFile  = "pokerd.db"
+	defaultRetention = 28 * 24 * time.Hour
+)
 
 // setting ties a flag to its environment variable.
 type setting struct {
@@ -144,7 +154,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	fs.IntVar(&cfg.codeLookups.Burst, "code-miss-burst", cfg.codeLookups.Burst, "room codes that lead to no room one address may look up in a row before --code-misses-per-minute applies (env PP_CODE_MISS_BURST)")
 	bind("code-miss-burst", "PP_CODE_MISS_BURST")
 	// A secret: the environment keeps it out of the process list.
-	fs.StringVar(&cfg.aliasKey, "alias-key", "", "secret of at least 32 characters that players' public aliases are drawn with; instances sharing rooms must share it; empty: a random one at each start (env PP_ALIAS_KEY, better than the flag, which shows in the process list)")
+	fs.StringVar(&cfg.aliasKey, "alias-key", "", "secret of at least 32 characters that players' public aliases are drawn with; instances sharing rooms must share it; empty: the one kept in --data (made at the first start), or a random one at each start without --data (env PP_ALIAS_KEY, better than the flag, which shows in the process list)")
 	bind("alias-key", "PP_ALIAS_KEY")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 10*time.Second, "longest a graceful shutdown waits for connections (env PP_SHUTDOWN_TIMEOUT)")
 	bind("shutdown-timeout", "PP_SHUTDOWN_TIMEOUT")
@@ -157,6 +167,11 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	fs.StringVar(&cfg.logFormat, "log-format", "text", "text or json (env PP_LOG_FORMAT)")
 	bind("log-format", "PP_LOG_FORMAT")
 	fs.BoolVar(&cfg.showVersion, "version", false, "print the version and exit")
+	// The event store (see README, Storage).
+	fs.StringVar(&cfg.dataFile, "data", defaultDataFile, `the database file that keeps the rooms across restarts and crashes, created (mode 0600) if missing; "" keeps them in memory only, and a restart loses them (env PP_DATA; PP_DATA= for memory only)`)
+	bind("data", "PP_DATA")
+	fs.DurationVar(&cfg.retention, "retention", defaultRetention, "how long a room nobody uses is kept in the database, with its events and session record, before it is deleted (env PP_RETENTION)")
+	bind("retention", "PP_RETENTION")
 
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -230,6 +245,8 @@ func (c config) check() error {
 		return fmt.Errorf("--ws-flood-limit must not be negative")
 	case c.logFormat != "text" && c.logFormat != "json":
 		return fmt.Errorf("--log-format must be text or json")
+	case c.retention <= 0:
+		return fmt.Errorf("--retention must be positive")
 	}
 	if err := c.checkCodes(); err != nil {
 		return err

@@ -45,6 +45,10 @@ func TestBinaryRunsAloneInAnEmptyRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	copyFile(t, built, filepath.Join(root, "pokerd"))
+	// The image's volume for the rooms' database (see the Dockerfile).
+	if err := os.Mkdir(filepath.Join(root, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	info, err := os.Stat(filepath.Join(root, "pokerd"))
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +57,7 @@ func TestBinaryRunsAloneInAnEmptyRoot(t *testing.T) {
 
 	inRoot := func(args ...string) *exec.Cmd {
 		c := exec.Command(unshare, append([]string{"--map-root-user", "--root", root, "/pokerd"}, args...)...)
-		c.Env = []string{} // nothing from the host's environment either
+		c.Env = []string{"PP_DATA=/data/pokerd.db"} // the image's own; nothing from the host's environment
 		return c
 	}
 
@@ -122,6 +126,9 @@ func TestBinaryRunsAloneInAnEmptyRoot(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "pokerd stopped") {
 		t.Fatalf("no clean stop in the log:\n%s", logs)
+	}
+	if _, err := os.Stat(filepath.Join(root, "data", "pokerd.db")); err != nil {
+		t.Fatalf("the rooms' database is not on the image's volume: %v", err)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -59,6 +61,11 @@ func startServer(t testing.TB, env map[string]string, args ...string) *testServe
 	s := &testServer{stop: cancel, done: make(chan error, 1), logs: &lockedBuffer{}}
 	getenv := func(k string) string { return env[k] }
 	all := append([]string{"--addr", "127.0.0.1:0", "--log-level", "debug", "--shutdown-timeout", "5s"}, args...)
+	if !slices.ContainsFunc(args, isDataFlag) {
+		// The store is on, as by default, on a file of the test's own: the whole suite
+		// plays through it. Tests of the rooms in memory only say --data "".
+		all = append(all, "--data", filepath.Join(t.TempDir(), "pokerd.db"))
+	}
 	go func() {
 		s.done <- run(ctx, all, getenv, io.Discard, s.logs, func(addr string) { addrs <- addr })
 	}()
@@ -90,6 +97,11 @@ func startServer(t testing.TB, env map[string]string, args ...string) *testServe
 		}
 	})
 	return s
+}
+
+// isDataFlag reports whether a command-line argument sets --data.
+func isDataFlag(arg string) bool {
+	return arg == "--data" || arg == "-data" || strings.HasPrefix(arg, "--data=") || strings.HasPrefix(arg, "-data=")
 }
 
 // response is an HTTP answer read whole.

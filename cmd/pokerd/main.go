@@ -29,7 +29,7 @@ var version = "dev"
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, nil)
+	err := run(ctx, memoryOnlyFromEnv(os.Args[1:], os.LookupEnv), os.Getenv, os.Stdout, os.Stderr, nil)
 	if errors.Is(err, flag.ErrHelp) {
 		return
 	}
@@ -41,7 +41,10 @@ func main() {
 
 // run starts the server and blocks until ctx ends, then shuts down gracefully. ready,
 // when not nil, is told the address the server listens on (tests listen on port 0).
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready func(addr string)) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready func(addr string)) (err error) {
+	if len(args) > 0 && args[0] == backupCommand {
+		return runBackup(ctx, args[1:], getenv, stdout, stderr)
+	}
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err
@@ -53,6 +56,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	log := newLogger(cfg, stderr)
 
 	decks, err := loadDecks(cfg.decksFile)
+	if err != nil {
+		return err
+	}
+	// The rooms' event store: opened before the rooms, closed after the HTTP server, so
+	// that whatever the rooms did until the end is written.
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	var eventLog game.EventLog     // nil (not a nil *sqlite.Log) without a store
+	var storeHealth handlers.Store // likewise
+	if store != nil {
+		eventLog, storeHealth = store, store
+		defer func() { err = errors.Join(err, closeStore(store, cfg, log)) }()
+	}
+	key, err := aliasKey(ctx, cfg, store)
 	if err != nil {
 		return err
 	}
@@ -70,9 +89,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		RevealGrace:        cfg.revealGrace,
 		MaxRecordRounds:    cfg.maxRecordRounds,
 		CodeLength:         cfg.codeLength,
-		AliasKey:           []byte(cfg.aliasKey),
+		AliasKey:           key,
 		OnPanic:            func(v any, stack []byte) { server.RoomPanicked(v, stack) },
+		Log:                eventLog,
+		Retention:          cfg.retention,
 	})
+	if store != nil {
+		if err := rooms.Restore(ctx); err != nil {
+			return fmt.Errorf("restoring the rooms from --data %s: %w", cfg.dataFile, err)
+		}
+	}
 	limits := cfg.limits
 	openFiles, err := raiseOpenFilesLimit()
 	if err != nil {
@@ -109,6 +135,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		PublicURL: cfg.publicURL, ListenAddr: listener.Addr().String(),
 		// Guessing room codes: see handlers/web/limits_lookups.go.
 		CodeLookups: cfg.codeLookups,
+		Store:       storeHealth,
 	})
 
 	// Every TCP connection counts, not only the long-lived ones: idle keep-alive

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/pokerd/pokerd/game"
+	"github.com/pokerd/pokerd/handlers/web"
 	"github.com/pokerd/pokerd/handlers/wire"
 )
 
@@ -51,6 +52,9 @@ func (s *Handlers) CreateGame(c echo.Context) error {
 		return err
 	}
 	created(room)
+	if err := web.Acknowledge(c, room); err != nil {
+		return err
+	}
 	g := room.Game()
 	s.log.Info("game created", "code", g.Code, "deck", g.Deck.ID)
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, wire.AppendGame(nil, g))

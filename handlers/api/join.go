@@ -46,5 +46,8 @@ func (s *Handlers) JoinGame(c echo.Context) error {
 	if err := room.Join(player); err != nil {
 		return err
 	}
+	if err := web.Acknowledge(c, room); err != nil {
+		return err
+	}
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, wire.AppendPlayer(nil, player, wire.NamesFor(player.ID)))
 }

@@ -51,6 +51,8 @@ func (s *Handlers) actOn(c echo.Context, answer part, command func(room *game.Ro
 			return err
 		}
 		status, problem = web.StatusOf(dom.Code), dom.Message
+	} else if err := web.Acknowledge(c, room); err != nil {
+		return err
 	}
 	if problem == "" && !web.IsHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, "/room/"+room.Code())

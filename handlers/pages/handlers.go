@@ -15,12 +15,13 @@ import (
 
 // Handlers answers the browser UI's routes.
 type Handlers struct {
-	rooms      *game.Registry
-	decks      game.DeckDB
-	gate       *web.Gate
-	cookies    web.CookiePolicy
-	log        *slog.Logger
-	shareLinks shareLinks
+	rooms        *game.Registry
+	decks        game.DeckDB
+	gate         *web.Gate
+	cookies      web.CookiePolicy
+	log          *slog.Logger
+	shareLinks   shareLinks
+	storeFailing func() error
 }
 
 // Deps is what the pages need from the server.
@@ -34,12 +35,16 @@ type Deps struct {
 	// is not.
 	PublicURL  string
 	ListenAddr string
+	// StoreFailing reports the rooms' event store's last write failure (nil: healthy),
+	// shown to facilitators; nil when there is no store.
+	StoreFailing func() error
 }
 
 // New builds the pages' handlers.
 func New(d Deps) *Handlers {
 	return &Handlers{
 		rooms: d.Rooms, decks: d.Decks, gate: d.Gate, cookies: d.Gate.Cookies(), log: d.Log,
-		shareLinks: newShareLinks(d.PublicURL, d.ListenAddr),
+		shareLinks:   newShareLinks(d.PublicURL, d.ListenAddr),
+		storeFailing: d.StoreFailing,
 	}
 }

@@ -112,6 +112,9 @@ func (s *Handlers) CreateRoom(c echo.Context) error {
 		d.Error = dom.Message
 		return web.Render(c, web.StatusOf(dom.Code), views.Home(d))
 	}
+	if err := web.Acknowledge(c, room); err != nil {
+		return err
+	}
 	s.log.Info("game created", "code", room.Code(), "deck", room.Game().Deck.ID, "from", "browser")
 	return c.Redirect(http.StatusSeeOther, web.RoomWithPasscode(room.Code(), f.Passcode))
 }
@@ -225,6 +228,9 @@ func (s *Handlers) JoinRoom(c echo.Context) error {
 		d.Passcode = typed
 		return web.Render(c, web.StatusOf(dom.Code), views.Join(d))
 	}
+	if err := web.Acknowledge(c, room); err != nil {
+		return err
+	}
 	return c.Redirect(http.StatusSeeOther, "/room/"+code)
 }
 
@@ -267,7 +273,26 @@ func (s *Handlers) roomData(c echo.Context, room *game.Room, seat game.Seat) vie
 		Me:          seat,
 		ShareURL:    s.shareURL(c, st.Game.Code),
 		HasPasscode: st.Game.Settings.Passcode.IsSet(),
+		NotSaved:    s.notSaved(seat),
 	}
+}
+
+// notSaved is why the room's changes are not being saved, for its facilitator (who can
+// tell the server's operator); "" while the store is healthy, and for everyone else.
+func (s *Handlers) notSaved(seat game.Seat) string {
+	if s.storeFailing == nil || !seat.Admin {
+		return ""
+	}
+	err := s.storeFailing()
+	if err == nil {
+		return ""
+	}
+	// The store's own words ("database or disk is full"): the message around them names
+	// the server's file, which is the operator's to read, in the log.
+	if cause := errors.Unwrap(err); cause != nil {
+		err = cause
+	}
+	return err.Error()
 }
 
 // RoomPage is GET /room/{code}.

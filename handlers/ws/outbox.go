@@ -14,7 +14,10 @@ type outbox struct {
 	limit   int  // events that may wait before the client counts as too slow
 	writing bool // a writer goroutine owns the draining
 	shut    bool // nothing more is queued or handed out
-	writer  sync.WaitGroup
+	// held: the session's own command is not committed yet, so nothing is written (its
+	// echo would acknowledge what a crash could still lose); see hold.
+	held   bool
+	writer sync.WaitGroup
 }
 
 // keptQueueCap is the largest queue kept once drained: a round's few events reuse it,
@@ -36,7 +39,7 @@ func (o *outbox) push(q queuedEvent) (startWriter, full bool) {
 		return false, true
 	}
 	o.items = append(o.items, q)
-	if o.writing {
+	if o.writing || o.held {
 		return false, false
 	}
 	o.writing = true
@@ -49,7 +52,7 @@ func (o *outbox) push(q queuedEvent) (startWriter, full bool) {
 func (o *outbox) next() (queuedEvent, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.shut || o.head == len(o.items) {
+	if o.shut || o.held || o.head == len(o.items) {
 		o.writing = false
 		return queuedEvent{}, false
 	}
@@ -65,6 +68,29 @@ func (o *outbox) next() (queuedEvent, bool) {
 		}
 	}
 	return q, true
+}
+
+// hold stops the writing until release: the session's client has sent a command, and
+// what it is sent next (its own echo first) waits until the command's events are
+// committed. The rest of the room is not held: their sockets have outboxes of their own.
+func (o *outbox) hold() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.held = true
+}
+
+// release lets the writing go on after hold. startWriter: events wait and no writer
+// runs, so the caller must start one, as after push.
+func (o *outbox) release() (startWriter bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.held = false
+	if o.shut || o.writing || o.head == len(o.items) {
+		return false
+	}
+	o.writing = true
+	o.writer.Add(1)
+	return true
 }
 
 // done is deferred by the writer goroutine: it has ended.

@@ -420,9 +420,29 @@ func (s *wsSession) readLoop(room *game.Room, playerID uuid.UUID) {
 			continue
 		}
 		s.metrics.Received(msg.Type)
-		if err := s.apply(room, playerID, msg); err != nil {
-			s.log.Debug("websocket command refused", "type", msg.Type, "err", err)
+		s.applyAcknowledged(room, playerID, msg)
+	}
+}
+
+// applyAcknowledged applies the client's command, and holds what this socket is sent
+// until the room's event log has committed what the command did: the sender's own echo
+// (its PLAYERVOTED, say) tells it the command was done, so it must not come before the
+// commit, or a crash could lose what was acknowledged. The other sockets of the room
+// are not held. The reader waits too, so that one client's commands are acknowledged
+// in order; a room without a log does not wait at all.
+func (s *wsSession) applyAcknowledged(room *game.Room, playerID uuid.UUID, msg clientMessage) {
+	s.outbox.hold()
+	defer func() {
+		if s.outbox.release() {
+			go s.writeLoop()
 		}
+	}()
+	if err := s.apply(room, playerID, msg); err != nil {
+		s.log.Debug("websocket command refused", "type", msg.Type, "err", err)
+		return
+	}
+	if err := room.Durable(s.ctx); err != nil {
+		s.log.Debug("websocket session ended before its command was committed", "type", msg.Type, "err", err)
 	}
 }
 

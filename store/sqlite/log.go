@@ -69,7 +69,10 @@ type Log struct {
 	done chan struct{} // closed by the writer when it has stopped
 }
 
-var _ game.EventLog = (*Log)(nil)
+var (
+	_ game.EventLog       = (*Log)(nil)
+	_ game.SnapshotWanter = (*Log)(nil)
+)
 
 var sqliteHeader = []byte("SQLite format 3\x00")
 

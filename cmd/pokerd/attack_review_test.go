@@ -74,7 +74,8 @@ func TestEventStreamNotFoundDoesNotEchoALongPath(t *testing.T) {
 // gigabytes. The facilitator of a room anyone can open may download it, as often and
 // as many times at once as they like.
 func TestAttackStalledDownloadsOfABigRecord(t *testing.T) {
-	s := startServer(t, nil, "--joins-per-minute", "0", "--ws-message-rate", "0", "--write-timeout", "5s")
+	// In memory, as the big record's other attack test, for the same reason.
+	s := startServer(t, nil, "--joins-per-minute", "0", "--ws-message-rate", "0", "--write-timeout", "5s", "--data", "")
 	code := s.createGame(t, "Big record")
 	host := s.join(t, code, "Host")
 	name := strings.Repeat("𝕏", 100)

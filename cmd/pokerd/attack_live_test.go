@@ -60,10 +60,9 @@ func bigRecordRoom(t *testing.T, s *testServer, browsers int) (string, []*formCl
 // few hundred streams from one address held gigabytes. The live view now shows only the
 // newest rounds (the downloads keep them all), so both are bounded whatever the record.
 func TestAttackBigRecordOnThePageAndInEveryNewStream(t *testing.T) {
-	// In memory: the bounds tested are the page's and the streams'. The 400 commands
-	// that build the record come from one socket, whose every command is acknowledged
-	// only once committed (see README's Storage), which on a loaded machine takes longer
-	// than the test's patience.
+	// In memory: the test is about the record's size. With a database each of a socket's
+	// commands is acknowledged after its commit, so the 400 commands sent in a burst over
+	// one socket take 400 commits in a row (README, Storage).
 	s := startServer(t, nil, "--joins-per-minute", "0", "--ws-message-rate", "0", "--data", "")
 	const browsers = 4
 	code, seated := bigRecordRoom(t, s, browsers)

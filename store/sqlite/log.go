@@ -36,6 +36,12 @@ type Config struct {
 	// BusyTimeout is how long a statement waits for a lock held by a backup or a reader
 	// (default 5s).
 	BusyTimeout time.Duration
+	// Gather is how long the writer, woken by a first record, waits for the others of
+	// that moment before it commits them together (default DefaultGather; negative: not
+	// at all). Every commit syncs the disk whatever its size: at 500 votes a second
+	// the writer committed 1.4 records a time, and the syncs' CPU, on two cores, slowed
+	// the rooms' fan-out.
+	Gather time.Duration
 	// Now stamps the records (default time.Now).
 	Now func() time.Time
 
@@ -50,6 +56,7 @@ type Log struct {
 	now     func() time.Time
 	limit   int
 	batch   int
+	gather  time.Duration
 	writer  *sql.DB // one connection: the only one that writes
 	readers *sql.DB // a few connections for Read, Rooms, Meta, Backup
 	lock    *os.File
@@ -76,6 +83,9 @@ var (
 
 var sqliteHeader = []byte("SQLite format 3\x00")
 
+// DefaultGather is Config.Gather's default: what it adds to an acknowledgement, at most.
+const DefaultGather = 2 * time.Millisecond
+
 // Open opens (or creates) the store at cfg.Path, checks it, brings its schema up to date
 // and starts the writer. A file that is not a healthy pokerd store, or that another
 // process holds, is refused with an error naming it; Open never rewrites such a file.
@@ -88,7 +98,7 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 		return nil, fmt.Errorf("store %s: %w", cfg.Path, err)
 	}
 	l := &Log{
-		file: file, log: cfg.Log, now: cfg.Now, limit: cfg.QueueLimit, batch: cfg.MaxBatch,
+		file: file, log: cfg.Log, now: cfg.Now, limit: cfg.QueueLimit, batch: cfg.MaxBatch, gather: cfg.Gather,
 		rooms: map[string]*roomAck{},
 		wake:  make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}),
 	}
@@ -97,6 +107,9 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 	}
 	if l.now == nil {
 		l.now = time.Now
+	}
+	if l.gather == 0 {
+		l.gather = DefaultGather
 	}
 	if l.limit <= 0 {
 		l.limit = 65536

@@ -185,12 +185,33 @@ func (l *Log) write() {
 		}
 		select {
 		case <-l.wake:
+			l.gatherFor()
 		case <-l.stop:
 			for batch := l.take(); len(batch) > 0; batch = l.take() {
 				l.commit(batch)
 			}
 			return
 		}
+	}
+}
+
+// gatherFor lets the records of the moment join the first one in a commit (see
+// Config.Gather). A queue already as large as a batch, or Close, ends the wait.
+func (l *Log) gatherFor() {
+	if l.gather <= 0 {
+		return
+	}
+	l.mu.Lock()
+	full := l.records >= l.batch
+	l.mu.Unlock()
+	if full {
+		return
+	}
+	t := time.NewTimer(l.gather)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-l.stop:
 	}
 }
 

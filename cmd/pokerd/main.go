@@ -98,6 +98,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err := rooms.Restore(ctx); err != nil {
 			return fmt.Errorf("restoring the rooms from --data %s: %w", cfg.dataFile, err)
 		}
+		// Where the rooms are kept, and how many came back: an operator's first question
+		// after a restart.
+		log.Info("rooms restored", "data", cfg.dataFile, "rooms", rooms.Len(), "retention", cfg.retention.String())
 	}
 	limits := cfg.limits
 	openFiles, err := raiseOpenFilesLimit()

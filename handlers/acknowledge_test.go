@@ -93,6 +93,10 @@ func TestSlowCommitDelaysOnlyTheSendersAnswer(t *testing.T) {
 	}
 	must(t, room.StartRound(ann, nil))
 	annConn, annSocket := dialRoom(t, srv.URL, ann, code)
+	// Ann's session is in the room (her own CONNECTED) before Bob's opens, or her
+	// opening STATE could already show Bob, with no CONNECTED of his to come.
+	for !isMessage(readMessage(t, annSocket), "CONNECTED", ann.String()) {
+	}
 	_, bobSocket := dialRoom(t, srv.URL, bob, code)
 	// Each reads its opening messages, down to the last CONNECTED (Bob's).
 	for _, s := range []<-chan string{annSocket, bobSocket} {

@@ -1,8 +1,7 @@
 package main
 
 import (
-	"context"
-	"database/sql"
+	"github.com/pokerd/pokerd/store/sqlite/sqlitetest"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -31,7 +30,7 @@ func TestFailingStoreIsShownToTheFacilitatorAndTheRoomGoesOn(t *testing.T) {
 		t.Fatalf("start: %d", res.status)
 	}
 
-	lock := holdDatabase(t, data)
+	lock := sqlitetest.HoldWriteLock(t, data)
 	if res := bob.post("/room/"+code+"/vote", url.Values{"value": {"5"}}, true); res.status != http.StatusOK || strings.Contains(string(res.body), `data-testid="hand-error"`) {
 		t.Fatalf("Bob's vote while the store fails: %d %s", res.status, res.body)
 	}
@@ -56,33 +55,4 @@ func TestFailingStoreIsShownToTheFacilitatorAndTheRoomGoesOn(t *testing.T) {
 	if !strings.Contains(s.logs.String(), "write failed") {
 		t.Fatalf("the failed write is not logged:\n%s", s.logs)
 	}
-}
-
-// holdDatabase takes the database's write lock from another connection, as another
-// process would, and returns its release.
-func holdDatabase(t *testing.T, file string) (release func()) {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
-	done := false
-	release = func() {
-		if done {
-			return
-		}
-		done = true
-		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
-		_ = conn.Close()
-		_ = db.Close()
-	}
-	t.Cleanup(release)
-	return release
 }

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -77,35 +76,6 @@ func checkEvents(t testing.TB, h game.History, from, to uint64) {
 			t.Fatalf("room %s: event %d is seq %d %v %s, want seq %d %s", h.Code, i, rec.Seq, rec.Kind, rec.Data, want.Seq, want.Data)
 		}
 	}
-}
-
-// holdWriteLock takes the database's write lock from another connection, as a backup or
-// a stalled disk would hold the writer up, until the returned release is called.
-func holdWriteLock(t testing.TB, path string) (release func()) {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
-	released := false
-	release = func() {
-		if released {
-			return
-		}
-		released = true
-		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
-		_ = conn.Close()
-		_ = db.Close()
-	}
-	t.Cleanup(release)
-	return release
 }
 
 func histogramCount(t testing.TB, h interface{ Write(*dto.Metric) error }) (count uint64, sum float64) {

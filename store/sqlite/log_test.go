@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pokerd/pokerd/store/sqlite/sqlitetest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,7 +72,7 @@ func TestAppendsFromManyRoomsAreWrittenInEachRoomsOrderInGroups(t *testing.T) {
 func TestCommittedClosesOnlyOnceTheEventIsWritten(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pokerd.db")
 	l := openLog(t, path, Config{})
-	release := holdWriteLock(t, path) // the writer cannot commit until released
+	release := sqlitetest.HoldWriteLock(t, path) // the writer cannot commit until released
 
 	l.Append("ABCD", event("ABCD", 1))
 	l.Append("ABCD", event("ABCD", 2))
@@ -160,7 +161,7 @@ func TestDeleteForgetsTheRoomAndLetsItsCodeStartAgain(t *testing.T) {
 	waitClosed(t, l.Committed("GONE", 3), "GONE 3")
 	waitClosed(t, l.Committed("KEPT", 3), "KEPT 3")
 
-	release := holdWriteLock(t, path)
+	release := sqlitetest.HoldWriteLock(t, path)
 	l.Delete("GONE")
 	l.Append("GONE", event("GONE", 1)) // a new room takes the code
 	if isClosed(l.Committed("GONE", 1)) {
@@ -317,7 +318,7 @@ func TestFullQueueIsCountedAndTheRoomIsWrittenAgainFromItsNextSnapshot(t *testin
 	l.Append("FULL", event("FULL", 1))
 	waitClosed(t, l.Committed("FULL", 1), "seq 1")
 
-	release := holdWriteLock(t, path) // the writer is stuck: the queue fills
+	release := sqlitetest.HoldWriteLock(t, path) // the writer is stuck: the queue fills
 	for seq := uint64(2); seq <= 12; seq++ {
 		l.Append("FULL", event("FULL", seq))
 	}
@@ -418,7 +419,7 @@ func readFile(t testing.TB, path string) []byte {
 func TestCloseWritesWhatIsStillQueued(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pokerd.db")
 	l := openLog(t, path, Config{})
-	release := holdWriteLock(t, path) // nothing is written before Close is called
+	release := sqlitetest.HoldWriteLock(t, path) // nothing is written before Close is called
 	l.Append("LAST", event("LAST", 1))
 	// Once the writer is stuck on the first event, the others wait in the queue.
 	for deadline := time.Now().Add(10 * time.Second); queueDepth(l) > 0; time.Sleep(time.Millisecond) {

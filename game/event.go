@@ -25,6 +25,10 @@ const (
 	PlayerRemoved                           // the facilitator took a player out of the room
 	EstimateSet                             // the facilitator recorded a round's agreed estimate
 	SeatsReleased                           // seats nobody used, or left long ago, were let go
+	StoriesAdded                            // stories were added to the backlog
+	StoryChanged                            // a backlog story was edited, skipped or taken back
+	StoryDeleted                            // a story was taken out of the backlog
+	BacklogReordered                        // the backlog was put in a new order
 
 	// Snapshot is not part of the room's history: it carries the whole state to one
 	// subscriber (on connect or on request) and is never applied.
@@ -37,17 +41,21 @@ var eventKindNames = [...]string{
 	RoundStarted: "RoundStarted", Revealed: "Revealed", RoomClosed: "RoomClosed",
 	OptionsChanged: "OptionsChanged", FacilitatorChanged: "FacilitatorChanged",
 	PlayerRemoved: "PlayerRemoved", EstimateSet: "EstimateSet", SeatsReleased: "SeatsReleased",
-	Snapshot: "Snapshot",
+	StoriesAdded: "StoriesAdded", StoryChanged: "StoryChanged", StoryDeleted: "StoryDeleted",
+	BacklogReordered: "BacklogReordered",
+	Snapshot:         "Snapshot",
 }
 
 // Cause says why a reveal or a change of facilitator happened.
 type Cause int
 
 const (
-	ByHand      Cause = iota // a player asked for it
-	AllVoted                 // Revealed: every connected voter had voted
-	TimerRanOut              // Revealed: the round timer ran out
-	AwayTimeout              // FacilitatorChanged: the facilitator was away too long
+	ByHand          Cause = iota // a player asked for it
+	AllVoted                     // Revealed: every connected voter had voted
+	TimerRanOut                  // Revealed: the round timer ran out
+	AwayTimeout                  // FacilitatorChanged: the facilitator was away too long
+	LeftByChoice                 // PlayerRemoved: the player left the room themself (Room.Leave)
+	FacilitatorLeft              // FacilitatorChanged: the facilitator left the room
 )
 
 func (k EventKind) String() string {
@@ -69,7 +77,13 @@ type Event struct {
 	Player     Player      // the subject of PlayerJoined, Socket*, VoteCast, ObservingToggled, FacilitatorChanged (the new one), PlayerRemoved
 	Admin      bool        // PlayerJoined: the player became the facilitator
 	Value      float64     // VoteCast
-	TicketURL  *string     // RoundStarted: the ticket link, nil when none
+	TicketURL  *string     // RoundStarted: the ticket link, nil when none (always Story.Link)
+	Story      *Story      // RoundStarted: the round's story, nil when none; StoryChanged: the story as it is now
+	Stories    []Story     // StoriesAdded: the stories, their ids given
+	StoryID    int         // StoryDeleted
+	Skipped    bool        // StoryChanged: the story is skipped
+	Order      []int       // BacklogReordered: every story id, in the new order
+	Unsure     bool        // VoteCast: the voter marked the vote unsure (rooms that ask)
 	LastSocket bool        // SocketClosed: the player has no connection left and is offline
 	ByPage     bool        // Socket*: the presence by request of a page without scripts (see presence.go)
 	Options    RoomOptions // OptionsChanged
@@ -84,7 +98,11 @@ type Event struct {
 	// Views of the state right after the change, filled in for subscribers; apply never
 	// reads them, so replaying history does not depend on them.
 	PlayerState PlayerState // SocketOpened: the player's state once connected
-	Votes       []Vote      // Revealed, and a Snapshot of a revealed round
+	// Revised: a VoteCast after the reveal changed the revealed round (its votes, results
+	// and record): surfaces show the revealed round again (the WebSocket sends
+	// REVEALGAME again). A vote equal to the one recorded is not a revision.
+	Revised bool
+	Votes   []Vote // Revealed, and a Snapshot of a revealed round
 	// State is the room's whole public state right after the change (for a Snapshot,
 	// the state it carries): each surface draws its message from the event and this,
 	// and never reads the room again, so that what it shows is exactly this point of
@@ -156,6 +174,7 @@ type Vote struct {
 	PlayerID uuid.UUID // the voter's secret id
 	Alias    uuid.UUID // the voter's public alias
 	Value    *float64
+	Unsure   bool // the voter marked the vote unsure
 }
 
 // RoundState is where the room is in its round.
@@ -177,9 +196,13 @@ type GameInfo struct {
 
 // State is a copy of a room's whole public state.
 type State struct {
-	Game        GameInfo      // its Settings.Options are the rules in force now
-	Players     []PlayerState // in join order
-	TicketURL   *string
+	Game      GameInfo      // its Settings.Options are the rules in force now
+	Players   []PlayerState // in join order
+	TicketURL *string       // the current story's link (Story.Link), for the reference's clients
+	// Story is the current round's story, nil when it has none.
+	Story *Story
+	// Backlog is the room's backlog in order; shared, never changed in place.
+	Backlog     []*BacklogStory
 	Round       RoundState
 	RoundStart  *time.Time
 	RoundNumber int    // rounds started so far
@@ -193,6 +216,17 @@ type State struct {
 // CanRun reports whether the player may start rounds and reveal.
 func (st *State) CanRun(p PlayerState) bool {
 	return p.Admin || st.Game.Settings.Options.FacilitatorFree
+}
+
+// NamesHidden reports whether the round on show must not link a name to a card: the
+// room hides names, or the round was revealed while it did (its record is anonymous).
+// Every surface that shows revealed votes asks this.
+func (st *State) NamesHidden() bool {
+	if st.Game.Settings.Options.HideNames {
+		return true
+	}
+	rec := st.Current()
+	return rec != nil && rec.Anonymous
 }
 
 // Current is the record of the round on show, once it is revealed.

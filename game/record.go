@@ -10,8 +10,17 @@ import (
 // changed once made: a later reveal or an agreed estimate replaces the record, so
 // snapshots can share them.
 type RoundRecord struct {
-	Number     int // the round's place in the session, from 1
-	TicketURL  *string
+	Number    int // the round's place in the session, from 1
+	TicketURL *string
+	// The round's story: StoryID is its backlog id (0: typed for the round); Key and
+	// Title as they were when the round started (TicketURL is its link).
+	StoryID int    `json:",omitempty"`
+	Key     string `json:",omitempty"`
+	Title   string `json:",omitempty"`
+	// Anonymous: the round was revealed while the room hid names. Votes then hold the
+	// cards alone (Player is zero), in deck order, and Results name nobody: nothing in
+	// the record links a name to a card.
+	Anonymous  bool `json:",omitempty"`
 	StartedAt  time.Time
 	RevealedAt time.Time // the last reveal of the round
 	Votes      []RecordedVote
@@ -27,6 +36,7 @@ type RecordedVote struct {
 	Player    Player
 	Observing bool
 	Card      *Card
+	Unsure    bool `json:",omitempty"` // the voter marked the vote unsure
 }
 
 // MaxEstimateLength bounds an agreed estimate, in characters.

@@ -28,6 +28,9 @@ type Results struct {
 	Suggestion *Card
 
 	Distribution []Bar // the cards played, in deck order
+
+	// Unsure is how many of the votes were marked unsure (rooms that ask for it).
+	Unsure int `json:",omitempty"`
 }
 
 // Extreme is the lowest or highest counted card and who played it.

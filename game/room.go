@@ -477,7 +477,8 @@ func (r *Room) isClosed() bool {
 // vote, which the others see only once revealed.
 type Seat struct {
 	PlayerState
-	Vote *float64
+	Vote   *float64
+	Unsure bool // the vote is marked unsure
 }
 
 // Seat returns the seated player's own view.

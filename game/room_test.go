@@ -324,7 +324,7 @@ func TestRoomReveal(t *testing.T) {
 
 		mustOK(t, room.Reveal(alice.ID))
 
-		want := []Vote{{alice.ID, alias(room, alice), ptr(3.0)}, {bob.ID, alias(room, bob), nil}, {carol.ID, alias(room, carol), ptr(0.5)}}
+		want := []Vote{{alice.ID, alias(room, alice), ptr(3.0), false}, {bob.ID, alias(room, bob), nil, false}, {carol.ID, alias(room, carol), ptr(0.5), false}}
 		evs := rec.events()
 		if len(evs) != 2 || evs[1].Kind != Revealed {
 			t.Fatalf("events %v, want a Revealed", rec.kinds())
@@ -546,7 +546,7 @@ func TestRoomSubscribers(t *testing.T) {
 	}{
 		{"snapshot before any round carries no votes", func(r *Room) error { return nil }, nil},
 		{"snapshot of a voting round carries no votes", func(r *Room) error { return r.StartRound(alice.ID, nil) }, nil},
-		{"snapshot of a revealed round carries the votes", func(r *Room) error { return r.Reveal(alice.ID) }, []Vote{{alice.ID, uuid.Nil, nil}, {bob.ID, uuid.Nil, ptr(8.0)}}},
+		{"snapshot of a revealed round carries the votes", func(r *Room) error { return r.Reveal(alice.ID) }, []Vote{{alice.ID, uuid.Nil, nil, false}, {bob.ID, uuid.Nil, ptr(8.0), false}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

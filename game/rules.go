@@ -51,6 +51,12 @@ var RoomRules = []Rule{
 		Summary: "names are left out of the results",
 		field:   func(o *RoomOptions) *bool { return &o.HideNames },
 	},
+	{
+		Key:     "ask_confidence",
+		Label:   "Voters may mark a vote unsure",
+		Summary: "voters may mark a vote unsure",
+		field:   func(o *RoomOptions) *bool { return &o.AskConfidence },
+	},
 }
 
 // On reports whether o has the rule switched on.

@@ -59,6 +59,8 @@ type RoomOptions struct {
 	FacilitatorFree bool
 	// HideNames keeps names out of the results (lowest and highest votes).
 	HideNames bool
+	// AskConfidence lets each voter mark a vote "unsure"; the results count them.
+	AskConfidence bool
 }
 
 // MaxPlayersLimit is the largest capacity a room can be created with.

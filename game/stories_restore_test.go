@@ -138,6 +138,25 @@ func TestImageCarriesStories(t *testing.T) {
 	}
 }
 
+func TestAnEmptiedBacklogComesBackTheSame(t *testing.T) {
+	w := newLoggedWorld(t, RegistryConfig{SnapshotEvery: 1}) // from an image
+	p := w.start()
+	room, err := p.reg.Create("Emptied", DefaultDeckID, GameSettings{})
+	mustOK(t, err)
+	mustOK(t, room.Join(alice))
+	mustOK(t, room.AddStories(alice.ID, []Story{{Title: "Only"}}))
+	mustOK(t, room.DeleteStory(alice.ID, 1))
+	before := room.State()
+	p = w.restart(p)
+	if got := p.room(t, room.Code()).State(); !reflect.DeepEqual(got, before) {
+		t.Fatalf("after the restart the room is\n%+v\nwant\n%+v", got, before)
+	}
+	mustOK(t, p.room(t, room.Code()).AddStories(alice.ID, []Story{{Title: "Next"}}))
+	if id := p.room(t, room.Code()).State().Backlog[0].ID; id != 2 {
+		t.Fatalf("the story added after the restart got id %d, want 2", id)
+	}
+}
+
 // What a binary from before stories wrote is read with the same meaning: a round's
 // link is its story.
 func TestHistoryFromBeforeStories(t *testing.T) {

@@ -141,6 +141,14 @@ func TestUnsureVotes(t *testing.T) {
 			t.Fatalf("%d unsure", got)
 		}
 	})
+	t.Run("a reveal before any round counts it too", func(t *testing.T) {
+		room, _ := storyRoom(t, GameSettings{Options: RoomOptions{AskConfidence: true}})
+		mustOK(t, room.VoteWith(bob.ID, 5, true))
+		mustOK(t, room.Reveal(alice.ID))
+		if res, ok := room.State().RoundResults(); !ok || res.Unsure != 1 || res.Votes != 1 {
+			t.Fatalf("results %+v", res)
+		}
+	})
 	t.Run("a new round clears it", func(t *testing.T) {
 		room, _ := storyRoom(t, GameSettings{Options: RoomOptions{AskConfidence: true}})
 		mustOK(t, room.StartRound(alice.ID, nil))

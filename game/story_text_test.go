@@ -16,13 +16,6 @@ func story(key, title, link string) Story {
 	return s
 }
 
-func sameStory(a, b Story) bool {
-	if a.ID != b.ID || a.Key != b.Key || a.Title != b.Title || (a.Link == nil) != (b.Link == nil) {
-		return false
-	}
-	return a.Link == nil || *a.Link == *b.Link
-}
-
 func showStory(s Story) string {
 	link := "<nil>"
 	if s.Link != nil {

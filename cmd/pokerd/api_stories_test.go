@@ -238,3 +238,25 @@ func TestAPIStoriesCSV(t *testing.T) {
 		}
 	}
 }
+
+func TestPageStoriesDownload(t *testing.T) {
+	s := startServer(t, nil)
+	ann := s.newFormClient(t)
+	code := ann.createRoom("Sprint", "Ann")
+	bob := s.newFormClient(t)
+	bob.joinRoom(code, "Bob")
+
+	res := bob.get("/room/" + code + "/stories.csv")
+	if res.status != http.StatusForbidden {
+		t.Fatalf("Bob downloaded the stories: %d", res.status)
+	}
+	mustContain(t, "the 403 page", string(res.body), "Only the facilitator may download the stories", `data-testid="room-name"`)
+
+	res = ann.get("/room/" + code + "/stories.csv")
+	if res.status != http.StatusOK || res.header.Get("Content-Disposition") != `attachment; filename="pokerd-`+code+`-stories.csv"` || !strings.HasPrefix(res.header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("csv: %d %v", res.status, res.header)
+	}
+	if string(res.body) != "Key,Title,Link,Estimate,Votes\n" {
+		t.Errorf("an empty session's stories: %q", res.body)
+	}
+}

@@ -38,6 +38,10 @@ func (s *Server) routes(bodyLimit int64) {
 	e.Match(getOrHead, "/api/decks/:id", api.GetDeck)
 	e.Match(getOrHead, "/api/game/:code/record", api.GetRecordJSON)
 	e.Match(getOrHead, "/api/game/:code/record.csv", api.GetRecordCSV)
+	e.Match(getOrHead, "/api/game/:code/stories", api.GetStories)
+	e.POST("/api/game/:code/stories", api.AddStories, s.origins.APIWrite)
+	e.PUT("/api/game/:code/stories/order", api.ReorderStories, s.origins.APIWrite)
+	e.Match(getOrHead, "/api/game/:code/stories.csv", api.GetStoriesCSV)
 	e.GET("/api/ws/:player_id/:code", s.sockets.ServeWebSocket, web.LongLived)
 	e.Match(getOrHead, "/api/openapi.json", api.OpenAPIDocument)
 	e.GET("/docs", api.DocsPage)
@@ -69,6 +73,7 @@ func (s *Server) routes(bodyLimit int64) {
 	actions.POST("/room/:code/estimate", p.SetEstimate)
 	e.GET("/room/:code/record.csv", p.RecordDownload("csv"), csrf)
 	e.GET("/room/:code/record.json", p.RecordDownload("json"), csrf)
+	e.GET("/room/:code/stories.csv", p.StoriesDownload, csrf)
 	e.GET("/room/:code/qr.svg", p.RoomQR)
 	e.GET("/room/:code/here.svg", p.PagePresence) // the presence of a page without scripts
 	e.GET("/noscript.svg", p.NoScriptPing)        // any page without scripts

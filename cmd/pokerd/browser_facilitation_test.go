@@ -656,7 +656,7 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 		if err != nil {
 			t.Fatalf("not CSV: %v\n%s", err, got.Body)
 		}
-		header := "round,ticket_url,started_at,revealed_at,duration_seconds,player_id,player,observing,vote,value,counted,estimate,average,median,consensus"
+		header := "round,ticket_url,started_at,revealed_at,duration_seconds,player_id,player,observing,vote,value,counted,estimate,average,median,consensus,story_key,story_title,unsure,unsure_count"
 		if len(rows) == 0 || strings.Join(rows[0], ",") != header {
 			t.Fatalf("the CSV's header is %q, want %q\n%s", rows[0], header, got.Body)
 		}

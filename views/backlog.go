@@ -50,30 +50,87 @@ func StoryState(st *game.State, b *game.BacklogStory) string {
 	return StoryPending
 }
 
-// BacklogChanged reports whether the backlog as the panel shows it differs between two
-// states of a room: its stories (entries are replaced, never changed, so comparing them
-// is comparing pointers), their order, or which one is being voted on.
-func BacklogChanged(before, after *game.State) bool {
-	if before == nil || after == nil {
-		return true
+// BacklogChanges is what changed in the backlog as the panel shows it, between two
+// states of a room, by the stream's message (LiveBacklog): the stories whose line
+// changed (by their place in the newer backlog), the ones gone (by id), the ones added
+// at its end (by place); or Whole, when the order changed or the list was or becomes
+// empty, for which the whole list is sent.
+type BacklogChanges struct {
+	Whole   bool
+	Changed []int
+	Removed []int
+	Added   []int
+}
+
+// None reports no change.
+func (c BacklogChanges) None() bool {
+	return !c.Whole && len(c.Changed) == 0 && len(c.Removed) == 0 && len(c.Added) == 0
+}
+
+// DiffBacklog compares the backlog of two states of a room. A story's line changes with
+// its entry (entries are replaced, never changed in place, so comparing them is
+// comparing pointers), its state (current, estimated, ...), or its place at the top or
+// the bottom (its up and down buttons).
+func DiffBacklog(before, after *game.State) BacklogChanges {
+	if before == nil || len(before.Backlog) == 0 || len(after.Backlog) == 0 {
+		if before != nil && len(before.Backlog) == 0 && len(after.Backlog) == 0 {
+			return BacklogChanges{}
+		}
+		return BacklogChanges{Whole: true}
 	}
-	if len(before.Backlog) != len(after.Backlog) || currentStoryID(before) != currentStoryID(after) {
-		return true
+	type line struct {
+		at    int
+		story *game.BacklogStory
 	}
-	for i := range before.Backlog {
-		if before.Backlog[i] != after.Backlog[i] {
+	was := make(map[int]line, len(before.Backlog))
+	for i, b := range before.Backlog {
+		was[b.ID] = line{i, b}
+	}
+	var c BacklogChanges
+	kept, lastAt := 0, -1
+	for i, b := range after.Backlog {
+		old, ok := was[b.ID]
+		if !ok {
+			c.Added = append(c.Added, i)
+			continue
+		}
+		if len(c.Added) > 0 || old.at < lastAt {
+			return BacklogChanges{Whole: true} // reordered, or added other than at the end
+		}
+		lastAt = old.at
+		kept++
+		state := StoryState(after, b)
+		if old.story != b || StoryState(before, old.story) != state ||
+			state == StoryCurrent && before.Round != after.Round ||
+			(old.at == 0) != (i == 0) || (old.at == len(before.Backlog)-1) != (i == len(after.Backlog)-1) {
+			c.Changed = append(c.Changed, i)
+		}
+	}
+	if kept < len(before.Backlog) {
+		for _, b := range before.Backlog {
+			if !hasStory(after.Backlog, b.ID) {
+				c.Removed = append(c.Removed, b.ID)
+			}
+		}
+	}
+	return c
+}
+
+func hasStory(backlog []*game.BacklogStory, id int) bool {
+	for _, b := range backlog {
+		if b.ID == id {
 			return true
 		}
 	}
 	return false
 }
 
-// currentStoryID is the backlog id of the story a round is on, 0 when none.
-func currentStoryID(st *game.State) int {
-	if st.Story == nil || st.Round == game.RoundInit {
-		return 0
+// currentStoryWords says where the round on the current story is.
+func currentStoryWords(st *game.State) string {
+	if st.Round == game.RoundRevealed {
+		return "revealed"
 	}
-	return st.Story.ID
+	return "voting now"
 }
 
 // backlogCounts is the panel heading's tally: "3 of 5 estimated".

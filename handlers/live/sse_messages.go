@@ -25,7 +25,7 @@ type liveDrawing struct {
 	record   func(st *game.State, record views.RecordChanges) templ.Component
 	people   func(st *game.State, facilitator game.PlayerState) templ.Component
 	handSync func(code, key string) templ.Component
-	backlog  func(st *game.State) templ.Component
+	backlog  func(st *game.State, changes views.BacklogChanges) templ.Component
 }
 
 var viewsDrawing = liveDrawing{
@@ -92,15 +92,20 @@ func (d liveDrawing) drawChanges(before *game.State, events []*game.Event, resyn
 	return ch, nil
 }
 
-// drawBacklog adds the backlog's list to a change when the events changed it (its
-// stories, or which one a round is on: a new round, an estimate, a story added, edited,
-// skipped, moved or deleted), once however many did: the list is the largest part of
-// the room and is not sent with every vote or reveal.
+// drawBacklog adds to a change what the events changed in the backlog (its stories, or
+// which one a round is on: a new round, an estimate, a story added, edited, skipped,
+// moved or deleted), once however many did, and only the stories that changed: the list
+// is the largest part of the room (up to game.MaxBacklogStories lines) and is not sent
+// with every vote or reveal. before nil: the whole list.
 func (d liveDrawing) drawBacklog(before, after *game.State, ch *liveChange) error {
-	if !views.BacklogChanged(before, after) {
+	changes := views.BacklogChanges{Whole: true}
+	if before != nil {
+		changes = views.DiffBacklog(before, after)
+	}
+	if changes.None() {
 		return nil
 	}
-	return d.backlog(after).Render(context.Background(), &ch.shared)
+	return d.backlog(after, changes).Render(context.Background(), &ch.shared)
 }
 
 // drawRoom is the whole room, for a browser that (re)subscribes: its page was drawn a

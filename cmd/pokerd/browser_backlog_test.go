@@ -7,8 +7,16 @@ package main
 //	go test -race -count=1 -timeout 300s -run BrowserBacklog ./cmd/pokerd/
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
 )
 
 // storySel is the line of the backlog's story shown at place n (from 1).
@@ -100,10 +108,39 @@ func TestBrowserBacklog(t *testing.T) {
 	t.Run("screenshots and axe", func(t *testing.T) {
 		dir := screenshotDir(t)
 		for _, scheme := range []string{"light", "dark"} {
-			ann.shoot(t, dir, "backlog-facilitator", desktopSize, scheme)
-			ann.shoot(t, dir, "backlog-facilitator", phoneSize, scheme)
-			bob.shoot(t, dir, "backlog-player", phoneSize, scheme)
+			for _, size := range []screenSize{desktopSize, phoneSize} {
+				ann.shoot(t, dir, "backlog-facilitator", size, scheme)
+				ann.shootPanel(t, dir, "backlog-panel-facilitator", "#backlog", size, scheme)
+				bob.shoot(t, dir, "backlog-player", size, scheme)
+				bob.shootPanel(t, dir, "backlog-panel-player", "#backlog", size, scheme)
+			}
 		}
 		ann.checkAxeLightAndDark(t, axeSource(t), "the room with a backlog")
 	})
+}
+
+// shootPanel writes one part of the page (sel) as <dir>/<name>-<size>-<scheme>.png, as
+// shoot does the whole page.
+func (b *browserTab) shootPanel(t *testing.T, dir, name, sel string, size screenSize, scheme string) {
+	t.Helper()
+	b.setScreen(t, size, scheme)
+	var box struct{ X, Y, Width, Height float64 }
+	rect := tabEval[string](t, b, fmt.Sprintf(`JSON.stringify((r => ({X: r.left + scrollX, Y: r.top + scrollY, Width: r.width, Height: r.height}))(document.querySelector(%s).getBoundingClientRect()))`, jsString(sel)))
+	if err := json.Unmarshal([]byte(rect), &box); err != nil {
+		t.Fatalf("the box of %s: %v", sel, err)
+	}
+	png := tabRun(t, b, "screenshot of "+sel, func(ctx context.Context, tg *chromedp.Target) ([]byte, error) {
+		res, err := cdp.Call(ctx, tg, page.CaptureScreenshot, page.CaptureScreenshotParams{
+			Format: page.CaptureScreenshotFormatPng, CaptureBeyondViewport: new(true), FromSurface: new(true),
+			Clip: &page.Viewport{X: box.X, Y: box.Y, Width: box.Width, Height: box.Height, Scale: 1},
+		})
+		if err != nil {
+			return nil, err
+		}
+		return res.Data, nil
+	})
+	file := filepath.Join(dir, name+"-"+size.name+"-"+scheme+".png")
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		t.Fatalf("writing the screenshot: %v", err)
+	}
 }

@@ -307,6 +307,16 @@
     htmx.ajax("GET", sync.getAttribute("data-hand-url"), { target: "#hand", swap: "outerHTML" });
   }
 
+  // Whether the viewer may run the round: the hand (fetched again when their role
+  // changes) says so, and the room's live part, whose runner-only controls the
+  // stylesheet shows or hides by it, follows.
+  function markRunner() {
+    var hand = document.getElementById("hand");
+    var live = document.querySelector(".room-live");
+    if (!hand || !live || !hand.hasAttribute("data-can-run")) return;
+    live.setAttribute("data-can-run", hand.getAttribute("data-can-run"));
+  }
+
   // The Reveal button lights up once everyone has voted: the round's tally says so, and
   // the stream keeps the tally up to date without a new hand.
   function markReady() {
@@ -504,6 +514,7 @@
     titleRoom();
     markYou();
     markReady();
+    markRunner();
     syncHand();
   });
 })();

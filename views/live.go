@@ -52,3 +52,12 @@ func everyoneVotedAttrs(st *game.State) templ.Attributes {
 	}
 	return templ.Attributes{"data-everyone-voted": "true"}
 }
+
+// canRun says whether the viewer may run the round, "true" or "false". The room's live
+// part carries it (and the hand, which is fetched again when the role changes, brings
+// it up to date: pokerd.js copies it over), so that the controls drawn once for every
+// viewer, marked runner-only, show for those who may use them (see pokerd.css). The
+// actions behind them are refused on the server to the others all the same.
+func canRun(d RoomData) string {
+	return strconv.FormatBool(d.State.CanRun(d.Me.PlayerState))
+}

@@ -3,6 +3,7 @@
 package views
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -213,3 +214,6 @@ func unsureToggleAttrs(d RoomData) templ.Attributes {
 		"hx-swap":    "outerHTML",
 	}
 }
+
+// joinURL is the join page of a room, whose code may be anything typed in an address.
+func joinURL(code string) string { return "/join/" + url.PathEscape(code) }

@@ -645,7 +645,7 @@ func revealedCards(st *game.State) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		for _, c := range anonymousCards(st) {
-			var templ_7745c5c3_Var40 = []any{"card", "anonymous-card", templ.KV("special", c.Special)}
+			var templ_7745c5c3_Var40 = []any{"anonymous-card", templ.KV("special", c.Special)}
 			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var40...)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -670,7 +670,7 @@ func revealedCards(st *game.State) templ.Component {
 			var templ_7745c5c3_Var42 string
 			templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(c.Label)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/results.templ`, Line: 100, Col: 113}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/results.templ`, Line: 100, Col: 105}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var42))
 			if templ_7745c5c3_Err != nil {

@@ -64,9 +64,9 @@ func TestLiveRevisedVoteRedrawsTheRevealedRound(t *testing.T) {
 		m := got[len(got)-1]
 		for _, want := range []string{
 			`data-card="5" data-count="1"`, `data-card="8" data-count="1"`, // the chart
-			`data-testid="result-average">6.5<`,                          // the figures
-			`<div class="slot shown" data-testid="vote">8</div>`,         // Carol's row
-			`id="record-round-1"`, "Ann 5, Bob –, Carol 8",                // the record's round
+			`data-testid="result-average">6.5<`,                  // the figures
+			`<div class="slot shown" data-testid="vote">8</div>`, // Carol's row
+			`id="record-round-1"`, "Ann 5, Bob –, Carol 8",       // the record's round
 		} {
 			if !strings.Contains(m, want) {
 				t.Errorf("%s's message of the revised round lacks %s: %s", who, want, m)

@@ -767,8 +767,8 @@ func TestBrowserRoom(t *testing.T) {
 		for _, tab := range []*browserTab{ann, bob} {
 			tab.waitFor(t, "the round voting, with the ticket link and the timer", jsAll(
 				jsTextIs("#round [data-testid=round-state]", "Voting"),
-				jsTextIs("#round [data-testid=ticket-link]", ticket),
-				jsAttrIs("#round [data-testid=ticket-link]", "href", ticket),
+				jsTextIs("#round [data-testid=story-link]", ticket),
+				jsAttrIs("#round [data-testid=story-link]", "href", ticket),
 				jsPresent("#round [data-testid=timer]"),
 				jsTextIs("#round [data-testid=voted-count]", "0 of 3 voted")))
 		}
@@ -874,7 +874,7 @@ func TestBrowserRoom(t *testing.T) {
 				jsTextIs("#round [data-testid=round-state]", "Voting"),
 				jsCount(`#players li[data-voted="true"]`)+" === 0",
 				jsCount("#players [data-testid=vote]")+" === 0",
-				jsCount("#round [data-testid=ticket-link]")+" === 0"))
+				jsCount("#round [data-testid=story-link]")+" === 0"))
 		}
 		var got *string
 		if err := json.Unmarshal(wsAwait(t, carol, "RESETGAME", nil), &got); err != nil || got != nil {

@@ -67,9 +67,6 @@ func (d liveDrawing) drawChanges(before *game.State, events []*game.Event, resyn
 		return d.drawRoom(last)
 	}
 	ch := &liveChange{state: last}
-	// The runbar offers "Next story" while the backlog has a story left for it: each
-	// runner's hand follows, whatever event changed that.
-	ch.hands = views.NextStoryOffered(before) != views.NextStoryOffered(last)
 	if len(events) <= wholeRoomAfter {
 		if parts, ok := d.drawEvents(before, events, ch); ok {
 			for _, part := range parts {

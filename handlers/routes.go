@@ -74,6 +74,7 @@ func (s *Server) routes(bodyLimit int64) {
 	actions.POST("/room/:code/start", p.StartRound)
 	actions.POST("/room/:code/reveal", p.Reveal)
 	actions.POST("/room/:code/leave", p.Leave)
+	e.GET("/room/:code/left", p.LeftPage)
 	actions.POST("/room/:code/options", p.SetOptions)
 	actions.POST("/room/:code/handoff", p.HandOff)
 	actions.POST("/room/:code/remove", p.RemovePlayer)

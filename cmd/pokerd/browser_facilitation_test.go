@@ -675,7 +675,9 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 			average, median             float64
 		}
 		roundWants := []roundWant{
-			{ticket: ticket, average: 2, median: 2, consensus: "false"},
+			// Round 2 was started with the estimate field holding round 1's suggestion:
+			// moving on recorded it.
+			{ticket: ticket, estimate: "2", average: 2, median: 2, consensus: "false"},
 			{estimate: "8", average: 6.5, median: 6.5, consensus: "false"},
 			{average: 13, median: 13, consensus: "true"},
 		}

@@ -2,9 +2,11 @@ package handlers
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -43,11 +45,26 @@ func TestTheBacklogImportAloneTakesAFileOf1MiB(t *testing.T) {
 		t.Fatalf("the import answered %d with %d stories added:\n%.500s", rec.Code, len(room.State().Backlog), rec.Body)
 	}
 
+	t.Run("a whole backlog can be pasted at once", func(t *testing.T) {
+		var lines strings.Builder
+		for i := range game.MaxBacklogStories - 1 {
+			fmt.Fprintf(&lines, "PP-%d A story pasted with its link https://tracker.example.com/browse/PP-%d\n", i, i)
+		}
+		req := formPost("/room/"+room.Code()+"/backlog/paste", "lines="+url.QueryEscape(lines.String()), "the-token-of-this-browser")
+		req.Header.Set("HX-Request", "true")
+		req.AddCookie(&http.Cookie{Name: web.BrowserCookie, Value: browser.String()})
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || len(room.State().Backlog) != game.MaxBacklogStories {
+			t.Fatalf("a paste of %d bytes answered %d with %d stories in the backlog:\n%.500s", lines.Len(), rec.Code, len(room.State().Backlog), rec.Body)
+		}
+	})
+
 	t.Run("another form keeps the forms' limit", func(t *testing.T) {
 		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, formPost("/room/"+room.Code()+"/backlog/paste", "lines="+strings.Repeat("x", 100<<10), "the-token-of-this-browser"))
+		s.ServeHTTP(rec, formPost("/room/"+room.Code()+"/backlog/add", "text="+strings.Repeat("x", 100<<10), "the-token-of-this-browser"))
 		if rec.Code != http.StatusRequestEntityTooLarge {
-			t.Fatalf("a 100 KiB paste answered %d", rec.Code)
+			t.Fatalf("a 100 KiB story answered %d", rec.Code)
 		}
 	})
 

@@ -80,7 +80,7 @@ func (s *Server) routes(bodyLimit int64) {
 	actions.POST("/room/:code/remove", p.RemovePlayer)
 	actions.POST("/room/:code/estimate", p.SetEstimate)
 	actions.POST("/room/:code/backlog/add", p.AddStory)
-	actions.upload("/room/:code/backlog/paste", p.PasteStories) // a backlog pasted whole, up to 1 MiB
+	actions.upload("/room/:code/backlog/paste", p.PasteStories)   // a backlog pasted whole, up to 1 MiB
 	actions.upload("/room/:code/backlog/import", p.ImportStories) // a CSV file of up to 1 MiB
 	actions.POST("/room/:code/backlog/story", p.StoryAction)
 	actions.POST("/room/:code/backlog/edit", p.EditStory)

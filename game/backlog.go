@@ -317,3 +317,27 @@ func (r *Room) takeOverLocked(next *seat) {
 	r.scheduleReleaseLocked()
 	r.checkFacilitatorLocked()
 }
+
+// StoryStatus is where a backlog story stands, as every surface shows it.
+type StoryStatus string
+
+const (
+	StoryPending   StoryStatus = "pending"   // still to estimate
+	StoryCurrent   StoryStatus = "current"   // the round on now is on it
+	StoryEstimated StoryStatus = "estimated" // the team agreed on an estimate
+	StorySkipped   StoryStatus = "skipped"   // passed over by "Next story"
+)
+
+// StoryStatus is where the backlog story b stands in this state: the current round's
+// story, estimated, skipped, or pending (what "Next story" picks from).
+func (st *State) StoryStatus(b *BacklogStory) StoryStatus {
+	switch {
+	case st.Story != nil && st.Story.ID == b.ID && st.Round != RoundInit:
+		return StoryCurrent
+	case b.Estimated():
+		return StoryEstimated
+	case b.Skipped:
+		return StorySkipped
+	}
+	return StoryPending
+}

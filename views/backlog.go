@@ -28,27 +28,6 @@ func (r BacklogReport) Empty() bool {
 	return !r.Adding && len(r.Rejected) == 0 && r.Error == ""
 }
 
-// Backlog story states, as data-state and the words shown.
-const (
-	StoryPending   = "pending"
-	StoryCurrent   = "current"
-	StoryEstimated = "estimated"
-	StorySkipped   = "skipped"
-)
-
-// StoryState is what a backlog story is to the room now: the round's story (while a
-// round is on), estimated, skipped, or still to do.
-func StoryState(st *game.State, b *game.BacklogStory) string {
-	switch {
-	case st.Story != nil && st.Story.ID == b.ID && st.Round != game.RoundInit:
-		return StoryCurrent
-	case b.Estimated():
-		return StoryEstimated
-	case b.Skipped:
-		return StorySkipped
-	}
-	return StoryPending
-}
 
 // BacklogChanges is what changed in the backlog as the panel shows it, between two
 // states of a room, by the stream's message (LiveBacklog): the stories whose line
@@ -99,9 +78,9 @@ func DiffBacklog(before, after *game.State) BacklogChanges {
 		}
 		lastAt = old.at
 		kept++
-		state := StoryState(after, b)
-		if old.story != b || StoryState(before, old.story) != state ||
-			state == StoryCurrent && before.Round != after.Round ||
+		state := after.StoryStatus(b)
+		if old.story != b || before.StoryStatus(old.story) != state ||
+			state == game.StoryCurrent && before.Round != after.Round ||
 			(old.at == 0) != (i == 0) || (old.at == len(before.Backlog)-1) != (i == len(after.Backlog)-1) {
 			c.Changed = append(c.Changed, i)
 		}

@@ -542,7 +542,7 @@ func backlogStory(st *game.State, b *game.BacklogStory, csrf string, first, last
 			templ_7745c5c3_Var21 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		state := StoryState(st, b)
+		state := st.StoryStatus(b)
 		id := strconv.Itoa(b.ID)
 		named := func(control string) string { return control + "-" + id + " sn-" + id }
 		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, "<li id=\"")
@@ -576,9 +576,9 @@ func backlogStory(st *game.State, b *game.BacklogStory, csrf string, first, last
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var24 string
-		templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(state)
+		templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(string(state))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/backlog.templ`, Line: 124, Col: 110}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/backlog.templ`, Line: 124, Col: 118}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var24))
 		if templ_7745c5c3_Err != nil {
@@ -683,7 +683,7 @@ func backlogStory(st *game.State, b *game.BacklogStory, csrf string, first, last
 			return templ_7745c5c3_Err
 		}
 		switch state {
-		case StoryCurrent:
+		case game.StoryCurrent:
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, "<span class=\"badge badge-voting\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -701,7 +701,7 @@ func backlogStory(st *game.State, b *game.BacklogStory, csrf string, first, last
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-		case StorySkipped:
+		case game.StorySkipped:
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 57, "<span class=\"badge\">skipped</span> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -730,7 +730,7 @@ func backlogStory(st *game.State, b *game.BacklogStory, csrf string, first, last
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if state != StoryCurrent {
+		if state != game.StoryCurrent {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 61, "<button id=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

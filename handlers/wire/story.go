@@ -38,28 +38,6 @@ func StoryMoreThanLink(s *game.Story) bool {
 	return s != nil && (s.ID > 0 || s.Key != "" || s.Title != "")
 }
 
-// Where a backlog story stands, as every surface shows it.
-const (
-	StoryPending   = "pending"
-	StoryCurrent   = "current"
-	StoryEstimated = "estimated"
-	StorySkipped   = "skipped"
-)
-
-// StoryStateOf is where the backlog story b stands in st: the current round's story
-// (while a round is on), estimated, skipped, or pending.
-func StoryStateOf(st *game.State, b *game.BacklogStory) string {
-	switch {
-	case st.Story != nil && st.Story.ID == b.ID && st.Round != game.RoundInit:
-		return StoryCurrent
-	case b.Estimated():
-		return StoryEstimated
-	case b.Skipped:
-		return StorySkipped
-	}
-	return StoryPending
-}
-
 // AppendBacklog writes the room's backlog as the JSON API answers it:
 // {"stories": [{"id", "key", "title", "link", "skipped", "estimate", "rounds", "state"}]},
 // in backlog order.
@@ -88,7 +66,7 @@ func AppendBacklog(b []byte, st *game.State) []byte {
 		b = append(b, `,"rounds":`...)
 		b = strconv.AppendInt(b, int64(s.Rounds), 10)
 		b = append(b, `,"state":`...)
-		b = AppendString(b, StoryStateOf(st, s))
+		b = AppendString(b, string(st.StoryStatus(s)))
 		b = append(b, '}')
 	}
 	return append(b, "]}"...)

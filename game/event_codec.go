@@ -16,6 +16,11 @@ import (
 
 // EventVersion is the version of the event format this binary writes. DecodeEvent reads
 // every version up to it and refuses newer ones.
+//
+// Stories (issue 14) added fields and kinds without a new version: every event of
+// version 1 is still an event of this format with the same meaning (a RoundStarted
+// with a link and no story starts a round on that link), and an older binary, which
+// refuses unknown fields and kinds, cannot misread a newer event.
 const EventVersion = 1
 
 type encodedEvent struct {
@@ -26,6 +31,12 @@ type encodedEvent struct {
 	Admin       bool          `json:"admin,omitempty"`
 	Value       float64       `json:"value,omitempty"`
 	TicketURL   *string       `json:"ticket,omitempty"`
+	Story       *StoryImage   `json:"story,omitempty"`
+	Stories     []StoryImage  `json:"stories,omitempty"`
+	StoryID     int           `json:"storyID,omitempty"`
+	Skipped     bool          `json:"skipped,omitempty"`
+	Order       []int         `json:"order,omitempty"`
+	Unsure      bool          `json:"unsure,omitempty"`
 	LastSocket  bool          `json:"lastSocket,omitempty"`
 	ByPage      bool          `json:"byPage,omitempty"`
 	Options     *RoomOptions  `json:"options,omitempty"`
@@ -45,6 +56,14 @@ func EncodeEvent(ev *Event) ([]byte, error) {
 		Version: EventVersion, At: ev.At, Admin: ev.Admin, Value: ev.Value, TicketURL: ev.TicketURL,
 		LastSocket: ev.LastSocket, ByPage: ev.ByPage, Cause: ev.Cause, Round: ev.Round,
 		Estimate: ev.Estimate, RecordLimit: ev.RecordLimit,
+		StoryID: ev.StoryID, Skipped: ev.Skipped, Order: ev.Order, Unsure: ev.Unsure,
+	}
+	if ev.Story != nil {
+		s := imageOfStory(*ev.Story)
+		enc.Story = &s
+	}
+	for _, s := range ev.Stories {
+		enc.Stories = append(enc.Stories, imageOfStory(s))
 	}
 	if ev.Game != nil {
 		g := imageOfGame(*ev.Game)
@@ -90,6 +109,14 @@ func DecodeEvent(kind EventKind, seq uint64, data []byte) (*Event, error) {
 		Seq: seq, Kind: kind, At: enc.At, Admin: enc.Admin, Value: enc.Value, TicketURL: enc.TicketURL,
 		LastSocket: enc.LastSocket, ByPage: enc.ByPage, Cause: enc.Cause, Round: enc.Round,
 		Estimate: enc.Estimate, RecordLimit: enc.RecordLimit,
+		StoryID: enc.StoryID, Skipped: enc.Skipped, Order: enc.Order, Unsure: enc.Unsure,
+	}
+	if enc.Story != nil {
+		s := enc.Story.story()
+		ev.Story = &s
+	}
+	for _, s := range enc.Stories {
+		ev.Stories = append(ev.Stories, s.story())
 	}
 	if enc.Game != nil {
 		g, err := enc.Game.gameInfo()
@@ -137,6 +164,31 @@ func checkDecoded(ev *Event, enc encodedEvent) error {
 	case OptionsChanged:
 		if enc.Options == nil {
 			return fmt.Errorf("no options")
+		}
+	case RoundStarted:
+		if s := ev.Story; s != nil && (s.ID < 0 || s.IsZero()) {
+			return fmt.Errorf("an empty story")
+		}
+	case StoriesAdded:
+		if len(ev.Stories) == 0 {
+			return fmt.Errorf("no stories")
+		}
+		for _, s := range ev.Stories {
+			if s.ID <= 0 || s.IsZero() {
+				return fmt.Errorf("a story without an id or without a title or link")
+			}
+		}
+	case StoryChanged:
+		if s := ev.Story; s == nil || s.ID <= 0 || s.IsZero() {
+			return fmt.Errorf("no story")
+		}
+	case StoryDeleted:
+		if ev.StoryID <= 0 {
+			return fmt.Errorf("no story id")
+		}
+	case BacklogReordered:
+		if len(ev.Order) == 0 {
+			return fmt.Errorf("no order")
 		}
 	}
 	return nil

@@ -29,16 +29,20 @@ func everyKind(t *testing.T) []*Event {
 		{Kind: PlayerJoined, Player: a, Admin: true},
 		{Kind: SocketOpened, Player: a, ByPage: true},
 		{Kind: SocketClosed, Player: a, ByPage: true, LastSocket: true},
-		{Kind: VoteCast, Player: b, Value: 0.5},
+		{Kind: VoteCast, Player: b, Value: 0.5, Unsure: true},
 		{Kind: ObservingToggled, Player: b},
-		{Kind: RoundStarted, TicketURL: ptr("https://tracker.example/PROJ-1")},
+		{Kind: RoundStarted, TicketURL: ptr("https://tracker.example/PROJ-1"), Story: &Story{ID: 2, Key: "PROJ-1", Title: "Login ☕", Link: ptr("https://tracker.example/PROJ-1")}},
 		{Kind: Revealed, Cause: TimerRanOut},
 		{Kind: RoomClosed},
 		{Kind: OptionsChanged, Options: RoomOptions{FacilitatorFree: true, HideNames: true}},
 		{Kind: FacilitatorChanged, Player: b, Cause: AwayTimeout},
-		{Kind: PlayerRemoved, Player: b},
+		{Kind: PlayerRemoved, Player: b, Cause: LeftByChoice},
 		{Kind: EstimateSet, Round: 3, Estimate: "8 ☕"},
 		{Kind: SeatsReleased, Released: []Player{a, b}},
+		{Kind: StoriesAdded, Stories: []Story{{ID: 1, Title: "Sign up"}, {ID: 2, Key: "PROJ-1", Title: "Login ☕", Link: ptr("https://tracker.example/PROJ-1")}}},
+		{Kind: StoryChanged, Story: &Story{ID: 2, Key: "PROJ-2", Title: "Log in"}, Skipped: true},
+		{Kind: StoryDeleted, StoryID: 1},
+		{Kind: BacklogReordered, Order: []int{3, 2}},
 	}
 	for i, ev := range evs {
 		ev.Seq, ev.At = uint64(i+1), at.Add(time.Duration(i)*time.Second)
@@ -52,7 +56,8 @@ func historyPart(ev *Event) *Event {
 		Seq: ev.Seq, Kind: ev.Kind, At: ev.At, Game: ev.Game, Player: ev.Player, Admin: ev.Admin,
 		Value: ev.Value, TicketURL: ev.TicketURL, LastSocket: ev.LastSocket, ByPage: ev.ByPage,
 		Options: ev.Options, Cause: ev.Cause, Round: ev.Round, Estimate: ev.Estimate,
-		Released: ev.Released, RecordLimit: ev.RecordLimit,
+		Released: ev.Released, RecordLimit: ev.RecordLimit, Story: ev.Story, Stories: ev.Stories,
+		StoryID: ev.StoryID, Skipped: ev.Skipped, Order: ev.Order, Unsure: ev.Unsure,
 	}
 }
 
@@ -62,7 +67,7 @@ func TestEventCodecRoundTripsEveryKind(t *testing.T) {
 	for _, ev := range evs {
 		covered[ev.Kind] = true
 		// What subscribers are given must not travel: replay rebuilds it.
-		ev.State, ev.Votes, ev.PlayerState = &State{Round: RoundVoting}, []Vote{{}}, PlayerState{Admin: true}
+		ev.State, ev.Votes, ev.PlayerState, ev.Revised = &State{Round: RoundVoting}, []Vote{{}}, PlayerState{Admin: true}, true
 		data, err := EncodeEvent(ev)
 		mustOK(t, err)
 		got, err := DecodeEvent(ev.Kind, ev.Seq, data)
@@ -72,7 +77,7 @@ func TestEventCodecRoundTripsEveryKind(t *testing.T) {
 		if want := historyPart(ev); !reflect.DeepEqual(got, want) {
 			t.Errorf("%v came back as\n%+v\nwant\n%+v", ev.Kind, got, want)
 		}
-		for _, view := range []string{`"State"`, `"Votes"`, `"PlayerState"`, "open sesame"} {
+		for _, view := range []string{`"State"`, `"Votes"`, `"PlayerState"`, `"Revised"`, `"revised"`, "open sesame"} {
 			if strings.Contains(string(data), view) {
 				t.Errorf("%v: the encoding carries %s: %s", ev.Kind, view, data)
 			}
@@ -110,6 +115,13 @@ func TestDecodeEventRefusesBadInput(t *testing.T) {
 		{"a vote without its player", VoteCast, 2, `{"v":1,"at":"2024-05-01T12:00:00Z","value":3}`, "no player"},
 		{"a room without its game", RoomCreated, 1, `{"v":1,"at":"2024-05-01T12:00:00Z"}`, "no game"},
 		{"rules without rules", OptionsChanged, 4, `{"v":1,"at":"2024-05-01T12:00:00Z"}`, "no options"},
+		{"stories added without stories", StoriesAdded, 4, `{"v":1,"at":"2024-05-01T12:00:00Z"}`, "no stories"},
+		{"a story added without an id", StoriesAdded, 4, `{"v":1,"at":"2024-05-01T12:00:00Z","stories":[{"title":"x"}]}`, "without an id"},
+		{"an empty story added", StoriesAdded, 4, `{"v":1,"at":"2024-05-01T12:00:00Z","stories":[{"id":3}]}`, "without a title"},
+		{"a story changed without the story", StoryChanged, 4, `{"v":1,"at":"2024-05-01T12:00:00Z","skipped":true}`, "no story"},
+		{"a story deleted without its id", StoryDeleted, 4, `{"v":1,"at":"2024-05-01T12:00:00Z"}`, "no story id"},
+		{"a reorder without an order", BacklogReordered, 4, `{"v":1,"at":"2024-05-01T12:00:00Z"}`, "no order"},
+		{"a round on an empty story", RoundStarted, 4, `{"v":1,"at":"2024-05-01T12:00:00Z","story":{"id":2}}`, "an empty story"},
 		{"a passcode hash cut short", RoomCreated, 1, `{"v":1,"at":"2024-05-01T12:00:00Z","game":{"code":"abcd","name":"x","deck":{"id":1,"name":"F","cards":[{"label":"1","value":1}]},"options":{},"passcodeSalt":"AAAA","passcodeHash":"AAAA"}}`, "passcode"},
 		{"an unknown kind", EventKind(99), 2, string(good), "unknown kind"},
 		{"a snapshot as an event", Snapshot, 2, string(good), "unknown kind"},

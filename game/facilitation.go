@@ -2,7 +2,6 @@ package game
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -103,8 +102,8 @@ func (r *Room) SetEstimate(id uuid.UUID, round int, estimate string) error {
 	if err := r.checkCanRunLocked(id); err != nil {
 		return err
 	}
-	estimate = strings.TrimSpace(CleanName(estimate)) // shown to everyone, as names are
-	if err := checkEstimate(estimate); err != nil {
+	estimate, err := cleanEstimate(estimate)
+	if err != nil {
 		return err
 	}
 	rec := r.state.record(round)

@@ -17,7 +17,7 @@ type roomState struct {
 	adminID    uuid.UUID // the facilitator, once hasAdmin (the nil UUID is a valid player id)
 	hasAdmin   bool
 	round      RoundState
-	ticketURL  *string
+	story      *Story // the current round's story; nil when it has none
 	roundStart *time.Time
 	sockets    int // open connections over all players
 	closed     bool
@@ -25,6 +25,11 @@ type roomState struct {
 	roundNumber int            // rounds started so far
 	records     []*RoundRecord // revealed rounds, oldest first
 	recordLimit int            // the most rounds records keeps; 0: all
+
+	// The backlog, in order. The slice and its entries are never changed in place (a
+	// change makes new ones), so that every snapshot may share them.
+	backlog     []*BacklogStory
+	nextStoryID int // the id the next story added gets; ids are never reused
 
 	createdAt     time.Time // RoomCreated's time
 	lastEventAt   time.Time // the last event's time: how long the room has been idle
@@ -37,6 +42,7 @@ type seat struct {
 	byPage         bool      // present by a request from a page without scripts (see presence.go)
 	connectedSince time.Time // when the player's current visit began, while connected
 	vote           *float64
+	unsure         bool // the vote is marked unsure (rooms that ask for it)
 	observing      bool
 
 	// What tells a real player from a seat taken and never used (see seats.go).
@@ -66,7 +72,7 @@ func (st *seat) seen(t time.Time) {
 }
 
 func newRoomState() roomState {
-	return roomState{byID: map[uuid.UUID]*seat{}, byAlias: map[uuid.UUID]*seat{}, round: RoundInit}
+	return roomState{byID: map[uuid.UUID]*seat{}, byAlias: map[uuid.UUID]*seat{}, round: RoundInit, nextStoryID: 1}
 }
 
 // apply folds one event into the state. It trusts the event: commands check the rules
@@ -114,34 +120,52 @@ func (s *roomState) apply(ev *Event) {
 	case VoteCast:
 		v := ev.Value
 		st := s.byID[ev.Player.ID]
-		st.vote = &v
+		changed := st.vote == nil || *st.vote != v || st.unsure != ev.Unsure
+		st.vote, st.unsure = &v, ev.Unsure
 		st.seen(ev.At)
+		if changed && s.round == RoundRevealed {
+			s.reviseRecord()
+		}
 	case ObservingToggled:
 		st := s.byID[ev.Player.ID]
 		st.observing = !st.observing
 		st.seen(ev.At)
 	case RoundStarted:
 		s.round = RoundVoting
-		s.ticketURL = ev.TicketURL
+		s.story = roundStory(ev)
 		at := ev.At
 		s.roundStart = &at
 		s.roundNumber++
 		for _, st := range s.seats {
-			st.vote = nil
+			st.vote, st.unsure = nil, false
+		}
+		if s.story != nil && s.story.ID > 0 {
+			s.changeStory(s.story.ID, func(b *BacklogStory) { b.Rounds++ })
 		}
 	case Revealed:
+		// A second reveal of a round already recorded changes nothing: a vote after the
+		// reveal has revised the record already (see reviseRecord).
+		again := s.round == RoundRevealed && s.record(s.roundNumber) != nil
 		s.round = RoundRevealed
-		if s.roundNumber > 0 {
+		if s.roundNumber > 0 && !again {
 			s.putRecord(s.recordRound(ev.At))
 		}
 	case RoomClosed:
 		s.closed = true
 	case OptionsChanged:
 		s.game.Settings.Options = ev.Options
+		// Hiding names while a round is on show hides them in its record too: the
+		// names were seen, but nothing kept from now on links them to the cards.
+		if rec := s.record(s.roundNumber); ev.Options.HideNames && s.round == RoundRevealed && rec != nil && !rec.Anonymous {
+			s.putRecord(anonymous(rec, s.game.Deck))
+		}
 	case FacilitatorChanged:
 		s.adminID, s.hasAdmin = ev.Player.ID, true
 	case PlayerRemoved:
 		s.unseat(ev.Player.ID)
+		if s.hasAdmin && s.adminID == ev.Player.ID {
+			s.adminID, s.hasAdmin = uuid.Nil, false // the facilitator left (see Room.Leave)
+		}
 	case SeatsReleased:
 		for _, p := range ev.Released {
 			s.unseat(p.ID)
@@ -151,7 +175,22 @@ func (s *roomState) apply(ev *Event) {
 			rec := *old
 			rec.Estimate = ev.Estimate
 			s.putRecord(&rec)
+			if rec.StoryID > 0 {
+				est := s.storyEstimate(rec.StoryID)
+				s.changeStory(rec.StoryID, func(b *BacklogStory) { b.Estimate = est })
+			}
 		}
+	case StoriesAdded:
+		s.addStories(ev.Stories)
+	case StoryChanged:
+		if ev.Story != nil {
+			story, skipped := *ev.Story, ev.Skipped
+			s.changeStory(story.ID, func(b *BacklogStory) { b.Story, b.Skipped = story, skipped })
+		}
+	case StoryDeleted:
+		s.backlog = slices.DeleteFunc(slices.Clone(s.backlog), func(b *BacklogStory) bool { return b.ID == ev.StoryID })
+	case BacklogReordered:
+		s.reorderBacklog(ev.Order)
 	}
 }
 
@@ -200,7 +239,7 @@ func (s *roomState) playerState(st *seat) PlayerState {
 func (s *roomState) votes() []Vote {
 	out := make([]Vote, len(s.seats))
 	for i, st := range s.seats {
-		out[i] = Vote{PlayerID: st.player.ID, Alias: st.player.Alias}
+		out[i] = Vote{PlayerID: st.player.ID, Alias: st.player.Alias, Unsure: st.unsure}
 		if st.vote != nil {
 			v := *st.vote
 			out[i].Value = &v
@@ -217,12 +256,14 @@ func (s *roomState) snapshot() *State {
 		RoundNumber:   s.roundNumber,
 		RoundDeadline: s.roundDeadline(),
 		Records:       slices.Clone(s.records),
+		Story:         copyStory(s.story),
+		Backlog:       s.backlog, // shared: never changed in place
 	}
 	for i, seat := range s.seats {
 		st.Players[i] = s.playerState(seat)
 	}
-	if s.ticketURL != nil {
-		u := *s.ticketURL
+	if st.Story != nil && st.Story.Link != nil {
+		u := *st.Story.Link
 		st.TicketURL = &u
 	}
 	if s.roundStart != nil {

@@ -22,13 +22,18 @@ const ImageVersion = 1
 
 // RoomImage is a room's whole state at sequence number Seq.
 type RoomImage struct {
-	Version     int            `json:"v"`
-	Seq         uint64         `json:"seq"`
-	Game        GameImage      `json:"game"`
-	Seats       []SeatImage    `json:"seats"` // in join order
-	Admin       *uuid.UUID     `json:"admin,omitempty"`
-	Round       RoundState     `json:"round"`
+	Version int         `json:"v"`
+	Seq     uint64      `json:"seq"`
+	Game    GameImage   `json:"game"`
+	Seats   []SeatImage `json:"seats"` // in join order
+	Admin   *uuid.UUID  `json:"admin,omitempty"`
+	Round   RoundState  `json:"round"`
+	// TicketURL is the current story's link, as images written before stories had it
+	// (Story nil): read, never written.
 	TicketURL   *string        `json:"ticket,omitempty"`
+	Story       *StoryImage    `json:"story,omitempty"`
+	Backlog     []BacklogImage `json:"backlog,omitempty"`
+	NextStoryID int            `json:"nextStoryID,omitempty"`
 	RoundStart  *time.Time     `json:"roundStart,omitempty"`
 	RoundNumber int            `json:"roundNumber"`
 	Records     []*RoundRecord `json:"records,omitempty"`
@@ -48,11 +53,37 @@ type SeatImage struct {
 	ByPage         bool        `json:"byPage,omitempty"`
 	ConnectedSince time.Time   `json:"connectedSince"`
 	Vote           *float64    `json:"vote,omitempty"`
+	Unsure         bool        `json:"unsure,omitempty"`
 	Observing      bool        `json:"observing,omitempty"`
 	Used           bool        `json:"used,omitempty"`
 	LastSeen       time.Time   `json:"lastSeen"`
 	LeftAt         time.Time   `json:"leftAt"`
 	LeftObserving  bool        `json:"leftObserving,omitempty"`
+}
+
+// StoryImage is a Story as images and encoded events carry it.
+type StoryImage struct {
+	ID    int     `json:"id,omitempty"`
+	Key   string  `json:"key,omitempty"`
+	Title string  `json:"title,omitempty"`
+	Link  *string `json:"link,omitempty"`
+}
+
+func imageOfStory(s Story) StoryImage {
+	return StoryImage{ID: s.ID, Key: s.Key, Title: s.Title, Link: copyStory(&s).Link}
+}
+
+func (img StoryImage) story() Story {
+	s := Story{ID: img.ID, Key: img.Key, Title: img.Title, Link: img.Link}
+	return *copyStory(&s)
+}
+
+// BacklogImage is one story of a RoomImage's backlog.
+type BacklogImage struct {
+	StoryImage
+	Skipped  bool   `json:"skipped,omitempty"`
+	Estimate string `json:"estimate,omitempty"`
+	Rounds   int    `json:"rounds,omitempty"`
 }
 
 // PlayerImage is a Player as images and encoded events carry it.
@@ -120,7 +151,7 @@ func (img GameImage) gameInfo() (GameInfo, error) {
 func (s *roomState) image() *RoomImage {
 	img := &RoomImage{
 		Version: ImageVersion, Seq: s.seq, Game: imageOfGame(s.game), Round: s.round,
-		TicketURL: s.ticketURL, RoundStart: s.roundStart, RoundNumber: s.roundNumber,
+		RoundStart: s.roundStart, RoundNumber: s.roundNumber, NextStoryID: s.nextStoryID,
 		Records: s.records, RecordLimit: s.recordLimit, Closed: s.closed,
 		CreatedAt: s.createdAt, LastEventAt: s.lastEventAt, EverConnected: s.everConnected,
 		Seats: make([]SeatImage, len(s.seats)),
@@ -129,10 +160,19 @@ func (s *roomState) image() *RoomImage {
 		id := s.adminID
 		img.Admin = &id
 	}
+	if s.story != nil {
+		story := imageOfStory(*s.story)
+		img.Story = &story
+	}
+	for _, b := range s.backlog {
+		img.Backlog = append(img.Backlog, BacklogImage{
+			StoryImage: imageOfStory(b.Story), Skipped: b.Skipped, Estimate: b.Estimate, Rounds: b.Rounds,
+		})
+	}
 	for i, st := range s.seats {
 		img.Seats[i] = SeatImage{
 			Player: imageOfPlayer(st.player), Sockets: st.sockets, ByPage: st.byPage,
-			ConnectedSince: st.connectedSince, Vote: st.vote, Observing: st.observing,
+			ConnectedSince: st.connectedSince, Vote: st.vote, Unsure: st.unsure, Observing: st.observing,
 			Used: st.used, LastSeen: st.lastSeen, LeftAt: st.leftAt, LeftObserving: st.leftObserving,
 		}
 	}
@@ -157,7 +197,10 @@ func (img *RoomImage) state() (roomState, error) {
 		return roomState{}, fmt.Errorf("room %q: negative round number or record limit", img.Game.Code)
 	}
 	s.seq, s.game, s.round, s.roundNumber = img.Seq, g, img.Round, img.RoundNumber
-	s.ticketURL, s.roundStart = img.TicketURL, img.RoundStart
+	s.roundStart = img.RoundStart
+	if err := img.restoreStories(&s); err != nil {
+		return roomState{}, err
+	}
 	s.records, s.recordLimit, s.closed = img.Records, img.RecordLimit, img.Closed
 	s.createdAt, s.lastEventAt, s.everConnected = img.CreatedAt, img.LastEventAt, img.EverConnected
 	if img.Admin != nil {
@@ -175,7 +218,7 @@ func (img *RoomImage) state() (roomState, error) {
 		}
 		st := &seat{
 			player: p, sockets: si.Sockets, byPage: si.ByPage, connectedSince: si.ConnectedSince,
-			vote: si.Vote, observing: si.Observing, used: si.Used, lastSeen: si.LastSeen,
+			vote: si.Vote, unsure: si.Unsure, observing: si.Observing, used: si.Used, lastSeen: si.LastSeen,
 			leftAt: si.LeftAt, leftObserving: si.LeftObserving,
 		}
 		s.seats = append(s.seats, st)
@@ -188,6 +231,44 @@ func (img *RoomImage) state() (roomState, error) {
 		}
 	}
 	return s, nil
+}
+
+// restoreStories brings back the current story and the backlog, checking what the
+// commands keep true: story ids unique and below the next id, stories not empty.
+func (img *RoomImage) restoreStories(s *roomState) error {
+	code := img.Game.Code
+	switch {
+	case img.Story != nil:
+		story := img.Story.story()
+		s.story = &story
+	case img.TicketURL != nil: // an image from before stories: the round's link
+		u := *img.TicketURL
+		s.story = &Story{Link: &u}
+	}
+	s.nextStoryID = max(img.NextStoryID, 1)
+	if len(img.Backlog) > MaxBacklogStories {
+		return fmt.Errorf("room %q: %d stories in the backlog", code, len(img.Backlog))
+	}
+	if s.story != nil && (s.story.ID < 0 || s.story.ID >= s.nextStoryID) {
+		return fmt.Errorf("room %q: the current story's id %d was never given", code, s.story.ID)
+	}
+	seen := map[int]bool{}
+	for _, bi := range img.Backlog {
+		b := &BacklogStory{Story: bi.story(), Skipped: bi.Skipped, Estimate: bi.Estimate, Rounds: bi.Rounds}
+		switch {
+		case b.ID <= 0 || b.ID >= s.nextStoryID:
+			return fmt.Errorf("room %q: backlog story id %d was never given (next is %d)", code, b.ID, s.nextStoryID)
+		case seen[b.ID]:
+			return fmt.Errorf("room %q: backlog story %d is there twice", code, b.ID)
+		case b.IsZero():
+			return fmt.Errorf("room %q: backlog story %d is empty", code, b.ID)
+		case b.Rounds < 0:
+			return fmt.Errorf("room %q: backlog story %d has %d rounds", code, b.ID, b.Rounds)
+		}
+		seen[b.ID] = true
+		s.backlog = append(s.backlog, b)
+	}
+	return nil
 }
 
 // decodeStrict decodes one JSON value into v, refusing fields v does not have and

@@ -2,6 +2,7 @@ package game
 
 import (
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -42,19 +43,26 @@ type RecordedVote struct {
 // MaxEstimateLength bounds an agreed estimate, in characters.
 const MaxEstimateLength = 20
 
-func checkEstimate(estimate string) error {
+// cleanEstimate cleans an agreed estimate as names are cleaned (it is shown to
+// everyone) and checks its length.
+func cleanEstimate(estimate string) (string, error) {
+	estimate = strings.TrimSpace(CleanName(estimate))
 	if utf8.RuneCountInString(estimate) > MaxEstimateLength {
-		return Errorf(EInvalid, "an estimate has at most %d characters", MaxEstimateLength)
+		return "", Errorf(EInvalid, "an estimate has at most %d characters", MaxEstimateLength)
 	}
-	return nil
+	return estimate, nil
 }
 
 // recordRound builds the record of the current round from the state as it is revealed.
+// In a room that hides names, the record is anonymous from the start.
 func (s *roomState) recordRound(at time.Time) *RoundRecord {
 	rec := &RoundRecord{Number: s.roundNumber, RevealedAt: at, Votes: make([]RecordedVote, len(s.seats))}
-	if s.ticketURL != nil {
-		u := *s.ticketURL
-		rec.TicketURL = &u
+	if story := s.story; story != nil {
+		rec.StoryID, rec.Key, rec.Title = story.ID, story.Key, story.Title
+		if story.Link != nil {
+			u := *story.Link
+			rec.TicketURL = &u
+		}
 	}
 	if s.roundStart != nil {
 		rec.StartedAt = *s.roundStart
@@ -69,14 +77,66 @@ func (s *roomState) recordRound(at time.Time) *RoundRecord {
 		if !ok {
 			continue
 		}
-		rec.Votes[i].Card = &card
-		ballots = append(ballots, Ballot{Player: st.player, Card: card})
+		rec.Votes[i].Card, rec.Votes[i].Unsure = &card, st.unsure
+		ballots = append(ballots, Ballot{Player: st.player, Card: card, Unsure: st.unsure})
 	}
 	rec.Results = ComputeResults(s.game.Deck, ballots)
 	if prev := s.lastRecord(); prev != nil && prev.Number == rec.Number {
 		rec.Estimate = prev.Estimate
 	}
+	if s.game.Settings.Options.HideNames {
+		return anonymous(rec, s.game.Deck)
+	}
 	return rec
+}
+
+// reviseRecord records the revealed round again after a vote changed in it (a vote
+// after the reveal), keeping when it was revealed, its agreed estimate and its
+// anonymity. A reveal with no round started has no record to revise.
+func (s *roomState) reviseRecord() {
+	old := s.record(s.roundNumber)
+	if old == nil {
+		return
+	}
+	rec := s.recordRound(old.RevealedAt)
+	rec.Estimate = old.Estimate
+	if old.Anonymous && !rec.Anonymous {
+		rec = anonymous(rec, s.game.Deck)
+	}
+	s.putRecord(rec)
+}
+
+// anonymous is rec with nothing that links a name to a card: the cards played alone,
+// in deck order, and results that name nobody. rec itself is left as it was.
+func anonymous(rec *RoundRecord, deck Deck) *RoundRecord {
+	out := *rec
+	out.Anonymous = true
+	out.Votes = nil
+	var ballots []Ballot
+	for _, v := range rec.Votes {
+		if v.Card == nil {
+			continue
+		}
+		out.Votes = append(out.Votes, RecordedVote{Card: v.Card, Unsure: v.Unsure})
+		ballots = append(ballots, Ballot{Card: *v.Card, Unsure: v.Unsure})
+	}
+	place := func(c *Card) int {
+		return slices.IndexFunc(deck.Cards, func(d Card) bool { return d.Value == c.Value })
+	}
+	slices.SortStableFunc(out.Votes, func(a, b RecordedVote) int {
+		if d := place(a.Card) - place(b.Card); d != 0 {
+			return d
+		}
+		switch {
+		case a.Unsure == b.Unsure:
+			return 0
+		case a.Unsure:
+			return 1
+		}
+		return -1
+	})
+	out.Results = ComputeResults(deck, ballots).WithoutNames()
+	return &out
 }
 
 func (s *roomState) lastRecord() *RoundRecord {

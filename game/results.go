@@ -50,6 +50,7 @@ type Bar struct {
 type Ballot struct {
 	Player Player
 	Card   Card
+	Unsure bool // the voter marked the vote unsure
 }
 
 // ComputeResults sums up the ballots of a round played with deck.
@@ -68,6 +69,9 @@ func ComputeResults(deck Deck, ballots []Ballot) Results {
 		}
 		counts[i]++
 		voters[i] = append(voters[i], b.Player)
+		if b.Unsure {
+			r.Unsure++
+		}
 		if !deck.Cards[i].Special {
 			numbers = append(numbers, deck.Cards[i].Value)
 		}

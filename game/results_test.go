@@ -117,7 +117,7 @@ func TestComputeResults(t *testing.T) {
 
 func TestSuggestionSkipsSpecialCards(t *testing.T) {
 	deck := Deck{ID: 9, Name: "d", Cards: []Card{{Label: "1", Value: 1}, {Label: "coffee", Value: 4, Special: true}, {Label: "8", Value: 8}}}
-	r := ComputeResults(deck, []Ballot{{alice, deck.Cards[0]}, {bob, deck.Cards[2]}, {carol, deck.Cards[2]}})
+	r := ComputeResults(deck, []Ballot{{alice, deck.Cards[0], false}, {bob, deck.Cards[2], false}, {carol, deck.Cards[2], false}})
 	// The average is 17/3 ≈ 5.67: coffee's value 4 is nearer, but it is not an estimate.
 	if got := cardLabelOf(r.Suggestion); got != "8" {
 		t.Fatalf("suggestion %q, want 8", got)

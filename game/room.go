@@ -145,6 +145,13 @@ func (r *Room) record(ev *Event) {
 	if ev.At.IsZero() {
 		ev.At = r.clock.Now().UTC()
 	}
+	if ev.Kind == VoteCast && r.state.round == RoundRevealed {
+		// A vote after the reveal revises the revealed round, unless it is the vote
+		// already there.
+		if st := r.state.byID[ev.Player.ID]; st != nil {
+			ev.Revised = st.vote == nil || *st.vote != ev.Value || st.unsure != ev.Unsure
+		}
+	}
 	r.state.apply(ev)
 	r.appendLocked(ev)
 	ev.State = r.snapshotLocked()
@@ -153,6 +160,10 @@ func (r *Room) record(ev *Event) {
 		ev.PlayerState = r.state.playerState(r.state.byID[ev.Player.ID])
 	case Revealed, OptionsChanged, FacilitatorChanged, PlayerRemoved, SeatsReleased:
 		ev.Votes = ev.State.Votes
+	case VoteCast:
+		if ev.Revised {
+			ev.Votes = ev.State.Votes
+		}
 	}
 }
 
@@ -251,6 +262,7 @@ func (r *Room) Connect(id uuid.UUID, sub Subscriber) error {
 	if st.byPage {
 		r.endPagePresenceLocked(st) // the stream speaks for the player from now on
 	}
+	r.takeOverLocked(st) // a room whose facilitator left with nobody here
 	r.checkFacilitatorLocked()
 	return nil
 }
@@ -338,21 +350,9 @@ func (r *Room) Sync(sub Subscriber) {
 }
 
 // Vote records the player's card. Votes are taken in every round state, observers'
-// included, as the reference does; the value must be one of the deck's cards.
-func (r *Room) Vote(id uuid.UUID, value float64) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	st, err := r.seatLocked(id)
-	if err != nil {
-		return err
-	}
-	if !r.state.game.Deck.HasValue(value) {
-		return Errorf(EInvalid, "%v is not a card of the deck %q", value, r.state.game.Deck.Name)
-	}
-	r.emit(&Event{Kind: VoteCast, Player: st.player, Value: value})
-	r.autoRevealLocked()
-	return nil
-}
+// included, as the reference does; the value must be one of the deck's cards. A vote
+// after the reveal revises the revealed round (its record and results) at once.
+func (r *Room) Vote(id uuid.UUID, value float64) error { return r.VoteWith(id, value, false) }
 
 // ToggleObserving switches the player between voting and watching; a vote is kept.
 func (r *Room) ToggleObserving(id uuid.UUID) error {
@@ -371,22 +371,10 @@ func (r *Room) ToggleObserving(id uuid.UUID) error {
 // Only the facilitator may (anyone, in a facilitator-free room); the link must be http(s)
 // and is stored normalised. A round timer starts on the server with the round.
 func (r *Room) StartRound(id uuid.UUID, ticketURL *string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if err := r.checkCanRunLocked(id); err != nil {
-		return err
+	if ticketURL == nil {
+		return r.Start(id, NextRound{})
 	}
-	var ticket *string
-	if ticketURL != nil {
-		u, err := NormalizeTicketURL(*ticketURL)
-		if err != nil {
-			return err
-		}
-		ticket = &u
-	}
-	r.emit(&Event{Kind: RoundStarted, TicketURL: ticket})
-	r.startRoundTimerLocked()
-	return nil
+	return r.Start(id, NextRound{Story: &Story{Link: ticketURL}})
 }
 
 // Reveal shows every player's vote. Only the facilitator may (anyone, in a
@@ -489,7 +477,7 @@ func (r *Room) Seat(id uuid.UUID) (Seat, error) {
 	if err != nil {
 		return Seat{}, err
 	}
-	seat := Seat{PlayerState: r.state.playerState(st)}
+	seat := Seat{PlayerState: r.state.playerState(st), Unsure: st.unsure}
 	if st.vote != nil {
 		v := *st.vote
 		seat.Vote = &v

@@ -47,8 +47,8 @@ var RoomRules = []Rule{
 	},
 	{
 		Key:     "hide_names",
-		Label:   "Hide names in the results",
-		Summary: "names are left out of the results",
+		Label:   "Hide who voted what",
+		Summary: "cards are shown without names",
 		field:   func(o *RoomOptions) *bool { return &o.HideNames },
 	},
 	{

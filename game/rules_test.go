@@ -89,7 +89,7 @@ func TestResultsShownHideNames(t *testing.T) {
 		t.Fatalf("no card %s", label)
 		return Card{}
 	}
-	full := ComputeResults(deck, []Ballot{{alice, card("3")}, {bob, card("8")}, {carol, card("8")}})
+	full := ComputeResults(deck, []Ballot{{alice, card("3"), false}, {bob, card("8"), false}, {carol, card("8"), false}})
 	hidden := RoomOptions{HideNames: true}.ResultsShown(full)
 	if hidden.Lowest.Players != nil || hidden.Highest.Players != nil {
 		t.Errorf("names kept: %+v %+v", hidden.Lowest, hidden.Highest)

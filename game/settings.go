@@ -57,7 +57,8 @@ type RoomOptions struct {
 	// FacilitatorFree lets every player start rounds and reveal, for teams whose
 	// facilitator is the one who is late.
 	FacilitatorFree bool
-	// HideNames keeps names out of the results (lowest and highest votes).
+	// HideNames shows the revealed cards without names: nothing a room shows or keeps
+	// links a name to a card of a round revealed while it is on (see State.NamesHidden).
 	HideNames bool
 	// AskConfidence lets each voter mark a vote "unsure"; the results count them.
 	AskConfidence bool

@@ -1,6 +1,9 @@
 package game
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // A story is what a round estimates: a title, an optional link to the tracker, and an
 // optional key ("PP-12"). A story typed for one round stands alone; a room's backlog
@@ -44,8 +47,8 @@ func (s Story) IsZero() bool { return s.Key == "" && s.Title == "" && s.Link == 
 // checkStory cleans s (names are cleaned as player names are: it is shown to everyone)
 // and checks its limits, with a user-safe message. A link is normalised.
 func checkStory(s Story) (Story, error) {
-	s.Title = CleanName(s.Title)
-	s.Key = CleanName(s.Key)
+	s.Title = strings.TrimSpace(CleanName(s.Title))
+	s.Key = strings.TrimSpace(CleanName(s.Key))
 	if utf8.RuneCountInString(s.Title) > MaxStoryTitleLength {
 		return Story{}, Errorf(EInvalid, "a story's title has at most %d characters", MaxStoryTitleLength)
 	}

@@ -50,7 +50,7 @@ func TestParseTheEmbeddedDocument(t *testing.T) {
 			for _, f := range s.Fields {
 				names = append(names, f.Name)
 			}
-			if strings.Join(names, ",") != "game,player_states,ticket_url,round_state,round_start" {
+			if strings.Join(names, ",") != "game,player_states,ticket_url,round_state,round_start,story" {
 				t.Errorf("GameState fields in the order %v", names)
 			}
 		}

@@ -307,6 +307,39 @@
     htmx.ajax("GET", sync.getAttribute("data-hand-url"), { target: "#hand", swap: "outerHTML" });
   }
 
+  // Whether the viewer may run the round: the hand (fetched again when their role
+  // changes) says so, and the room's live part, whose runner-only controls the
+  // stylesheet shows or hides by it, follows.
+  function markRunner() {
+    var hand = document.getElementById("hand");
+    var live = document.querySelector(".room-live");
+    if (!hand || !live || !hand.hasAttribute("data-can-run")) return;
+    live.setAttribute("data-can-run", hand.getAttribute("data-can-run"));
+  }
+
+  // "Vote again" asks first when votes are in: the round's tally (data-votes) says so,
+  // and the stream keeps it up to date without a new hand, so the question follows it
+  // rather than the hand as it was drawn.
+  document.addEventListener("htmx:confirm", function (ev) {
+    var el = ev.detail && ev.detail.elt;
+    if (!el || !el.hasAttribute || !el.hasAttribute("data-confirm-votes")) return;
+    var tally = document.getElementById("tally");
+    var votes = tally ? parseInt(tally.getAttribute("data-votes") || "0", 10) : 0;
+    ev.preventDefault();
+    if (votes > 0 && !window.confirm(el.getAttribute("data-confirm-votes"))) return;
+    ev.detail.issueRequest(true);
+  });
+
+  // Enter in the runbar's estimate field saves the estimate: the field shares its form
+  // with the story field, whose first button (Start) would otherwise take the Enter.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter" || !ev.target || !ev.target.matches || !ev.target.matches("#hand [data-testid=estimate-input]")) return;
+    var save = document.querySelector("#hand [data-testid=estimate-save]");
+    if (!save) return;
+    ev.preventDefault();
+    save.click();
+  });
+
   // The Reveal button lights up once everyone has voted: the round's tally says so, and
   // the stream keeps the tally up to date without a new hand.
   function markReady() {
@@ -504,6 +537,7 @@
     titleRoom();
     markYou();
     markReady();
+    markRunner();
     syncHand();
   });
 })();

@@ -98,8 +98,16 @@ func newestFirst(records []*game.RoundRecord) []*game.RoundRecord {
 	return out
 }
 
-// recordResult is a round's outcome in a few words.
+// recordResult is a round's outcome in a few words, with how many were unsure.
 func recordResult(r game.Results) string {
+	s := recordOutcome(r)
+	if r.Unsure > 0 {
+		s += "; " + itoa(r.Unsure) + " unsure"
+	}
+	return s
+}
+
+func recordOutcome(r game.Results) string {
 	switch {
 	case r.Votes == 0:
 		return "no votes"
@@ -132,9 +140,24 @@ func twoDigits(n int) string {
 	return strconv.Itoa(n)
 }
 
-// recordVotes is each seated player's card in a round ("Ann 5, Bob –").
+// recordStoryLabel names a round's story in the record: "PP-12 Login page", or its link.
+func recordStoryLabel(rec *game.RoundRecord) string {
+	s := game.Story{Key: rec.Key, Title: rec.Title, Link: rec.TicketURL}
+	return s.Label()
+}
+
+// recordVotes is each seated player's card in a round ("Ann 5, Bob –"); a round revealed
+// while names were hidden has its cards alone ("5, 5, 8"), as its record keeps them.
 func recordVotes(rec *game.RoundRecord) string {
 	parts := make([]string, 0, len(rec.Votes))
+	if rec.Anonymous {
+		for _, v := range rec.Votes {
+			if v.Card != nil {
+				parts = append(parts, v.Card.Label)
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
 	for _, v := range rec.Votes {
 		card := "–"
 		switch {
@@ -142,6 +165,9 @@ func recordVotes(rec *game.RoundRecord) string {
 			card = v.Card.Label
 		case v.Observing:
 			card = "observing"
+		}
+		if v.Unsure {
+			card += " (unsure)"
 		}
 		parts = append(parts, displayName(v.Player)+" "+card)
 	}
@@ -155,3 +181,16 @@ func shortcutAttrs(key string) templ.Attributes {
 	}
 	return templ.Attributes{"data-shortcut": key, "aria-keyshortcuts": key}
 }
+
+// voteAgainAttrs ask before clearing votes: pokerd.js keeps the question in step with
+// the round's tally (data-votes), which changes without a new hand; the attribute is
+// for the page as drawn. Without scripts nothing asks.
+func voteAgainAttrs(st *game.State) templ.Attributes {
+	a := templ.Attributes{"data-confirm-votes": voteAgainQuestion}
+	if votesCast(st) > 0 {
+		a["hx-confirm"] = voteAgainQuestion
+	}
+	return a
+}
+
+const voteAgainQuestion = "Votes are in. Start this story again and clear them?"

@@ -32,6 +32,10 @@ func HandKey(st *game.State, viewer game.PlayerState) string {
 		b.WriteString("player")
 	}
 	b.WriteByte('.')
+	// The runbar's "Next story" is there while the backlog has a story left for it.
+	if st.CanRun(viewer) && NextStoryOffered(st) {
+		b.WriteString("next.")
+	}
 	for _, r := range game.RoomRules {
 		if r.On(st.Game.Settings.Options) {
 			b.WriteByte('1')
@@ -52,3 +56,16 @@ func everyoneVotedAttrs(st *game.State) templ.Attributes {
 	}
 	return templ.Attributes{"data-everyone-voted": "true"}
 }
+
+// canRun says whether the viewer may run the round, "true" or "false". The room's live
+// part carries it (and the hand, which is fetched again when the role changes, brings
+// it up to date: pokerd.js copies it over), so that the controls drawn once for every
+// viewer, marked runner-only, show for those who may use them (see pokerd.css). The
+// actions behind them are refused on the server to the others all the same.
+func canRun(d RoomData) string {
+	return strconv.FormatBool(d.State.CanRun(d.Me.PlayerState))
+}
+
+// NextStoryOffered reports whether the runbar offers "Next story": the backlog has a
+// story it would start.
+func NextStoryOffered(st *game.State) bool { return hasPendingStory(st) }

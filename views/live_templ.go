@@ -315,7 +315,7 @@ func LiveRecord(st *game.State, record RecordChanges) templ.Component {
 		}
 		ctx = templ.ClearChildren(ctx)
 		if !record.None() {
-			templ_7745c5c3_Err = recordChanges(record).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = recordChanges(st.Game.Code, record).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -3,6 +3,7 @@
 package views
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -157,3 +158,62 @@ func oobAttrs(oob bool) templ.Attributes {
 	}
 	return templ.Attributes{"hx-swap-oob": "true"}
 }
+
+// storyOf is the round's story; a round of an older room that knows only its link
+// stands as a story of that link.
+func storyOf(st *game.State) *game.Story {
+	if st.Story != nil && !st.Story.IsZero() {
+		return st.Story
+	}
+	if st.TicketURL != nil {
+		return &game.Story{Link: st.TicketURL}
+	}
+	return nil
+}
+
+// votesCast is how many cards are on the table in the round (revealed or not).
+func votesCast(st *game.State) int {
+	if st.Round == game.RoundInit {
+		return 0
+	}
+	n := 0
+	for _, p := range st.Players {
+		if p.Voted {
+			n++
+		}
+	}
+	return n
+}
+
+// hasPendingStory reports whether "Next story" has a story to start: one of the
+// backlog's that is not estimated, not skipped and not the round's own.
+func hasPendingStory(st *game.State) bool {
+	for _, b := range st.Backlog {
+		if b.Skipped || b.Estimated() {
+			continue
+		}
+		if st.Story != nil && st.Story.ID == b.ID {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// unsureToggleAttrs make the "Not sure" box send the viewer's vote again as soon as it
+// is ticked or unticked (with scripts); before a vote, it goes with the next card.
+func unsureToggleAttrs(d RoomData) templ.Attributes {
+	if d.Me.Vote == nil || d.State.Round != game.RoundVoting {
+		return nil
+	}
+	return templ.Attributes{
+		"hx-post":    roomURL(d.code(), "vote"),
+		"hx-trigger": "change",
+		"hx-vals":    `{"value":"` + cardValue(*d.Me.Vote) + `"}`,
+		"hx-target":  "#hand",
+		"hx-swap":    "outerHTML",
+	}
+}
+
+// joinURL is the join page of a room, whose code may be anything typed in an address.
+func joinURL(code string) string { return "/join/" + url.PathEscape(code) }

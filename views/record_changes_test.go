@@ -89,7 +89,7 @@ func TestLiveCarriesTheRecordRoundByRound(t *testing.T) {
 	for _, want := range []string{
 		`<template><tr id="record-round-1" hx-swap-oob="delete"></tr>`,
 		`<tr id="record-round-2" data-testid="record-round" data-round="2" hx-swap-oob="true">`,
-		`>13</td>`,
+		`>13</span>`,
 		`<template><tbody hx-swap-oob="afterbegin:#record-rows"><tr id="record-round-4" data-testid="record-round" data-round="4">`,
 	} {
 		if !strings.Contains(html, want) {

@@ -2,6 +2,7 @@ package views
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -164,3 +165,48 @@ func barTitle(b game.Bar) string {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func boolText(b bool) string { return strconv.FormatBool(b) }
+
+// shownResults are the round's results as the page may show them: without names when
+// the room hides them now or hid them at the reveal (the record of such a round names
+// nobody anyway).
+func shownResults(st *game.State, rec *game.RoundRecord) game.Results {
+	r := st.Game.Settings.Options.ResultsShown(rec.Results)
+	if st.NamesHidden() {
+		r = r.WithoutNames()
+	}
+	return r
+}
+
+// anonymousCards are the revealed round's cards, without their players, in deck order.
+func anonymousCards(st *game.State) []game.Card {
+	deck := st.Game.Deck
+	var cards []game.Card
+	for _, v := range st.Votes {
+		if v.Value == nil {
+			continue
+		}
+		cards = append(cards, deckCard(deck, *v.Value))
+	}
+	slices.SortStableFunc(cards, func(a, b game.Card) int { return deckIndex(deck, a) - deckIndex(deck, b) })
+	return cards
+}
+
+// deckCard is the deck's card of a value; a value the deck does not hold (a deck changed
+// since) stands as a card of its own.
+func deckCard(deck game.Deck, v float64) game.Card {
+	for _, c := range deck.Cards {
+		if c.Value == v {
+			return c
+		}
+	}
+	return game.Card{Label: cardValue(v), Value: v}
+}
+
+func deckIndex(deck game.Deck, c game.Card) int {
+	for i, d := range deck.Cards {
+		if d.Value == c.Value {
+			return i
+		}
+	}
+	return len(deck.Cards)
+}

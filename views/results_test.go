@@ -174,7 +174,7 @@ func TestRecordPanel(t *testing.T) {
 	if len(rows) != 2 || rows[0][1] != "2" || rows[1][1] != "1" {
 		t.Fatalf("rows %v, want rounds 2 then 1", rows)
 	}
-	for _, want := range []string{`hx-swap-oob="true"`, `data-testid="record-estimate">8</td>`, `href="https://tracker.example.com/PP-9"`, "1m 35s", "Player 0 5, Player 1 8, Player 2 –"} {
+	for _, want := range []string{`hx-swap-oob="true"`, `data-testid="record-estimate">8</span>`, `href="https://tracker.example.com/PP-9"`, "1m 35s", "Player 0 5, Player 1 8, Player 2 –"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("record lacks %q", want)
 		}

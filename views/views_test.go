@@ -114,7 +114,7 @@ func TestHandFollowsTheRoundAndTheViewer(t *testing.T) {
 	five := 5.0
 	admin := game.Seat{PlayerState: st.Players[0], Vote: &five}
 	html = renderString(t, Hand(RoomData{State: st, Me: admin, Page: Page{CSRF: "tok"}}))
-	for _, want := range []string{`aria-pressed="true" data-testid="card-5"`, `data-testid="facilitator"`, `data-testid="reveal"`, `value="tok"`, "Restart round"} {
+	for _, want := range []string{`aria-pressed="true" data-testid="card-5"`, `data-testid="facilitator"`, `data-testid="reveal"`, `value="tok"`, "Next round", `data-testid="vote-again"`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("hand lacks %q", want)
 		}

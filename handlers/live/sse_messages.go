@@ -65,6 +65,9 @@ func (d liveDrawing) drawChanges(before *game.State, events []*game.Event, resyn
 		return d.drawRoom(last)
 	}
 	ch := &liveChange{state: last}
+	// The runbar offers "Next story" while the backlog has a story left for it: each
+	// runner's hand follows, whatever event changed that.
+	ch.hands = views.NextStoryOffered(before) != views.NextStoryOffered(last)
 	if len(events) <= wholeRoomAfter {
 		if parts, ok := d.drawEvents(before, events, ch); ok {
 			for _, part := range parts {
@@ -110,6 +113,11 @@ func (d liveDrawing) drawEvent(prev *game.State, ev *game.Event, ch *liveChange)
 	p, seated := playerIn(st, ev.Player.ID)
 	switch ev.Kind {
 	case game.VoteCast, game.ObservingToggled:
+		if ev.Revised {
+			// A vote after the reveal changed the revealed round: its results, chart,
+			// rows and record are drawn again for everyone.
+			return nil, false
+		}
 		if seated {
 			return d.player(st, p), true
 		}
@@ -144,6 +152,11 @@ func (d liveDrawing) drawEvent(prev *game.State, ev *game.Event, ch *liveChange)
 		ch.people, ch.hands = true, true
 		return d.players(st, nil, gone), true
 	case game.OptionsChanged:
+		if st.Round == game.RoundRevealed && prev.NamesHidden() != st.NamesHidden() {
+			// The revealed cards move to or from the players' rows (and the round's
+			// record may have lost its names): the room is drawn again.
+			return nil, false
+		}
 		ch.hands = true // who may run the round, the facilitator's tick boxes
 		return d.rules(st), true
 	case game.EstimateSet:

@@ -3,6 +3,7 @@ package pages
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -72,9 +73,15 @@ func (s *Handlers) actOn(c echo.Context, answer part, command func(room *game.Ro
 // maxCardText bounds the text of a vote read as a number: no card's value is longer.
 const maxCardText = 64
 
-// Vote is POST /room/{code}/vote with value=<card value>.
+// Vote is POST /room/{code}/vote with value=<card value> and, in a room that asks,
+// unsure=on. Once the cards are revealed the page's cards are locked: a vote then would
+// change the revealed round under everyone's eyes (the WebSocket may, as its protocol
+// says; a page that still shows open cards is out of date).
 func (s *Handlers) Vote(c echo.Context) error {
 	return s.act(c, func(room *game.Room, me uuid.UUID) error {
+		if room.State().Round == game.RoundRevealed {
+			return game.Errorf(game.EConflict, "The cards are revealed: wait for the next round")
+		}
 		text := c.FormValue("value")
 		if len(text) > maxCardText {
 			return game.Errorf(game.EInvalid, "Pick one of the cards")
@@ -83,7 +90,7 @@ func (s *Handlers) Vote(c echo.Context) error {
 		if err != nil {
 			return game.Errorf(game.EInvalid, "Pick one of the cards")
 		}
-		return room.Vote(me, v)
+		return room.VoteWith(me, v, c.FormValue("unsure") == "on")
 	})
 }
 
@@ -92,15 +99,49 @@ func (s *Handlers) Observe(c echo.Context) error {
 	return s.act(c, func(room *game.Room, me uuid.UUID) error { return room.ToggleObserving(me) })
 }
 
-// StartRound is POST /room/{code}/start with an optional ticket link.
+// StartRound is POST /room/{code}/start, the runbar's buttons: do=start (the default)
+// starts a round on what the story field holds (a link, "PP-12 Title", a title; empty:
+// a round without a story), do=next on the backlog's next story, do=again on the
+// round's story again. Moving on (start, next) records the estimate field's value for
+// the round on show; voting again does not.
 func (s *Handlers) StartRound(c echo.Context) error {
 	return s.act(c, func(room *game.Room, me uuid.UUID) error {
-		var ticket *string
-		if t := strings.TrimSpace(c.FormValue("ticket")); t != "" {
-			ticket = &t
+		var next game.NextRound
+		switch c.FormValue("do") {
+		case "again":
+			return room.Start(me, game.NextRound{Again: true})
+		case "next":
+			next.Next = true
+		default:
+			if t := strings.TrimSpace(c.FormValue("ticket")); t != "" {
+				story, err := game.ParseStory(t)
+				if err != nil {
+					return err
+				}
+				next.Story = &story
+			}
 		}
-		return room.StartRound(me, ticket)
+		next.Estimate = estimateField(c, room)
+		return room.Start(me, next)
 	})
+}
+
+// estimateField is the runbar's estimate, when the form had the field for the round
+// still on show (a round started meanwhile by someone else is not given it).
+func estimateField(c echo.Context, room *game.Room) *string {
+	form, err := c.FormParams()
+	if err != nil {
+		return nil
+	}
+	values, ok := form["estimate"]
+	if !ok || len(values) == 0 {
+		return nil
+	}
+	rec := room.State().Current()
+	if rec == nil || form.Get("round") != strconv.Itoa(rec.Number) {
+		return nil
+	}
+	return &values[0]
 }
 
 // Reveal is POST /room/{code}/reveal.
@@ -108,18 +149,21 @@ func (s *Handlers) Reveal(c echo.Context) error {
 	return s.act(c, func(room *game.Room, me uuid.UUID) error { return room.Reveal(me) })
 }
 
-// Leave is POST /room/{code}/leave: back to the home page. The seat stays, so the
-// room link brings the player back; closing the page ends their connection, and a page
-// without scripts, which has none, is no longer counted present.
+// Leave is POST /room/{code}/leave: the browser's player leaves the room (their seat,
+// vote and place in its capacity go; see game.Room.Leave) and is shown the page that
+// says so. The answer is the same whatever the code, seated or not.
 func (s *Handlers) Leave(c echo.Context) error {
-	if !web.IsHTMX(c) { // a page without scripts; the answer is the same whatever the code
-		if room, err := s.rooms.Room(c.Param("code")); err == nil {
-			room.LeavePage(web.SeatID(s.gate.BrowserIdentity(c), room.Code()))
+	code := c.Param("code")
+	if room, err := s.rooms.Room(code); err == nil {
+		if err := room.Leave(web.SeatID(s.gate.BrowserIdentity(c), room.Code())); err != nil && game.CodeOf(err) != game.ENotSeated {
+			return err
 		}
+		code = room.Code()
 	}
+	to := "/room/" + url.PathEscape(code) + "/left"
 	if web.IsHTMX(c) {
-		c.Response().Header().Set("HX-Redirect", "/")
+		c.Response().Header().Set("HX-Redirect", to)
 		return c.NoContent(http.StatusOK)
 	}
-	return c.Redirect(http.StatusSeeOther, "/")
+	return c.Redirect(http.StatusSeeOther, to)
 }

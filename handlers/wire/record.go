@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/pokerd/pokerd/game"
 )
 
@@ -18,16 +20,20 @@ import (
 // the players as any message does (see names.go): the caller by its id, the others
 // by alias; Names{} names everyone by alias.
 
-// recordCSVHeader names the columns of the CSV record: one row per player per round.
+// recordCSVHeader names the columns of the CSV record: one row per player per round
+// (per card, in a round revealed while names were hidden). The columns added after the
+// first version come last, so that a sheet that reads the others by place still works.
 var recordCSVHeader = []string{
 	"round", "ticket_url", "started_at", "revealed_at", "duration_seconds",
 	"player_id", "player", "observing", "vote", "value", "counted",
 	"estimate", "average", "median", "consensus",
+	"story_key", "story_title", "unsure", "unsure_count",
 }
 
 // writeRecordCSV writes the session record as CSV, rounds oldest first and players in
 // join order. Text a player typed is defused so that a spreadsheet never runs it as a
-// formula.
+// formula. A round revealed while names were hidden (Anonymous) has a row per card, in
+// deck order, with no player.
 func writeRecordCSV(w io.Writer, st *game.State, n Names) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(recordCSVHeader); err != nil {
@@ -47,7 +53,7 @@ func writeRecordCSV(w io.Writer, st *game.State, n Names) error {
 				formatTime(rec.StartedAt),
 				formatTime(rec.RevealedAt),
 				formatNumber(roundTo(rec.Duration().Seconds(), 3)),
-				n.of(v.Player).String(),
+				playerCell(rec, v.Player, n),
 				spreadsheetText(v.Player.Username),
 				strconv.FormatBool(v.Observing),
 				spreadsheetText(vote),
@@ -57,6 +63,10 @@ func writeRecordCSV(w io.Writer, st *game.State, n Names) error {
 				formatOptional(res.Average),
 				formatOptional(res.Median),
 				strconv.FormatBool(res.Consensus),
+				spreadsheetText(rec.Key),
+				spreadsheetText(rec.Title),
+				strconv.FormatBool(v.Unsure),
+				strconv.Itoa(res.Unsure),
 			}
 			if err := cw.Write(row); err != nil {
 				return err
@@ -65,6 +75,14 @@ func writeRecordCSV(w io.Writer, st *game.State, n Names) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// playerCell is how a record's row names its player: not at all in an anonymous round.
+func playerCell(rec *game.RoundRecord, p game.Player, n Names) string {
+	if rec.Anonymous || p.ID == uuid.Nil {
+		return ""
+	}
+	return n.of(p).String()
 }
 
 // spreadsheetText keeps a cell that a spreadsheet would read as a formula as plain text.
@@ -126,8 +144,15 @@ type (
 		Username string `json:"username"`
 	}
 	recordRoundJSON struct {
-		Round           int              `json:"round"`
-		TicketURL       *string          `json:"ticket_url"`
+		Round     int     `json:"round"`
+		TicketURL *string `json:"ticket_url"`
+		// The round's story beyond its link: its backlog id (null: typed for the round),
+		// key and title ("" when none).
+		StoryID    *int   `json:"story_id"`
+		StoryKey   string `json:"story_key"`
+		StoryTitle string `json:"story_title"`
+		// Anonymous: revealed while names were hidden; its votes name nobody.
+		Anonymous       bool             `json:"anonymous"`
 		StartedAt       string           `json:"started_at"`
 		RevealedAt      string           `json:"revealed_at"`
 		DurationSeconds float64          `json:"duration_seconds"`
@@ -136,9 +161,10 @@ type (
 		Results         resultsJSON      `json:"results"`
 	}
 	recordVoteJSON struct {
-		Player    playerJSON `json:"player"`
-		Observing bool       `json:"observing"`
-		Card      *cardJSON  `json:"card"`
+		Player    *playerJSON `json:"player"` // null in an anonymous round
+		Observing bool        `json:"observing"`
+		Card      *cardJSON   `json:"card"`
+		Unsure    bool        `json:"unsure"`
 	}
 	resultsJSON struct {
 		Votes        int          `json:"votes"`
@@ -152,6 +178,7 @@ type (
 		Highest      *extremeJSON `json:"highest"`
 		Suggestion   *cardJSON    `json:"suggestion"`
 		Distribution []barJSON    `json:"distribution"`
+		Unsure       int          `json:"unsure"`
 	}
 	extremeJSON struct {
 		Card    cardJSON     `json:"card"`
@@ -208,6 +235,9 @@ func recordRoundToJSON(rec *game.RoundRecord, rules game.RoomOptions, n Names) r
 	r := recordRoundJSON{
 		Round:           rec.Number,
 		TicketURL:       rec.TicketURL,
+		StoryKey:        rec.Key,
+		StoryTitle:      rec.Title,
+		Anonymous:       rec.Anonymous,
 		StartedAt:       formatTime(rec.StartedAt),
 		RevealedAt:      formatTime(rec.RevealedAt),
 		DurationSeconds: roundTo(rec.Duration().Seconds(), 3),
@@ -218,8 +248,16 @@ func recordRoundToJSON(rec *game.RoundRecord, rules game.RoomOptions, n Names) r
 		e := rec.Estimate
 		r.Estimate = &e
 	}
+	if rec.StoryID > 0 {
+		id := rec.StoryID
+		r.StoryID = &id
+	}
 	for i, v := range rec.Votes {
-		r.Votes[i] = recordVoteJSON{Player: toPlayerJSON(v.Player, n), Observing: v.Observing}
+		r.Votes[i] = recordVoteJSON{Observing: v.Observing, Unsure: v.Unsure}
+		if !rec.Anonymous && v.Player.ID != uuid.Nil {
+			p := toPlayerJSON(v.Player, n)
+			r.Votes[i].Player = &p
+		}
 		if v.Card != nil {
 			c := toCardJSON(*v.Card)
 			r.Votes[i].Card = &c
@@ -240,6 +278,7 @@ func resultsToJSON(res game.Results, n Names) resultsJSON {
 		Lowest:       extremeToJSON(res.Lowest, n),
 		Highest:      extremeToJSON(res.Highest, n),
 		Distribution: make([]barJSON, len(res.Distribution)),
+		Unsure:       res.Unsure,
 	}
 	if res.Suggestion != nil {
 		c := toCardJSON(*res.Suggestion)

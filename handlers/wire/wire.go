@@ -236,7 +236,8 @@ func AsShownToClients(rules game.RoomOptions, ps game.PlayerState) game.PlayerSt
 	return ps
 }
 
-// AppendGameState writes a GameState, its players named as n says.
+// AppendGameState writes a GameState, its players named as n says, with the round's
+// story after the reference's fields.
 func AppendGameState(b []byte, st *game.State, n Names) []byte {
 	b = append(b, `{"game":`...)
 	b = AppendGame(b, st.Game)
@@ -256,6 +257,10 @@ func AppendGameState(b []byte, st *game.State, n Names) []byte {
 	b = AppendString(b, string(st.Round))
 	b = append(b, `,"round_start":`...)
 	b = appendTime(b, st.RoundStart)
+	// Beyond the reference, last, so that its fields keep their place: the round's
+	// story, null when it has none (see story.go).
+	b = append(b, `,"story":`...)
+	b = AppendStory(b, st.Story)
 	return append(b, '}')
 }
 

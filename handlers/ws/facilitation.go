@@ -123,3 +123,9 @@ func (s *wsSession) applyFacilitation(room *game.Room, playerID uuid.UUID, msg c
 func removedReason(playerID uuid.UUID, code string) string {
 	return "Player with ID '" + playerID.String() + "' was removed from game with code '" + code + "'"
 }
+
+// leftReason is the close reason of a socket whose player left the room themself (from
+// another tab, or a page): 4001 like a removal, so the frontend goes to its join page.
+func leftReason(playerID uuid.UUID, code string) string {
+	return "Player with ID '" + playerID.String() + "' left game with code '" + code + "'"
+}

@@ -203,7 +203,7 @@ func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
 		players := len(ev.State.Players)
 		set.addNamingEveryone("STATE", 512+200*players, players, func(b []byte, n wire.Names) []byte { return wire.AppendGameState(b, ev.State, n) })
 		if ev.State.Round == game.RoundRevealed {
-			addRevealFrame(set, ev.Votes)
+			addRevealFrame(set, ev.State, revealedVotes(ev))
 		}
 	case game.SocketOpened:
 		set.add(envelope("CONNECTED", 160+len(ev.Player.Username), func(b []byte) []byte {
@@ -214,19 +214,65 @@ func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
 			set.add(playerFrame("DISCONNECTED", ev.Player, subject))
 		}
 	case game.VoteCast:
-		set.add(playerFrame("PLAYERVOTED", ev.Player, subject))
+		afterReveal := ev.State != nil && ev.State.Round == game.RoundRevealed
+		if own || !afterReveal || !ev.State.NamesHidden() {
+			// With names hidden, a vote after the reveal is told to the voter alone:
+			// the others, seeing who voted and then which card changed, would know whose
+			// card it is.
+			set.add(playerFrame("PLAYERVOTED", ev.Player, subject))
+		}
+		if ev.Revised && afterReveal {
+			// The revealed round changed: every client shows it again, the same for all
+			// (the frontend reads votes from REVEALGAME only).
+			addRevealFrame(set, ev.State, revealedVotes(ev))
+		}
 	case game.ObservingToggled:
 		set.add(playerFrame("OBSERVING", ev.Player, subject))
 	case game.RoundStarted:
-		set.add(envelope("RESETGAME", 8+ticketLen(ev.TicketURL), func(b []byte) []byte { return wire.AppendOptionalString(b, ev.TicketURL) }))
+		set.add(resetFrame(ev))
 	case game.Revealed:
-		addRevealFrame(set, ev.Votes)
+		addRevealFrame(set, ev.State, ev.Votes)
 	}
+	// The backlog's events (StoriesAdded, StoryChanged, StoryDeleted, BacklogReordered)
+	// have no message: the protocol's clients have no backlog.
 	return set
 }
 
-func addRevealFrame(set *wsFrameSet, votes []game.Vote) {
-	set.addNamingEveryone("REVEALGAME", 2+48*len(votes), len(votes), func(b []byte, n wire.Names) []byte { return wire.AppendVotes(b, votes, n) })
+// revealedVotes are the votes of the revealed round that ev shows: those it carries, or
+// else its state's.
+func revealedVotes(ev *game.Event) []game.Vote {
+	if ev.Votes != nil || ev.State == nil {
+		return ev.Votes
+	}
+	return ev.State.Votes
+}
+
+// addRevealFrame adds a REVEALGAME of votes. When st hides names, the cards go under
+// keys that match no player, and each voter's copy names their own card alone (see
+// wire.AppendAnonymousVotes).
+func addRevealFrame(set *wsFrameSet, st *game.State, votes []game.Vote) {
+	size, players := 2+48*len(votes), len(votes)
+	if st != nil && st.NamesHidden() {
+		code, round := st.Game.Code, st.RoundNumber
+		set.addNamingEveryone("REVEALGAME", size, players, func(b []byte, n wire.Names) []byte {
+			return wire.AppendAnonymousVotes(b, code, round, votes, n)
+		})
+		return
+	}
+	set.addNamingEveryone("REVEALGAME", size, players, func(b []byte, n wire.Names) []byte { return wire.AppendVotes(b, votes, n) })
+}
+
+// resetFrame is RESETGAME: its payload the link or null, as the reference's, and, when
+// the round's story says more than its link (a title, a key, a backlog story), the story
+// beside the payload, which the reference's clients ignore.
+func resetFrame(ev *game.Event) []byte {
+	frame := envelope("RESETGAME", 8+ticketLen(ev.TicketURL), func(b []byte) []byte { return wire.AppendOptionalString(b, ev.TicketURL) })
+	if !wire.StoryMoreThanLink(ev.Story) {
+		return frame
+	}
+	frame = append(frame[:len(frame)-1], `,"story":`...)
+	frame = wire.AppendStory(frame, ev.Story)
+	return append(frame, '}')
 }
 
 func playerFrame(typ string, p game.Player, n wire.Names) []byte {

@@ -307,9 +307,14 @@ func (s *wsSession) writeLoop() {
 		}
 		ev := q.ev
 		if ev.Kind == game.PlayerRemoved && ev.Player.ID == s.playerID {
-			// The room has let go of this connection already: closing it is all
-			// that is left, with the code that sends the frontend to its join page.
-			s.fail(closeNoPlayer, removedReason(s.playerID, s.code))
+			// The room has let go of this connection already (the facilitator removed
+			// the player, or they left): closing it is all that is left, with the code
+			// that sends the frontend to its join page.
+			reason := removedReason(s.playerID, s.code)
+			if ev.Cause == game.LeftByChoice {
+				reason = leftReason(s.playerID, s.code)
+			}
+			s.fail(closeNoPlayer, reason)
 			return
 		}
 		s.injectFault("writer")

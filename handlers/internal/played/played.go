@@ -76,4 +76,14 @@ type GameState struct {
 	TicketURL  *string `json:"ticket_url"`
 	RoundState string  `json:"round_state"`
 	RoundStart *string `json:"round_start"`
+	// Story is pokerd's addition: the round's story, null when none; always present.
+	Story *Story `json:"story"`
+}
+
+// Story is a round's story as the WebSocket writes it.
+type Story struct {
+	ID    int     `json:"id,omitempty"`
+	Key   string  `json:"key"`
+	Title string  `json:"title"`
+	Link  *string `json:"link"`
 }

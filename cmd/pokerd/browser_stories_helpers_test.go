@@ -188,7 +188,7 @@ type shownStory struct {
 	State    string `json:"state"`
 	Text     string `json:"text"`
 	Estimate string `json:"estimate"` // the text of its story-estimate, "" when none
-	Controls int    `json:"controls"` // the runner's buttons it holds
+	Controls int    `json:"controls"` // the runner's buttons it shows
 }
 
 // jsBacklog lists the backlog panel's stories, in the order shown.
@@ -196,7 +196,8 @@ const jsBacklog = `Array.from(document.querySelectorAll("[data-testid=backlog] [
   id: e.getAttribute("data-story-id") || "", state: e.getAttribute("data-state") || "",
   text: e.textContent.replace(/\s+/g, " ").trim(),
   estimate: (e.querySelector("[data-testid=story-estimate]")?.textContent ?? "").replace(/\s+/g, " ").trim(),
-  controls: e.querySelectorAll("[data-testid=story-start], [data-testid=story-up], [data-testid=story-down], [data-testid=story-edit], [data-testid=story-skip], [data-testid=story-delete]").length}))`
+  controls: Array.from(e.querySelectorAll("[data-testid=story-start], [data-testid=story-up], [data-testid=story-down], [data-testid=story-edit], [data-testid=story-skip], [data-testid=story-delete]")).filter(
+    b => b.checkVisibility({visibilityProperty: true, opacityProperty: true}) && b.getBoundingClientRect().width > 0).length}))`
 
 func backlogOf(t *testing.T, tab *browserTab) []shownStory {
 	t.Helper()
@@ -224,6 +225,22 @@ const jsCurrentStory = `(function () {
 func fieldValue(t *testing.T, tab *browserTab, sel string) string {
 	t.Helper()
 	return tabEval[string](t, tab, fmt.Sprintf(`document.querySelector(%s)?.value ?? "(no field)"`, jsString(sel)))
+}
+
+// jsVisibleCount counts the elements sel matches that are drawn on the screen (not
+// hidden by a rule of the stylesheet, nor inside a closed <details>).
+func jsVisibleCount(sel string) string {
+	return fmt.Sprintf(`Array.from(document.querySelectorAll(%s)).filter(e => e.checkVisibility({visibilityProperty: true, opacityProperty: true}) && e.getBoundingClientRect().width > 0).length`, jsString(sel))
+}
+
+// openDetails opens the <details> that holds sel, as a click on its summary does.
+func openDetails(t *testing.T, tab *browserTab, sel string) {
+	t.Helper()
+	tab.waitFor(t, sel+" there, htmx settled", jsAll(jsPresent(sel), "window.__ppTest.idle()"))
+	if tabEval[bool](t, tab, fmt.Sprintf(`document.querySelector(%s).closest("details")?.open === false`, jsString(sel))) {
+		tabEval[bool](t, tab, fmt.Sprintf(`(document.querySelector(%s).closest("details").querySelector("summary").click(), true)`, jsString(sel)))
+	}
+	tab.waitFor(t, sel+" shown", jsVisible(sel))
 }
 
 // typeInto empties a field and types text into it, as a person does.
@@ -311,7 +328,7 @@ const jsNameCardLinks = `window.__ppLinks = function (root, who, own, cards) {
     bad.push(n.join("+") + " with " + c.join("+") + " in <" + el.tagName.toLowerCase() + "> " + el.outerHTML.replace(/\s+/g, " ").slice(0, 300));
   });
   return bad;
-};`
+}`
 
 // anonymityWatch is what a page may show of the players: their names and aliases, the
 // viewer's own, and the cards voted.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -492,22 +493,58 @@ func docsShotsDir() string {
 	return filepath.Join("..", "..", "docs")
 }
 
-// docsShot writes what the window shows (not the whole page) as docs/<name>.png, small
-// enough to check in: a phone's screen at its CSS size, not at its pixel density.
-func (b *browserTab) docsShot(t *testing.T, dir, name string, size screenSize, scheme string) {
+// readmeSize is the desktop window of the README's screenshots.
+var readmeSize = screenSize{"desktop", 1280, 800, false}
+
+// shootScene writes what the facilitator's window shows, scrolled to scrollTo (the top
+// of the page when ""), in a desktop window and on a phone, light and dark, as
+// <shots>/<scene>-<size>-<scheme>.png; the shots named in readme go to docs/ too (see
+// docsShotsDir). The page is loaded again in each colour scheme (pokerd.js names the
+// theme button when the page loads), and ready is what it must show before a shot. The
+// tab is left loaded again in a light desktop window.
+func shootScene(t *testing.T, tab *browserTab, shots, scene, scrollTo, ready string, readme ...string) {
 	t.Helper()
-	if dir == "" {
-		return
+	docs := docsShotsDir()
+	for _, scheme := range []string{"light", "dark"} {
+		tab.do(t, "load the room in the "+scheme+" scheme", emulateScreen(desktopSize, scheme), chromedp.Reload())
+		tab.waitLive(t)
+		tab.waitFor(t, "the scene ready", ready)
+		for _, size := range []screenSize{readmeSize, phoneSize} {
+			name := scene + "-" + size.name + "-" + scheme
+			png := windowShot(t, tab, size, scheme, scrollTo)
+			writeShot(t, shots, name, png)
+			if docs != "" && slices.Contains(readme, name) {
+				writeShot(t, docs, name, png)
+				if len(png) > 150<<10 {
+					t.Errorf("the README screenshot %s is %d KB, more than 150 KB", name, len(png)/1024)
+				}
+			}
+		}
 	}
-	b.do(t, "emulate a "+scheme+" "+size.name, emulateScreen(size, scheme))
-	b.waitFor(t, "the "+scheme+" colour scheme at "+size.name+" width", jsAll(
+	tab.do(t, "load the room in a light desktop window", emulateScreen(desktopSize, "light"), chromedp.Reload())
+	tab.waitLive(t)
+	tab.waitFor(t, "the scene ready", ready)
+}
+
+// windowShot is what the window shows (not the whole page) at this size and scheme,
+// scrolled to scrollTo: a phone's screen at its CSS size, not at its pixel density, so
+// that the file stays small.
+func windowShot(t *testing.T, tab *browserTab, size screenSize, scheme, scrollTo string) []byte {
+	t.Helper()
+	tab.do(t, "emulate a "+scheme+" "+size.name, emulateScreen(size, scheme))
+	tab.waitFor(t, "the "+scheme+" colour scheme at "+size.name+" width", jsAll(
 		fmt.Sprintf(`matchMedia("(prefers-color-scheme: %s)").matches`, scheme),
 		fmt.Sprintf(`window.innerWidth === %d`, size.width)))
+	scroll := `(window.scrollTo(0, 0), true)`
+	if scrollTo != "" {
+		scroll = fmt.Sprintf(`(document.querySelector(%s).scrollIntoView({block: "start"}), true)`, jsString(scrollTo))
+	}
+	tabEval[bool](t, tab, scroll)
 	scale := 1.0
 	if size.mobile {
 		scale = 0.5 // the emulated density is 2: back to one pixel per CSS pixel
 	}
-	png := tabRun(t, b, "screenshot", func(ctx context.Context, tg *chromedp.Target) ([]byte, error) {
+	return tabRun(t, tab, "screenshot", func(ctx context.Context, tg *chromedp.Target) ([]byte, error) {
 		m, err := cdp.Call(ctx, tg, page.GetLayoutMetrics, cdp.Empty{})
 		if err != nil {
 			return nil, err
@@ -526,6 +563,10 @@ func (b *browserTab) docsShot(t *testing.T, dir, name string, size screenSize, s
 		}
 		return res.Data, nil
 	})
+}
+
+func writeShot(t *testing.T, dir, name string, png []byte) {
+	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -533,11 +574,6 @@ func (b *browserTab) docsShot(t *testing.T, dir, name string, size screenSize, s
 	if err := os.WriteFile(file, png, 0o644); err != nil {
 		t.Fatalf("writing the screenshot: %v", err)
 	}
-	t.Logf("README screenshot: %s (%d KB)", file, len(png)/1024)
-	if len(png) > 150<<10 {
-		t.Errorf("the README screenshot %s is %d KB, more than 150 KB", file, len(png)/1024)
-	}
+	abs, _ := filepath.Abs(file)
+	t.Logf("screenshot: %s (%d KB)", abs, len(png)/1024)
 }
-
-// readmeSize is the desktop window of the README's screenshots.
-var readmeSize = screenSize{"desktop", 1280, 800, false}

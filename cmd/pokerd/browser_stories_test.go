@@ -139,7 +139,7 @@ func TestBrowserStoryFlow(t *testing.T) {
 	st := seatStoryTable(t, "Sprint 14")
 	ann, bob := st.ann, st.bob
 	top := t // for what a step finds wrong without stopping the scenario
-	docs := docsShotsDir()
+	shots := screenshotDir(t)
 
 	const (
 		link2  = "https://tracker.example.com/browse/PP-13"
@@ -230,26 +230,11 @@ func TestBrowserStoryFlow(t *testing.T) {
 			`document.querySelector("[data-testid=estimate-input]")?.value === "5"`))
 	})
 
-	scenarioStep(t, "screenshots: the backlog mid-session and the revealed round", func(t *testing.T) {
-		// The backlog and the results in view, as the facilitator sees them.
-		ann.do(t, "scroll to the round", chromedp.ScrollIntoView(chromedp.CSS("#hand")))
-		ann.docsShot(t, docs, "stories-revealed-desktop-light", readmeSize, "light")
-		ann.docsShot(t, docs, "stories-revealed-phone-light", phoneSize, "light")
-		ann.do(t, "load the room in the dark scheme", emulateScreen(readmeSize, "dark"), chromedp.Reload())
-		ann.waitLive(t)
-		ann.waitFor(t, "the revealed round again", jsAll(jsPresent("[data-testid=results]"), jsTextIs("[data-theme-toggle]", "Light theme")))
-		ann.docsShot(t, docs, "stories-revealed-desktop-dark", readmeSize, "dark")
-		ann.docsShot(t, docs, "stories-revealed-phone-dark", phoneSize, "dark")
-		ann.do(t, "scroll to the backlog", chromedp.ScrollIntoView(chromedp.CSS("[data-testid=backlog]")))
-		ann.docsShot(t, docs, "stories-backlog-desktop-dark", readmeSize, "dark")
-		ann.do(t, "load the room in the light scheme", emulateScreen(desktopSize, "light"), chromedp.Reload())
-		ann.waitLive(t)
-		ann.do(t, "scroll to the backlog", chromedp.ScrollIntoView(chromedp.CSS("[data-testid=backlog]")))
-		ann.docsShot(t, docs, "stories-backlog-desktop-light", readmeSize, "light")
-		ann.docsShot(t, docs, "stories-backlog-phone-light", phoneSize, "light")
-		ann.do(t, "back to a desktop", emulateScreen(desktopSize, "light"))
-		// The page was loaded again: the field offers the suggestion again.
-		ann.waitFor(t, "the estimate field with the suggestion", `document.querySelector("[data-testid=estimate-input]")?.value === "5"`)
+	scenarioStep(t, "screenshots of the revealed round, as Ann sees it", func(t *testing.T) {
+		shootScene(t, ann, shots, "stories-revealed", "", jsAll(
+			jsPresent("[data-testid=results]"),
+			`document.querySelector("[data-testid=estimate-input]")?.value === "5"`),
+			"stories-revealed-desktop-light", "stories-revealed-phone-dark")
 	})
 
 	scenarioStep(t, "Next story records 5 for story 1 (both browsers) and starts story 2, its link shown", func(t *testing.T) {
@@ -266,6 +251,11 @@ func TestBrowserStoryFlow(t *testing.T) {
 				jsHasText(`[data-testid=record-round][data-round="1"] [data-testid=record-story]`, "Login page redesign")))
 		}
 		bob.waitFor(t, "round 1's estimate 5 in Bob's record", jsTextIs(`[data-testid=record-round][data-round="1"] [data-testid=record-estimate]`, "5"))
+	})
+
+	scenarioStep(t, "screenshots of the backlog mid-session, as Ann sees it", func(t *testing.T) {
+		shootScene(t, ann, shots, "stories-backlog", "[data-testid=backlog]", jsStoryStates+` === "estimated,current,pending,pending,pending"`,
+			"stories-backlog-desktop-light")
 	})
 
 	scenarioStep(t, "story 2: Bob 3, Carol 5, reveal; Vote again asks first, keeps the story and clears the votes", func(t *testing.T) {

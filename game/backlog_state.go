@@ -53,6 +53,14 @@ func (s *roomState) changeStory(id int, change func(*BacklogStory)) {
 	change(&b)
 	backlog := slices.Clone(s.backlog)
 	backlog[i] = &b
+	s.setBacklog(backlog)
+}
+
+// setBacklog makes backlog the room's; an empty one is none, as a restored room's is.
+func (s *roomState) setBacklog(backlog []*BacklogStory) {
+	if len(backlog) == 0 {
+		backlog = nil
+	}
 	s.backlog = backlog
 }
 
@@ -66,7 +74,7 @@ func (s *roomState) addStories(stories []Story) {
 		backlog = append(backlog, &BacklogStory{Story: *copyStory(&story)})
 		s.nextStoryID = max(s.nextStoryID, story.ID+1)
 	}
-	s.backlog = backlog
+	s.setBacklog(backlog)
 }
 
 // reorderBacklog puts the backlog in the given order of ids; a story the order leaves
@@ -85,7 +93,7 @@ func (s *roomState) reorderBacklog(order []int) {
 			backlog = append(backlog, b)
 		}
 	}
-	s.backlog = backlog
+	s.setBacklog(backlog)
 }
 
 // storyEstimate is the estimate of the backlog story's latest recorded round that has

@@ -46,7 +46,7 @@ var eventKindNames = [...]string{
 	Snapshot:         "Snapshot",
 }
 
-// Cause says why a reveal or a change of facilitator happened.
+// Cause says why a reveal, a change of facilitator or a departure happened.
 type Cause int
 
 const (
@@ -87,7 +87,7 @@ type Event struct {
 	LastSocket bool        // SocketClosed: the player has no connection left and is offline
 	ByPage     bool        // Socket*: the presence by request of a page without scripts (see presence.go)
 	Options    RoomOptions // OptionsChanged
-	Cause      Cause       // Revealed, FacilitatorChanged
+	Cause      Cause       // Revealed, FacilitatorChanged, PlayerRemoved (LeftByChoice, or ByHand: removed)
 	Round      int         // EstimateSet: the round's number
 	Estimate   string      // EstimateSet
 	Released   []Player    // SeatsReleased: the players whose seats went, in join order

@@ -109,7 +109,10 @@ func DecodeEvent(kind EventKind, seq uint64, data []byte) (*Event, error) {
 		Seq: seq, Kind: kind, At: enc.At, Admin: enc.Admin, Value: enc.Value, TicketURL: enc.TicketURL,
 		LastSocket: enc.LastSocket, ByPage: enc.ByPage, Cause: enc.Cause, Round: enc.Round,
 		Estimate: enc.Estimate, RecordLimit: enc.RecordLimit,
-		StoryID: enc.StoryID, Skipped: enc.Skipped, Order: enc.Order, Unsure: enc.Unsure,
+		StoryID: enc.StoryID, Skipped: enc.Skipped, Unsure: enc.Unsure,
+	}
+	if len(enc.Order) > 0 { // an empty list is none, as it is written
+		ev.Order = enc.Order
 	}
 	if enc.Story != nil {
 		s := enc.Story.story()

@@ -188,7 +188,7 @@ func (s *roomState) apply(ev *Event) {
 			s.changeStory(story.ID, func(b *BacklogStory) { b.Story, b.Skipped = story, skipped })
 		}
 	case StoryDeleted:
-		s.backlog = slices.DeleteFunc(slices.Clone(s.backlog), func(b *BacklogStory) bool { return b.ID == ev.StoryID })
+		s.setBacklog(slices.DeleteFunc(slices.Clone(s.backlog), func(b *BacklogStory) bool { return b.ID == ev.StoryID }))
 	case BacklogReordered:
 		s.reorderBacklog(ev.Order)
 	}

@@ -184,7 +184,7 @@ func (st *State) RoundResults() (Results, bool) {
 			continue
 		}
 		if card, ok := st.Game.Deck.CardByValue(*v.Value); ok {
-			ballots = append(ballots, Ballot{Player: st.playerByAlias(v.Alias), Card: card})
+			ballots = append(ballots, Ballot{Player: st.playerByAlias(v.Alias), Card: card, Unsure: v.Unsure})
 		}
 	}
 	return st.Game.Settings.Options.ResultsShown(ComputeResults(st.Game.Deck, ballots)), true

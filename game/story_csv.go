@@ -52,6 +52,7 @@ func ImportStoriesCSV(r io.Reader) (stories []Story, rejected []RowError, err er
 	cr := csv.NewReader(strings.NewReader(text))
 	cr.Comma = sniffDelimiter(text)
 	cr.FieldsPerRecord = -1 // rows of an export do not all have every column
+	cr.ReuseRecord = true   // no row is kept: its fields are copied into a story
 	var cols *storyColumns
 	rows := 0
 	for {

@@ -222,3 +222,30 @@ func FuzzImportStoriesCSV(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkImportStoriesCSV reads a Jira export of a full backlog: 500 rows of 25
+// columns, a description over several lines in each.
+func BenchmarkImportStoriesCSV(b *testing.B) {
+	jira, err := os.ReadFile("testdata/stories/jira_cloud.csv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	header, _, _ := bytes.Cut(jira, []byte("\r\n"))
+	var file bytes.Buffer
+	file.Write(header)
+	file.WriteString("\r\n")
+	for i := range MaxImportRows {
+		fmt.Fprintf(&file, "Story number %d of the backlog,PP-%d,%d,Story,To Do,PP,Poker Planning,software,Dana Lee,"+
+			"https://example.atlassian.net/projects/PP,Medium,,Dana Lee,12/Nov/26 9:14 AM,20/Nov/26 4:02 PM,ux,web,"+
+			"\"As a user I want story %d,\nso that the backlog is full.\n\nAcceptance: \"\"it works\"\".\",,0|i0003b:,5,PP Sprint 7,PP Sprint 8,10001,Accounts\r\n",
+			i+1, i+1, 10000+i, i+1)
+	}
+	b.SetBytes(int64(file.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		stories, rejected, err := ImportStoriesCSV(bytes.NewReader(file.Bytes()))
+		if err != nil || len(stories) != MaxImportRows || len(rejected) != 0 {
+			b.Fatalf("%d stories, %v, %v", len(stories), rejected, err)
+		}
+	}
+}

@@ -42,22 +42,20 @@ func storyWords(text string) []string {
 
 func parseStoryWords(words []string) (Story, error) {
 	var s Story
-	if last := words[len(words)-1]; looksLikeLink(last) {
-		link, err := NormalizeTicketURL(strings.TrimSuffix(strings.TrimPrefix(last, "<"), ">"))
+	if key, rest, ok := splitKey(words[0]); ok {
+		s.Key = key
+		words = words[1:]
+		if rest != "" {
+			words = append([]string{rest}, words...)
+		}
+	}
+	if len(words) > 0 && looksLikeLink(words[len(words)-1]) {
+		link, err := NormalizeTicketURL(strings.TrimSuffix(strings.TrimPrefix(words[len(words)-1], "<"), ">"))
 		if err != nil {
 			return Story{}, err
 		}
 		s.Link = &link
 		words = words[:len(words)-1]
-	}
-	if len(words) > 0 {
-		if key, rest, ok := splitKey(words[0]); ok {
-			s.Key = key
-			words = words[1:]
-			if rest != "" {
-				words = append([]string{rest}, words...)
-			}
-		}
 	}
 	for len(words) > 0 && isSeparator(words[0]) {
 		words = words[1:]

@@ -55,6 +55,8 @@ func TestParseStoryReadsWhatAFacilitatorTypes(t *testing.T) {
 		{"PP-12 Login page https://t.example/browse/PP-12", story("PP-12", "Login page", "https://t.example/browse/PP-12")},
 		{"Login page | https://t.example/x", story("", "Login page", "https://t.example/x")},
 		{"PP-12 https://t.example/browse/PP-12", story("PP-12", "", "https://t.example/browse/PP-12")},
+		{"PP-12:https://t.example/browse/PP-12", story("PP-12", "", "https://t.example/browse/PP-12")},
+		{"[PP-12]https://t.example/browse/PP-12", story("PP-12", "", "https://t.example/browse/PP-12")},
 		{"Login\tpage\r\n redesign", story("", "Login page redesign", "")},
 		// Not keys: lower case without brackets, no number, a number first, text glued on.
 		{"covid-19 dashboard", story("", "covid-19 dashboard", "")},

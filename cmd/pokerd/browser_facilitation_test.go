@@ -656,7 +656,7 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 		if err != nil {
 			t.Fatalf("not CSV: %v\n%s", err, got.Body)
 		}
-		header := "round,ticket_url,started_at,revealed_at,duration_seconds,player_id,player,observing,vote,value,counted,estimate,average,median,consensus"
+		header := "round,ticket_url,started_at,revealed_at,duration_seconds,player_id,player,observing,vote,value,counted,estimate,average,median,consensus,story_key,story_title,unsure,unsure_count"
 		if len(rows) == 0 || strings.Join(rows[0], ",") != header {
 			t.Fatalf("the CSV's header is %q, want %q\n%s", rows[0], header, got.Body)
 		}
@@ -675,7 +675,9 @@ func TestBrowserSessionRecordCSV(t *testing.T) {
 			average, median             float64
 		}
 		roundWants := []roundWant{
-			{ticket: ticket, average: 2, median: 2, consensus: "false"},
+			// Round 2 was started with the estimate field holding round 1's suggestion:
+			// moving on recorded it.
+			{ticket: ticket, estimate: "2", average: 2, median: 2, consensus: "false"},
 			{estimate: "8", average: 6.5, median: 6.5, consensus: "false"},
 			{average: 13, median: 13, consensus: "true"},
 		}

@@ -72,11 +72,11 @@ func TestBrowserWithoutJavaScriptIsPresent(t *testing.T) {
 			jsAttrIs(playerSel(danaAlias), "data-connected", "true")))
 	})
 
-	scenarioStep(t, "Dana leaves: Ann sees her offline at once", func(t *testing.T) {
-		if path := dana.submit(t, "leave", "[data-testid=leave]"); path != "/" {
+	scenarioStep(t, "Dana leaves: Ann sees her go at once", func(t *testing.T) {
+		if path := dana.submit(t, "leave", "[data-testid=leave]"); path != "/room/"+code+"/left" {
 			t.Fatalf("after leaving Dana is at %q", path)
 		}
-		ann.waitFor(t, "Dana offline", jsAttrIs(playerSel(danaAlias), "data-connected", "false"))
+		ann.waitFor(t, "Dana gone", jsCount(playerSel(danaAlias))+" === 0")
 	})
 }
 

@@ -767,8 +767,8 @@ func TestBrowserRoom(t *testing.T) {
 		for _, tab := range []*browserTab{ann, bob} {
 			tab.waitFor(t, "the round voting, with the ticket link and the timer", jsAll(
 				jsTextIs("#round [data-testid=round-state]", "Voting"),
-				jsTextIs("#round [data-testid=ticket-link]", ticket),
-				jsAttrIs("#round [data-testid=ticket-link]", "href", ticket),
+				jsTextIs("#round [data-testid=story-link]", ticket),
+				jsAttrIs("#round [data-testid=story-link]", "href", ticket),
 				jsPresent("#round [data-testid=timer]"),
 				jsTextIs("#round [data-testid=voted-count]", "0 of 3 voted")))
 		}
@@ -874,7 +874,7 @@ func TestBrowserRoom(t *testing.T) {
 				jsTextIs("#round [data-testid=round-state]", "Voting"),
 				jsCount(`#players li[data-voted="true"]`)+" === 0",
 				jsCount("#players [data-testid=vote]")+" === 0",
-				jsCount("#round [data-testid=ticket-link]")+" === 0"))
+				jsCount("#round [data-testid=story-link]")+" === 0"))
 		}
 		var got *string
 		if err := json.Unmarshal(wsAwait(t, carol, "RESETGAME", nil), &got); err != nil || got != nil {
@@ -902,21 +902,22 @@ func TestBrowserRoom(t *testing.T) {
 		wsAwait(t, carol, "OBSERVING", aboutPlayer(bobID))
 	})
 
-	scenarioStep(t, "Bob leaves and comes back: offline at once, then his seat again", func(t *testing.T) {
-		if path := bob.submit(t, "leave", "[data-testid=leave]"); path != "/" {
+	scenarioStep(t, "Bob leaves: his seat goes, his page says so, and the share link seats him again", func(t *testing.T) {
+		if path := bob.submit(t, "leave", "[data-testid=leave]"); path != "/room/"+code+"/left" {
 			t.Fatalf("leave led to %s", path)
 		}
-		// The room page must not linger with its stream open (back/forward cache).
-		wsAwait(t, carol, "DISCONNECTED", aboutPlayer(bobID))
-		ann.waitFor(t, "Bob offline after leaving", jsAttrIs(playerSel(bobAlias), "data-connected", "false"))
-		if status := bob.navigate(t, s.base+"/join/"+code); status != 200 {
-			t.Fatalf("back through the share link: %d", status)
+		bob.waitFor(t, "You left, with the way back", jsAll(
+			jsPresent("[data-testid=rejoin]"),
+			`document.querySelector("[data-testid=left-heading]").textContent.startsWith("You left ")`))
+		ann.waitFor(t, "Bob gone from the list", jsCount(playerSel(bobAlias))+" === 0")
+		if path := tabEval[string](t, bob, "location.pathname"); path != "/room/"+code+"/left" {
+			t.Fatalf("Bob's page is at %s", path)
 		}
-		if path := tabEval[string](t, bob, "location.pathname"); path != "/room/"+code {
-			t.Fatalf("the share link led Bob to %s, not back to his seat", path)
-		}
-		wsAwait(t, carol, "CONNECTED", aboutPlayer(bobID))
+		bob.click(t, "[data-testid=rejoin]")
+		bob.waitFor(t, "the join page", jsPresent("#join-name"))
+		takeSeat(t, s, bob, code, "Bob")
 		ann.waitFor(t, "Bob online again", jsAttrIs(playerSel(bobAlias), "data-connected", "true"))
+		wsAwait(t, carol, "CONNECTED", aboutPlayer(bobID))
 	})
 
 	scenarioStep(t, "Bob closes his tab: he shows offline, Carol gets DISCONNECTED", func(t *testing.T) {

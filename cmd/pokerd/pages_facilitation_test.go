@@ -183,7 +183,7 @@ func TestFacilitatorInTheBrowser(t *testing.T) {
 		}
 		ann.page(code)
 		ann.post("/room/"+code+"/estimate", url.Values{"round": {"1"}, "estimate": {"8"}}, true)
-		mustContain(t, "the room page", bob.page(code), `data-testid="record-estimate">8</td>`, "https://tracker.example.com/PP-5")
+		mustContain(t, "the room page", bob.page(code), `data-testid="record-estimate">8</span>`, "https://tracker.example.com/PP-5")
 	})
 	t.Run("the session record downloads for the facilitator only", func(t *testing.T) {
 		res := bob.get("/room/" + code + "/record.csv")

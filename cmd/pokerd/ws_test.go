@@ -129,7 +129,7 @@ func TestWebSocketSession(t *testing.T) {
 	if keys := objectKeys(t, raw.PlayerStates); !slices.Equal(keys, []string{adminID, admin.nameOf(bobID), admin.nameOf(carolID)}) {
 		t.Fatalf("player_states in order %v, want join order", keys)
 	}
-	if keys := objectKeys(t, stateMsg.Payload); !slices.Equal(keys, []string{"game", "player_states", "ticket_url", "round_state", "round_start"}) {
+	if keys := objectKeys(t, stateMsg.Payload); !slices.Equal(keys, []string{"game", "player_states", "ticket_url", "round_state", "round_start", "story"}) {
 		t.Fatalf("GameState keys %v", keys)
 	}
 	connected := admin.expect("CONNECTED")
@@ -239,11 +239,16 @@ func TestWebSocketSession(t *testing.T) {
 			}
 		})
 
-		t.Run("votes after a reveal are taken and shown by the next REVEALGAME", func(t *testing.T) {
+		t.Run("votes after a reveal are taken and shown at once by a fresh REVEALGAME", func(t *testing.T) {
 			carol.send("SUBMITVOTE", 13) // observers may vote too
 			for _, c := range []*wsClient{carol, admin, bob} {
 				c.expectPlayer("PLAYERVOTED", carolID)
+				m := c.expect("REVEALGAME")
+				if !strings.Contains(string(m.Payload), `"`+c.nameOf(carolID)+`":13.0`) {
+					t.Fatalf("got %s", m.Payload)
+				}
 			}
+			// A second reveal sends REVEALGAME again, with the votes as they are.
 			admin.send("REVEAL", nil)
 			m := bob.expect("REVEALGAME")
 			if !strings.Contains(string(m.Payload), `"`+bob.nameOf(carolID)+`":13.0`) {

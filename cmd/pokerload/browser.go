@@ -139,7 +139,7 @@ func (b *browser) read(ctx context.Context, stopping *atomic.Bool) {
 }
 
 var (
-	ticketLink  = []byte(`data-testid="ticket-link"`)
+	ticketLink  = []byte(`data-testid="story-link"`)
 	playerItem  = []byte(`data-testid="player-`)
 	playerName  = []byte(`data-testid="player-name">`)
 	votedMarker = []byte(`data-voted="`)

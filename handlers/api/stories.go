@@ -240,6 +240,7 @@ func readStoryList(body jsonObject, loc []any, p *problems) []game.Story {
 			continue
 		}
 		obj := jsonObject{fields: rawFields(fields), input: fields}
+		before := len(*p)
 		var s game.Story
 		s.Title = obj.optionalText("title", game.MaxStoryTitleLength, itemLoc, p)
 		s.Key = obj.optionalText("key", game.MaxStoryKeyLength, itemLoc, p)
@@ -252,6 +253,9 @@ func readStoryList(body jsonObject, loc []any, p *problems) []game.Story {
 			s.Link = &normal
 		} else if obj.value("link") != nil {
 			p.add("string_type", at(itemLoc, "link"), "Input should be a valid string", obj.value("link"))
+			continue
+		}
+		if len(*p) > before {
 			continue
 		}
 		if s.IsZero() {

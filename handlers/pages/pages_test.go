@@ -48,6 +48,9 @@ func newPageSite(t *testing.T) *pageSite {
 	e.POST("/room/:code/vote", p.Vote, guard)
 	e.POST("/room/:code/start", p.StartRound, guard)
 	e.POST("/room/:code/reveal", p.Reveal, guard)
+	e.POST("/room/:code/estimate", p.SetEstimate, guard)
+	e.POST("/room/:code/leave", p.Leave, guard)
+	e.GET("/room/:code/left", p.LeftPage)
 	return &pageSite{e: e, rooms: rooms}
 }
 

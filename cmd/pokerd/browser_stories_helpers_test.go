@@ -200,7 +200,7 @@ const jsBacklog = `Array.from(document.querySelectorAll("[data-testid=backlog] [
   controls: Array.from(e.querySelectorAll("[data-testid=story-start], [data-testid=story-up], [data-testid=story-down], [data-testid=story-edit], [data-testid=story-skip], [data-testid=story-delete]")).filter(
     b => b.checkVisibility({visibilityProperty: true, opacityProperty: true}) && b.getBoundingClientRect().width > 0).length}))`
 
-func backlogOf(t *testing.T, tab *browserTab) []shownStory {
+func shownBacklog(t *testing.T, tab *browserTab) []shownStory {
 	t.Helper()
 	return tabEval[[]shownStory](t, tab, jsBacklog)
 }

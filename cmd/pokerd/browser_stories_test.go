@@ -166,7 +166,7 @@ func TestBrowserStoryFlow(t *testing.T) {
 		ann.click(t, "[data-testid=backlog-paste-add]")
 		st.waitStates(t, "pending,pending,pending,pending,pending")
 		for _, tab := range st.browsers() {
-			shown := backlogOf(t, tab)
+			shown := shownBacklog(t, tab)
 			wantText := []string{"PP-12", "Login page redesign", "PP-13", "Search results", script, "Export to CSV", "PP-15"}
 			all := ""
 			for _, s := range shown {

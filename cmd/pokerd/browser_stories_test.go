@@ -245,6 +245,18 @@ func TestBrowserStoryFlow(t *testing.T) {
 		}
 		st.waitCurrent(t, "PP-13|Search results|"+link2)
 		st.waitStates(t, "estimated,current,pending,pending,pending")
+		// A Vue client that syncs learns the story from STATE, beside the ticket link.
+		st.carolWS.send(t, "SYNC", nil)
+		var state struct {
+			TicketURL *string    `json:"ticket_url"`
+			Story     *wireStory `json:"story"`
+		}
+		if err := json.Unmarshal(st.carolWS.await(t, "STATE", nil).Payload, &state); err != nil {
+			t.Fatal(err)
+		}
+		if state.TicketURL == nil || *state.TicketURL != link2 || state.Story == nil || state.Story.Key != "PP-13" || state.Story.Title != "Search results" {
+			t.Errorf("Carol's STATE: ticket_url %s, story %+v; want %s and PP-13 Search results", strOrNil(state.TicketURL), state.Story, link2)
+		}
 		for _, tab := range st.browsers() {
 			tab.waitFor(t, "story 1 estimated 5, in the backlog and the record", jsAll(
 				jsHasNumber(storySel(ids[0])+" [data-testid=story-estimate]", "5"),

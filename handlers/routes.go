@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/pokerd/pokerd/game"
 	"github.com/pokerd/pokerd/handlers/pages"
 	"github.com/pokerd/pokerd/handlers/web"
 	"github.com/pokerd/pokerd/static"
@@ -24,8 +25,13 @@ func (s *Server) routes(bodyLimit int64) {
 	// CORS runs before routing, so a preflight on any path (even an unknown one) and
 	// 404/405 answers carry the headers.
 	e.Pre(s.cors.Middleware)
-	// Every route has a body limit; the pages' forms have a smaller one of their own.
-	e.Use(middleware.BodyLimit(strconv.FormatInt(bodyLimit, 10) + "B"))
+	// Every route has a body limit; the pages' forms have a smaller one of their own, and
+	// the few that send a file a larger one of their own instead (browserActions.upload).
+	uploads := map[string]bool{}
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   strconv.FormatInt(bodyLimit, 10) + "B",
+		Skipper: func(c echo.Context) bool { return uploads[c.Path()] },
+	}))
 	getOrHead := []string{http.MethodGet, http.MethodHead}
 
 	// The JSON API (package api) and the WebSocket (package ws), as the reference backend
@@ -51,7 +57,8 @@ func (s *Server) routes(bodyLimit int64) {
 	// (origin, size, type, then the token) before its body is read, and a test walks
 	// them all.
 	csrf := web.NewCSRF(s.cookies)
-	actions := browserActions{e: e, guard: web.GuardForm(s.formLimit, s.origins, csrf)}
+	actions := browserActions{e: e, guard: web.GuardForm(s.formLimit, s.origins, csrf), uploads: uploads,
+		uploadGuard: web.GuardUpload(game.MaxImportBytes, s.origins, csrf)}
 	p := s.pages
 	e.GET("/", p.Home, csrf)
 	actions.POST("/rooms", p.CreateRoom)
@@ -72,6 +79,11 @@ func (s *Server) routes(bodyLimit int64) {
 	actions.POST("/room/:code/handoff", p.HandOff)
 	actions.POST("/room/:code/remove", p.RemovePlayer)
 	actions.POST("/room/:code/estimate", p.SetEstimate)
+	actions.POST("/room/:code/backlog/add", p.AddStory)
+	actions.POST("/room/:code/backlog/paste", p.PasteStories)
+	actions.upload("/room/:code/backlog/import", p.ImportStories) // a CSV file of up to 1 MiB
+	actions.POST("/room/:code/backlog/story", p.StoryAction)
+	actions.POST("/room/:code/backlog/edit", p.EditStory)
 	e.GET("/room/:code/record.csv", p.RecordDownload("csv"), csrf)
 	e.GET("/room/:code/record.json", p.RecordDownload("json"), csrf)
 	e.GET("/room/:code/stories.csv", p.StoriesDownload, csrf)
@@ -92,8 +104,18 @@ func (s *Server) routes(bodyLimit int64) {
 type browserActions struct {
 	e     *echo.Echo
 	guard echo.MiddlewareFunc // GuardForm, then the CSRF check
+	// uploadGuard is GuardUpload, then the CSRF check, for the forms that send a file;
+	// uploads are their paths, which the server's body limit leaves to it.
+	uploadGuard echo.MiddlewareFunc
+	uploads     map[string]bool
 }
 
 func (a browserActions) POST(path string, h echo.HandlerFunc) {
 	a.e.POST(path, h, a.guard)
+}
+
+// upload is POST for a form that sends a file: larger than a form, multipart.
+func (a browserActions) upload(path string, h echo.HandlerFunc) {
+	a.uploads[path] = true
+	a.e.POST(path, h, a.uploadGuard)
 }

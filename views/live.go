@@ -32,10 +32,6 @@ func HandKey(st *game.State, viewer game.PlayerState) string {
 		b.WriteString("player")
 	}
 	b.WriteByte('.')
-	// The runbar's "Next story" is there while the backlog has a story left for it.
-	if st.CanRun(viewer) && NextStoryOffered(st) {
-		b.WriteString("next.")
-	}
 	for _, r := range game.RoomRules {
 		if r.On(st.Game.Settings.Options) {
 			b.WriteByte('1')
@@ -65,7 +61,3 @@ func everyoneVotedAttrs(st *game.State) templ.Attributes {
 func canRun(d RoomData) string {
 	return strconv.FormatBool(d.State.CanRun(d.Me.PlayerState))
 }
-
-// NextStoryOffered reports whether the runbar offers "Next story": the backlog has a
-// story it would start.
-func NextStoryOffered(st *game.State) bool { return hasPendingStory(st) }

@@ -81,6 +81,8 @@ type RoomData struct {
 	// NotSaved is why the room's changes are not being saved (the server's store fails):
 	// told to the facilitator only, "" otherwise.
 	NotSaved string
+	// Backlog is what the viewer's last change to the backlog has to say (backlog.go).
+	Backlog BacklogReport
 }
 
 func (d RoomData) code() string { return d.State.Game.Code }

@@ -913,8 +913,7 @@ func TestBrowserRoom(t *testing.T) {
 		if path := tabEval[string](t, bob, "location.pathname"); path != "/room/"+code+"/left" {
 			t.Fatalf("Bob's page is at %s", path)
 		}
-		bob.click(t, "[data-testid=rejoin]")
-		bob.waitFor(t, "the join page", jsPresent("#join-name"))
+		bob.waitFor(t, "the way back is the share link", jsAttrIs("[data-testid=rejoin]", "href", "/join/"+code))
 		takeSeat(t, s, bob, code, "Bob")
 		ann.waitFor(t, "Bob online again", jsAttrIs(playerSel(bobAlias), "data-connected", "true"))
 		wsAwait(t, carol, "CONNECTED", aboutPlayer(bobID))

@@ -207,7 +207,7 @@ func readStories(body jsonObject, p *problems) []game.Story {
 		stories = read
 	}
 	if len(*p) == 0 && len(stories) == 0 {
-		p.add("too_short", loc, "Value error, there is no story in it", nil)
+		p.add("value_error", loc, "Value error, there is no story in it", nil)
 	}
 	return stories
 }

@@ -25,6 +25,7 @@ type liveDrawing struct {
 	record   func(st *game.State, record views.RecordChanges) templ.Component
 	people   func(st *game.State, facilitator game.PlayerState) templ.Component
 	handSync func(code, key string) templ.Component
+	backlog  func(st *game.State, changes views.BacklogChanges) templ.Component
 }
 
 var viewsDrawing = liveDrawing{
@@ -36,6 +37,7 @@ var viewsDrawing = liveDrawing{
 	record:   views.LiveRecord,
 	people:   views.LivePeople,
 	handSync: views.HandSync,
+	backlog:  views.LiveBacklog,
 }
 
 // wholeRoomAfter is how many events waiting at once are sent as the whole room rather
@@ -65,9 +67,6 @@ func (d liveDrawing) drawChanges(before *game.State, events []*game.Event, resyn
 		return d.drawRoom(last)
 	}
 	ch := &liveChange{state: last}
-	// The runbar offers "Next story" while the backlog has a story left for it: each
-	// runner's hand follows, whatever event changed that.
-	ch.hands = views.NextStoryOffered(before) != views.NextStoryOffered(last)
 	if len(events) <= wholeRoomAfter {
 		if parts, ok := d.drawEvents(before, events, ch); ok {
 			for _, part := range parts {
@@ -75,20 +74,51 @@ func (d liveDrawing) drawChanges(before *game.State, events []*game.Event, resyn
 					return nil, err
 				}
 			}
+			if err := d.drawBacklog(before, last, ch); err != nil {
+				return nil, err
+			}
 			return ch, nil
 		}
 	}
 	// A change to most of the room (a new round, a reveal), or many changes at once: the
 	// room is sent whole, but for the record's rounds the browsers already have.
 	ch.people, ch.placeholders, ch.hands = true, true, true
-	return ch, d.room(last, views.DiffRecord(before.Records, last.Records)).Render(context.Background(), &ch.shared)
+	if err := d.room(last, views.DiffRecord(before.Records, last.Records)).Render(context.Background(), &ch.shared); err != nil {
+		return nil, err
+	}
+	if err := d.drawBacklog(before, last, ch); err != nil {
+		return nil, err
+	}
+	return ch, nil
+}
+
+// drawBacklog adds to a change what the events changed in the backlog (its stories, or
+// which one a round is on: a new round, an estimate, a story added, edited, skipped,
+// moved or deleted), once however many did, and only the stories that changed: the list
+// is the largest part of the room (up to game.MaxBacklogStories lines) and is not sent
+// with every vote or reveal. before nil: the whole list.
+func (d liveDrawing) drawBacklog(before, after *game.State, ch *liveChange) error {
+	changes := views.BacklogChanges{Whole: true}
+	if before != nil {
+		changes = views.DiffBacklog(before, after)
+	}
+	if changes.None() {
+		return nil
+	}
+	return d.backlog(after, changes).Render(context.Background(), &ch.shared)
 }
 
 // drawRoom is the whole room, for a browser that (re)subscribes: its page was drawn a
 // moment before, so it is also told which hand to show and given the facilitator's list.
 func (d liveDrawing) drawRoom(st *game.State) (*liveChange, error) {
 	ch := &liveChange{state: st, people: true, placeholders: true, hands: true}
-	return ch, d.room(st, views.WholeRecord).Render(context.Background(), &ch.shared)
+	if err := d.room(st, views.WholeRecord).Render(context.Background(), &ch.shared); err != nil {
+		return nil, err
+	}
+	if err := d.drawBacklog(nil, st, ch); err != nil {
+		return nil, err
+	}
+	return ch, nil
 }
 
 // drawEvents draws each event's parts, noting in ch which of each viewer's own parts
@@ -161,6 +191,9 @@ func (d liveDrawing) drawEvent(prev *game.State, ev *game.Event, ch *liveChange)
 		return d.rules(st), true
 	case game.EstimateSet:
 		return d.record(st, views.DiffRecord(prev.Records, st.Records)), true
+	case game.StoriesAdded, game.StoryChanged, game.StoryDeleted, game.BacklogReordered:
+		// Only the backlog, which drawBacklog adds once for all the events.
+		return templ.NopComponent, true
 	}
 	return nil, false
 }

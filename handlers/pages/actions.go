@@ -121,14 +121,14 @@ func (s *Handlers) StartRound(c echo.Context) error {
 				next.Story = &story
 			}
 		}
-		next.Estimate = estimateField(c, room)
+		next.Estimate = runbarEstimate(c, room)
 		return room.Start(me, next)
 	})
 }
 
-// estimateField is the runbar's estimate, when the form had the field for the round
+// runbarEstimate is the runbar's estimate, when the form had the field for the round
 // still on show (a round started meanwhile by someone else is not given it).
-func estimateField(c echo.Context, room *game.Room) *string {
+func runbarEstimate(c echo.Context, room *game.Room) *string {
 	form, err := c.FormParams()
 	if err != nil {
 		return nil

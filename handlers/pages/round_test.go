@@ -105,23 +105,29 @@ func TestRunbarButtonsFollowTheRound(t *testing.T) {
 		if !strings.Contains(hand, `>Start round</button>`) {
 			t.Errorf("no Start round:\n%s", hand)
 		}
-		for _, id := range []string{"next-story", "vote-again", "reveal", "estimate-input"} {
+		for _, id := range []string{"vote-again", "reveal", "estimate-input"} {
 			if strings.Contains(hand, `data-testid="`+id+`"`) {
 				t.Errorf("%s before any round", id)
 			}
 		}
+		if tag := testIDTag(t, hand, "next-story"); !strings.Contains(tag, " hidden") {
+			t.Errorf("Next story shown with an empty backlog: %s", tag)
+		}
 	})
 
-	t.Run("a backlog with a story left offers Next story, as the primary button", func(t *testing.T) {
+	t.Run("a backlog with a story left offers Next story", func(t *testing.T) {
 		if err := room.AddStories(me, []game.Story{{Key: "PP-1", Title: "Sign up"}, {Title: "Log in"}}); err != nil {
 			t.Fatal(err)
 		}
 		hand := s.hand(t, room, ann)
-		if tag := testIDTag(t, hand, "next-story"); !strings.Contains(tag, "btn-primary") || !strings.Contains(tag, `name="do" value="next"`) {
+		if tag := testIDTag(t, hand, "next-story"); strings.Contains(tag, " hidden") || !strings.Contains(tag, `name="do" value="next"`) || !strings.Contains(tag, "btn-next-story") {
 			t.Errorf("Next story: %s", tag)
 		}
-		if tag := testIDTag(t, hand, "start"); strings.Contains(tag, "btn-primary") {
-			t.Errorf("two primary buttons: %s", tag)
+		// Shown, and made the main button, by the backlog's list as the stream keeps it
+		// (a change of the backlog sends no new hand).
+		page := s.page(t, room, ann)
+		if !strings.Contains(page, `data-testid="backlog-story" data-story-id="1" data-state="pending"`) {
+			t.Errorf("the backlog's list does not say its story is pending:\n%s", page)
 		}
 	})
 

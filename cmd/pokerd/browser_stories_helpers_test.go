@@ -205,8 +205,8 @@ func shownBacklog(t *testing.T, tab *browserTab) []shownStory {
 	return tabEval[[]shownStory](t, tab, jsBacklog)
 }
 
-// storySel selects the backlog's story of this id.
-func storySel(id string) string {
+// backlogStorySel selects the backlog's story of this id.
+func backlogStorySel(id string) string {
 	return `[data-testid=backlog] [data-testid=backlog-story][data-story-id="` + id + `"]`
 }
 

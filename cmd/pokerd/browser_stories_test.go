@@ -203,7 +203,7 @@ func TestBrowserStoryFlow(t *testing.T) {
 			t.Fatalf("Ann's backlog has the ids %v", ids)
 		}
 		// The story of the link alone links to it.
-		ann.waitFor(t, "the fifth story links to its ticket", jsPresent(storySel(ids[4])+` a[href="`+link5+`"]`))
+		ann.waitFor(t, "the fifth story links to its ticket", jsPresent(backlogStorySel(ids[4])+` a[href="`+link5+`"]`))
 		ann.waitFor(t, "Next story offered", jsPresent("[data-testid=next-story]"))
 		if n := tabEval[int](t, bob, jsCount("[data-testid=next-story]")); n != 0 {
 			t.Error("Bob has Next story")
@@ -259,7 +259,7 @@ func TestBrowserStoryFlow(t *testing.T) {
 		}
 		for _, tab := range st.browsers() {
 			tab.waitFor(t, "story 1 estimated 5, in the backlog and the record", jsAll(
-				jsHasNumber(storySel(ids[0])+" [data-testid=story-estimate]", "5"),
+				jsHasNumber(backlogStorySel(ids[0])+" [data-testid=story-estimate]", "5"),
 				jsHasText(`[data-testid=record-round][data-round="1"] [data-testid=record-story]`, "Login page redesign")))
 		}
 		bob.waitFor(t, "round 1's estimate 5 in Bob's record", jsTextIs(`[data-testid=record-round][data-round="1"] [data-testid=record-estimate]`, "5"))
@@ -356,7 +356,7 @@ func TestBrowserStoryFlow(t *testing.T) {
 		st.waitCurrent(t, "|"+script+"|")
 		st.waitStates(t, "estimated,estimated,current,pending,pending")
 		for _, tab := range st.browsers() {
-			tab.waitFor(t, "story 2 estimated 5", jsHasNumber(storySel(ids[1])+" [data-testid=story-estimate]", "5"))
+			tab.waitFor(t, "story 2 estimated 5", jsHasNumber(backlogStorySel(ids[1])+" [data-testid=story-estimate]", "5"))
 			if n := tabEval[int](t, tab, jsCount("[data-testid=current-story] script, [data-testid=current-story] [data-testid=story-title] *")); n != 0 {
 				t.Errorf("%s's current story: the title's markup made %d elements", tab.name, n)
 			}
@@ -374,7 +374,7 @@ func TestBrowserStoryFlow(t *testing.T) {
 		st.waitCurrent(t, "|Export to CSV|")
 		st.waitStates(t, "estimated,estimated,pending,current,pending")
 		for _, tab := range st.browsers() {
-			if n := tabEval[int](t, tab, jsCount(storySel(ids[2])+" [data-testid=story-estimate]")); n != 0 {
+			if n := tabEval[int](t, tab, jsCount(backlogStorySel(ids[2])+" [data-testid=story-estimate]")); n != 0 {
 				t.Errorf("%s's story 3 shows an estimate", tab.name)
 			}
 		}
@@ -394,7 +394,7 @@ func TestBrowserStoryFlow(t *testing.T) {
 		ann.waitFor(t, "round 1's estimate 8 in Ann's record", fmt.Sprintf(`(%s) || document.querySelector(%s)?.value === "8"`,
 			jsTextIs(row+" [data-testid=record-estimate]", "8"), jsString(row+" [data-testid=record-estimate-input]")))
 		for _, tab := range st.browsers() {
-			tab.waitFor(t, "story 1 estimated 8 in the backlog", jsHasNumber(storySel(ids[0])+" [data-testid=story-estimate]", "8"))
+			tab.waitFor(t, "story 1 estimated 8 in the backlog", jsHasNumber(backlogStorySel(ids[0])+" [data-testid=story-estimate]", "8"))
 		}
 	})
 

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,10 +36,20 @@ func revealShortcut(st *game.State) string {
 	return "r"
 }
 
-// estimateInputID differs per round, so that a typed estimate survives hand refreshes
-// (hx-preserve) but not into the next round.
+// estimateInputID differs per round and per value the field is filled in with, so that
+// a typed estimate survives hand refreshes (hx-preserve) but not into the next round,
+// nor past a vote after the reveal that moves the suggestion (or an estimate saved from
+// another page): the field then offers the new value, and moving on records it.
 func estimateInputID(rec *game.RoundRecord) string {
-	return "estimate-" + strconv.Itoa(rec.Number)
+	return "estimate-" + strconv.Itoa(rec.Number) + "-" + estimateSeed(rec)
+}
+
+// estimateSeed stands for the value the estimate field is filled in with, in a form fit
+// for an id and a hand's key.
+func estimateSeed(rec *game.RoundRecord) string {
+	h := fnv.New32a()
+	h.Write([]byte(estimateValue(rec)))
+	return strconv.FormatUint(uint64(h.Sum32()), 36)
 }
 
 // estimateValue is the agreed estimate, or the suggestion until there is one.

@@ -32,6 +32,12 @@ func HandKey(st *game.State, viewer game.PlayerState) string {
 		b.WriteString("player")
 	}
 	b.WriteByte('.')
+	// Whoever runs the round has the estimate field, filled in from the round on show:
+	// a hand of theirs drawn before its value changed is out of date.
+	if rec := st.Current(); rec != nil && st.CanRun(viewer) {
+		b.WriteString(estimateSeed(rec))
+		b.WriteByte('.')
+	}
 	for _, r := range game.RoomRules {
 		if r.On(st.Game.Settings.Options) {
 			b.WriteByte('1')

@@ -76,7 +76,7 @@ func TestCreateFormWithRulesCapacityAndCustomCards(t *testing.T) {
 		mustContain(t, "the room page", page,
 			`data-testid="card-XS"`, `data-testid="card-XL"`,
 			"cards are revealed when everyone has voted", "anyone may start rounds and reveal",
-			"names are left out of the results", "room for 2 players",
+			"cards are shown without names", "room for 2 players",
 			`name="auto_reveal" value="on" checked`, `name="hide_names" value="on" checked`)
 		if strings.Contains(page, `data-testid="card-1/2"`) {
 			t.Fatal("the room has the default deck's cards")

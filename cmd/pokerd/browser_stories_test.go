@@ -322,6 +322,7 @@ func TestBrowserStoryFlow(t *testing.T) {
 		// The suggestion moved with the average (3 → 14/3): the field offers the new one,
 		// as nobody typed in it.
 		ann.waitFor(t, "the new suggestion in the results", jsHasNumber("[data-testid=result-suggestion]", "5"))
+		ann.waitLive(t) // her hand the one the stream says: the field drawn from the new round
 		if v := fieldValue(t, ann, "[data-testid=estimate-input]"); v != "5" {
 			// Said by the whole test, and the scenario goes on with the value typed.
 			top.Errorf("after Carol's vote after the reveal the results suggest 5 but Ann's estimate field still offers %q: moving on would record it", v)

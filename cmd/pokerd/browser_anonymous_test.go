@@ -213,6 +213,10 @@ func TestBrowserHideNames(t *testing.T) {
 	})
 
 	checkPages(t, "at the end")
+
+	scenarioStep(t, "screenshots of the hidden round, as Bob sees it", func(t *testing.T) {
+		shootScene(t, bob, screenshotDir(t), "hidden-names", "", jsPresent("[data-testid=revealed-cards] [data-testid=anonymous-card]"))
+	})
 }
 
 // toAny turns a CSV row into what identityIn reads.

@@ -28,7 +28,6 @@ func (r BacklogReport) Empty() bool {
 	return !r.Adding && len(r.Rejected) == 0 && r.Error == ""
 }
 
-
 // BacklogChanges is what changed in the backlog as the panel shows it, between two
 // states of a room, by the stream's message (LiveBacklog): the stories whose line
 // changed (by their place in the newer backlog), the ones gone (by id), the ones added

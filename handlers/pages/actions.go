@@ -155,7 +155,13 @@ func (s *Handlers) Reveal(c echo.Context) error {
 func (s *Handlers) Leave(c echo.Context) error {
 	code := c.Param("code")
 	if room, err := s.rooms.Room(code); err == nil {
-		if err := room.Leave(web.SeatID(s.gate.BrowserIdentity(c), room.Code())); err != nil && game.CodeOf(err) != game.ENotSeated {
+		switch err := room.Leave(web.SeatID(s.gate.BrowserIdentity(c), room.Code())); {
+		case err == nil:
+			// Said once kept, as every action's answer: a restart must not seat them again.
+			if err := web.Acknowledge(c, room); err != nil {
+				return err
+			}
+		case game.CodeOf(err) != game.ENotSeated:
 			return err
 		}
 		code = room.Code()

@@ -129,7 +129,7 @@ func TestWebSocketSession(t *testing.T) {
 	if keys := objectKeys(t, raw.PlayerStates); !slices.Equal(keys, []string{adminID, admin.nameOf(bobID), admin.nameOf(carolID)}) {
 		t.Fatalf("player_states in order %v, want join order", keys)
 	}
-	if keys := objectKeys(t, stateMsg.Payload); !slices.Equal(keys, []string{"game", "player_states", "ticket_url", "round_state", "round_start", "story"}) {
+	if keys := objectKeys(t, stateMsg.Payload); !slices.Equal(keys, []string{"game", "player_states", "ticket_url", "round_state", "round_start"}) {
 		t.Fatalf("GameState keys %v", keys)
 	}
 	connected := admin.expect("CONNECTED")

@@ -237,7 +237,7 @@ func AsShownToClients(rules game.RoomOptions, ps game.PlayerState) game.PlayerSt
 }
 
 // AppendGameState writes a GameState, its players named as n says, with the round's
-// story after the reference's fields.
+// story after the reference's fields when it says more than its link.
 func AppendGameState(b []byte, st *game.State, n Names) []byte {
 	b = append(b, `{"game":`...)
 	b = AppendGame(b, st.Game)
@@ -258,9 +258,12 @@ func AppendGameState(b []byte, st *game.State, n Names) []byte {
 	b = append(b, `,"round_start":`...)
 	b = appendTime(b, st.RoundStart)
 	// Beyond the reference, last, so that its fields keep their place: the round's
-	// story, null when it has none (see story.go).
-	b = append(b, `,"story":`...)
-	b = AppendStory(b, st.Story)
+	// story, when it says more than its link (see story.go). A game played as the
+	// reference plays it (a link or none) gets the reference's bytes.
+	if StoryMoreThanLink(st.Story) {
+		b = append(b, `,"story":`...)
+		b = AppendStory(b, st.Story)
+	}
 	return append(b, '}')
 }
 

@@ -356,7 +356,7 @@ func TestAppendGameStateJoinOrder(t *testing.T) {
 	if string(decoded.Game.GameSettings) != "{}" {
 		t.Errorf("game_settings = %s, want {}", decoded.Game.GameSettings)
 	}
-	if !bytes.Contains(b, []byte(`,"ticket_url":null,"round_state":"INIT","round_start":null,"story":null}`)) {
+	if !bytes.Contains(b, []byte(`,"ticket_url":null,"round_state":"INIT","round_start":null}`)) {
 		t.Errorf("tail of the state: %s", b)
 	}
 }
@@ -367,7 +367,7 @@ func TestAppendGameStateRound(t *testing.T) {
 	start := time.Date(2024, 5, 1, 12, 34, 56, 789012999, time.UTC)
 	st.TicketURL, st.RoundStart, st.Round = &ticket, &start, game.RoundVoting
 	b := AppendGameState(nil, st, Names{})
-	want := `,"ticket_url":"https://jira.example.com/browse/PP-1?a=1&b=<2>","round_state":"VOTING","round_start":"2024-05-01T12:34:56.789012Z","story":null}`
+	want := `,"ticket_url":"https://jira.example.com/browse/PP-1?a=1&b=<2>","round_state":"VOTING","round_start":"2024-05-01T12:34:56.789012Z"}`
 	if !bytes.HasSuffix(b, []byte(want)) {
 		t.Errorf("state ends\n %s\nwant\n %s", b[bytes.LastIndex(b, []byte(`},"ticket_url"`))+1:], want)
 	}
@@ -388,7 +388,7 @@ func TestAppendGameStateRound(t *testing.T) {
 
 func TestAppendGameStateNoPlayers(t *testing.T) {
 	st := &game.State{Game: game.GameInfo{Code: "zz99", Name: "", Deck: game.FibonacciDeck()}, Round: game.RoundInit}
-	want := `{"game":{"name":"","deck_id":1,"game_settings":{},"code":"zz99"},"player_states":{},"ticket_url":null,"round_state":"INIT","round_start":null,"story":null}`
+	want := `{"game":{"name":"","deck_id":1,"game_settings":{},"code":"zz99"},"player_states":{},"ticket_url":null,"round_state":"INIT","round_start":null}`
 	if got := string(AppendGameState(nil, st, Names{})); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
@@ -443,7 +443,6 @@ func TestAppendGameStateMatchesEncodingJSON(t *testing.T) {
 		"ticket_url":    nil,
 		"round_state":   "REVEALED",
 		"round_start":   "2025-01-02T03:04:05.000006Z",
-		"story":         nil,
 	}
 	refJSON, err := json.Marshal(ref)
 	if err != nil {

@@ -446,7 +446,7 @@ func TestWSFramesFromRoom(t *testing.T) {
 		`{"type":"STATE","payload":{"game":`+gameJSON+`,"player_states":{`+
 			`"a0000000-0000-4000-8000-00000000000a":{"player":`+wsmsgAnnJSON+`,"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":false},`+
 			`"`+bobAlias+`":{"player":`+bobJSON+`,"is_connected":false,"is_admin":false,"is_observing":false,"has_voted":false}},`+
-			`"ticket_url":null,"round_state":"INIT","round_start":null,"story":null}}`,
+			`"ticket_url":null,"round_state":"INIT","round_start":null}}`,
 		`{"type":"CONNECTED","payload":{"player":`+wsmsgAnnJSON+`,"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":false}}`)
 
 	ticket := "HTTPS://Example.COM"
@@ -476,7 +476,7 @@ func TestWSFramesFromRoom(t *testing.T) {
 		`{"type":"STATE","payload":{"game":`+gameJSON+`,"player_states":{`+
 			`"a0000000-0000-4000-8000-00000000000a":{"player":`+wsmsgAnnJSON+`,"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":false},`+
 			`"`+bobAlias+`":{"player":`+bobJSON+`,"is_connected":false,"is_admin":false,"is_observing":true,"has_voted":true}},`+
-			`"ticket_url":"https://example.com/","round_state":"REVEALED","round_start":"2024-05-01T12:34:56.789012Z","story":{"key":"","title":"","link":"https://example.com/"}}}`,
+			`"ticket_url":"https://example.com/","round_state":"REVEALED","round_start":"2024-05-01T12:34:56.789012Z"}}`,
 		reveal)
 
 	// A second tab: closing it says nothing, closing the last one says DISCONNECTED.
@@ -653,7 +653,7 @@ func TestStateFrameGolden(t *testing.T) {
 		`"player_states":{` +
 		`"b0000000-0000-4000-8000-000000000002":{"player":{"id":"b0000000-0000-4000-8000-000000000002","username":"Bea"},"is_connected":true,"is_admin":true,"is_observing":false,"has_voted":true},` +
 		`"a1a50000-0000-4000-8000-0000000000a1":{"player":{"id":"a1a50000-0000-4000-8000-0000000000a1","username":"Al\n"},"is_connected":false,"is_admin":false,"is_observing":true,"has_voted":false}},` +
-		`"ticket_url":"https://example.com/t/1","round_state":"VOTING","round_start":"2024-05-01T12:34:56.789012Z","story":null}}`
+		`"ticket_url":"https://example.com/t/1","round_state":"VOTING","round_start":"2024-05-01T12:34:56.789012Z"}}`
 	if got := string(frames[0]); got != want {
 		t.Errorf("STATE frame:\n got %s\nwant %s", got, want)
 	}

@@ -99,9 +99,9 @@ func TestAttackStalledDownloadsOfABigRecord(t *testing.T) {
 		hostConn.send("REVEAL", nil)
 	}
 	recordPath := "/api/game/" + code + "/record.csv?player_id=" + host
-	eventually(t, "the record has all its rounds", func() bool {
+	eventuallyWithin(t, time.Minute, "the record has all its rounds", func() bool {
 		// A read of 49 MiB may outlast the 5 s write deadline on a busy machine: the
-		// server then cuts it, and the next try reads again.
+		// server then cuts it, and the next try reads again (a few tries: a minute).
 		res, err := http.Get(s.base + recordPath)
 		if err != nil {
 			return false

@@ -433,10 +433,17 @@ func objectKeys(t testing.TB, raw []byte) []string {
 // eventually polls cond until it holds or 10 s pass.
 func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	eventuallyWithin(t, 10*time.Second, what, cond)
+}
+
+// eventuallyWithin is eventually for a condition that takes long to check, or that a
+// busy machine takes long to reach.
+func eventuallyWithin(t testing.TB, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s did not happen within 10s", what)
+			t.Fatalf("%s did not happen within %v", what, within)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

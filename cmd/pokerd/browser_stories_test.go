@@ -494,6 +494,11 @@ func TestBrowserLeave(t *testing.T) {
 		if href := tabEval[string](t, bob, `document.querySelector("[data-testid=rejoin]")?.getAttribute("href") ?? ""`); href != "/join/"+code {
 			t.Errorf("the rejoin link goes to %q, want /join/%s", href, code)
 		}
+		for _, scheme := range []string{"light", "dark"} {
+			for _, size := range []screenSize{readmeSize, phoneSize} {
+				writeShot(t, screenshotDir(t), "left-"+size.name+"-"+scheme, windowShot(t, bob, size, scheme, ""))
+			}
+		}
 		ann.waitFor(t, "Bob gone from the list and the count", jsAll(
 			jsCount(playerSel(bobAlias))+" === 0",
 			jsTextIs("#player-count", "(1)"),

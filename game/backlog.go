@@ -216,6 +216,17 @@ func (r *Room) DeleteStory(id uuid.UUID, storyID int) error {
 
 // MoveStory moves a backlog story to position to (0-based, clamped to the backlog).
 func (r *Room) MoveStory(id uuid.UUID, storyID int, to int) error {
+	return r.moveStory(id, storyID, func(int) int { return to })
+}
+
+// MoveStoryBy moves a backlog story by places from where it is now: -1 one up, +1 one
+// down (clamped to the backlog), as the backlog's arrows do.
+func (r *Room) MoveStoryBy(id uuid.UUID, storyID int, by int) error {
+	return r.moveStory(id, storyID, func(from int) int { return from + by })
+}
+
+// moveStory moves a backlog story to where given its place now.
+func (r *Room) moveStory(id uuid.UUID, storyID int, where func(from int) int) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if _, err := r.backlogStoryLocked(id, storyID); err != nil {
@@ -223,7 +234,7 @@ func (r *Room) MoveStory(id uuid.UUID, storyID int, to int) error {
 	}
 	order := r.state.backlogOrder()
 	from := slices.Index(order, storyID)
-	to = min(max(to, 0), len(order)-1)
+	to := min(max(where(from), 0), len(order)-1)
 	if from == to {
 		return nil
 	}

@@ -104,6 +104,8 @@ func TestBacklogCommands(t *testing.T) {
 		{"a move before the start is clamped", func(r *Room) error { return r.MoveStory(alice.ID, 3, -5) }, []int{3, 1, 2, 4}, []EventKind{BacklogReordered}, nil, ""},
 		{"a move to where it is changes nothing", func(r *Room) error { return r.MoveStory(alice.ID, 2, 1) }, []int{1, 2, 3, 4}, nil, nil, ""},
 		{"a move of a story not there", func(r *Room) error { return r.MoveStory(alice.ID, 7, 0) }, nil, nil, nil, ENotFound},
+		{"one place up", func(r *Room) error { return r.MoveStoryBy(alice.ID, 3, -1) }, []int{1, 3, 2, 4}, []EventKind{BacklogReordered}, nil, ""},
+		{"one place down from the bottom changes nothing", func(r *Room) error { return r.MoveStoryBy(alice.ID, 4, +1) }, []int{1, 2, 3, 4}, nil, nil, ""},
 		{"reorder", func(r *Room) error { return r.ReorderBacklog(alice.ID, []int{3, 1, 4, 2}) }, []int{3, 1, 4, 2}, []EventKind{BacklogReordered}, nil, ""},
 		{"reorder to the same order changes nothing", func(r *Room) error { return r.ReorderBacklog(alice.ID, []int{1, 2, 3, 4}) }, []int{1, 2, 3, 4}, nil, nil, ""},
 		{"reorder missing one", func(r *Room) error { return r.ReorderBacklog(alice.ID, []int{3, 1, 2}) }, nil, nil, nil, EInvalid},

@@ -63,6 +63,13 @@ func (st *seat) connections() int {
 	return st.sockets
 }
 
+// changedBy reports whether the VoteCast ev changes the player's vote: another card,
+// or the same one marked otherwise (a vote after the reveal that changes nothing does
+// not revise the round).
+func (st *seat) changedBy(ev *Event) bool {
+	return st.vote == nil || *st.vote != ev.Value || st.unsure != ev.Unsure
+}
+
 // seen notes a sign of life from the player at t.
 func (st *seat) seen(t time.Time) {
 	st.used = true
@@ -120,7 +127,7 @@ func (s *roomState) apply(ev *Event) {
 	case VoteCast:
 		v := ev.Value
 		st := s.byID[ev.Player.ID]
-		changed := st.vote == nil || *st.vote != v || st.unsure != ev.Unsure
+		changed := st.changedBy(ev)
 		st.vote, st.unsure = &v, ev.Unsure
 		st.seen(ev.At)
 		if changed && s.round == RoundRevealed {

@@ -149,7 +149,7 @@ func (r *Room) record(ev *Event) {
 		// A vote after the reveal revises the revealed round, unless it is the vote
 		// already there.
 		if st := r.state.byID[ev.Player.ID]; st != nil {
-			ev.Revised = st.vote == nil || *st.vote != ev.Value || st.unsure != ev.Unsure
+			ev.Revised = st.changedBy(ev)
 		}
 	}
 	r.state.apply(ev)

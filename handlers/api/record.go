@@ -19,7 +19,7 @@ import (
 // The record names the caller by its id and everyone else by alias, as the socket does.
 
 func (s *Handlers) GetRecordJSON(c echo.Context) error {
-	st, caller, err := s.sessionFor(c)
+	st, caller, err := s.sessionFor(c, "the session record", "player_id")
 	if err != nil {
 		return err
 	}
@@ -27,7 +27,7 @@ func (s *Handlers) GetRecordJSON(c echo.Context) error {
 }
 
 func (s *Handlers) GetRecordCSV(c echo.Context) error {
-	st, _, err := s.sessionFor(c)
+	st, _, err := s.sessionFor(c, "the session record", "player_id")
 	if err != nil {
 		return err
 	}
@@ -37,29 +37,11 @@ func (s *Handlers) GetRecordCSV(c echo.Context) error {
 	return wire.SendRecordCSV(c, st, wire.Names{})
 }
 
-// sessionFor checks the code and the player_id query parameter (422 before any lookup),
-// then asks the room for its record on the player's behalf. It returns the player's id.
-func (s *Handlers) sessionFor(c echo.Context) (*game.State, uuid.UUID, error) {
-	var p problems
-	code := c.Param("code")
-	checkCodeParam(code, &p)
-	loc := []any{"query", "player_id"}
-	raw, given := c.QueryParams()["player_id"]
-	var playerID uuid.UUID
-	switch {
-	case !given:
-		p.add("missing", loc, "Field required", nil)
-	default:
-		id, err := uuid.Parse(raw[0])
-		if err != nil {
-			p.add("uuid_parsing", loc, "Input should be a valid UUID", raw[0])
-		}
-		playerID = id
-	}
-	if err := p.err(); err != nil {
-		return nil, uuid.Nil, err
-	}
-	room, err := s.gate.FindRoom(c, code, playerID)
+// sessionFor finds the room and the caller (see callerRoom), then asks the room for its
+// record on the caller's behalf, for a download of what (named in the refusal). It
+// returns the caller's id.
+func (s *Handlers) sessionFor(c echo.Context, what string, idParams ...string) (*game.State, uuid.UUID, error) {
+	room, playerID, err := s.callerRoom(c, idParams...)
 	if err != nil {
 		return nil, uuid.Nil, err
 	}
@@ -68,7 +50,35 @@ func (s *Handlers) sessionFor(c echo.Context) (*game.State, uuid.UUID, error) {
 	case game.ENotSeated, game.EForbidden:
 		// The id is the caller's credential here: a stranger is refused like a player
 		// who may not, rather than told who is not at the table.
-		return nil, uuid.Nil, &web.Error{Status: http.StatusForbidden, Detail: "Only the facilitator may download the session record"}
+		return nil, uuid.Nil, &web.Error{Status: http.StatusForbidden, Detail: "Only the facilitator may download " + what}
 	}
 	return st, playerID, err
+}
+
+// callerRoom checks the code and the caller's own id, the first of the query
+// parameters idParams that is given (422 before any lookup), and finds the room.
+func (s *Handlers) callerRoom(c echo.Context, idParams ...string) (*game.Room, uuid.UUID, error) {
+	var p problems
+	code := c.Param("code")
+	checkCodeParam(code, &p)
+	var playerID uuid.UUID
+	for i, name := range idParams {
+		raw, given := c.QueryParams()[name]
+		if given {
+			id, err := uuid.Parse(raw[0])
+			if err != nil {
+				p.add("uuid_parsing", []any{"query", name}, "Input should be a valid UUID", raw[0])
+			}
+			playerID = id
+			break
+		}
+		if i == len(idParams)-1 {
+			p.add("missing", []any{"query", idParams[0]}, "Field required", nil)
+		}
+	}
+	if err := p.err(); err != nil {
+		return nil, uuid.Nil, err
+	}
+	room, err := s.gate.FindRoom(c, code, playerID)
+	return room, playerID, err
 }

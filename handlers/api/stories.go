@@ -34,7 +34,7 @@ var notARunner = &web.Error{Status: http.StatusForbidden, Detail: "Only the faci
 
 // GetStories is GET /api/game/{code}/stories.
 func (s *Handlers) GetStories(c echo.Context) error {
-	room, playerID, err := s.storiesRoom(c)
+	room, playerID, err := s.callerRoom(c, storiesIDParams...)
 	if err != nil {
 		return err
 	}
@@ -50,49 +50,16 @@ func (s *Handlers) GetStories(c echo.Context) error {
 // GetStoriesCSV is GET /api/game/{code}/stories.csv, for whoever may take the session
 // record away.
 func (s *Handlers) GetStoriesCSV(c echo.Context) error {
-	room, playerID, err := s.storiesRoom(c)
-	if err != nil {
-		return err
-	}
-	st, err := room.Session(playerID)
-	switch game.CodeOf(err) {
-	case game.ENotSeated, game.EForbidden:
-		return &web.Error{Status: http.StatusForbidden, Detail: "Only the facilitator may download the stories"}
-	}
+	st, _, err := s.sessionFor(c, "the stories", storiesIDParams...)
 	if err != nil {
 		return err
 	}
 	return wire.SendStoriesCSV(c, st)
 }
 
-// storiesRoom checks the code and the caller's id, given as ?id= (or ?player_id=, as
-// the record takes it), 422 before any lookup, and finds the room.
-func (s *Handlers) storiesRoom(c echo.Context) (*game.Room, uuid.UUID, error) {
-	var p problems
-	code := c.Param("code")
-	checkCodeParam(code, &p)
-	name := "id"
-	raw, given := c.QueryParams()[name]
-	if !given {
-		name = "player_id"
-		raw, given = c.QueryParams()[name]
-	}
-	var playerID uuid.UUID
-	if !given {
-		p.add("missing", []any{"query", "id"}, "Field required", nil)
-	} else {
-		id, err := uuid.Parse(raw[0])
-		if err != nil {
-			p.add("uuid_parsing", []any{"query", name}, "Input should be a valid UUID", raw[0])
-		}
-		playerID = id
-	}
-	if err := p.err(); err != nil {
-		return nil, uuid.Nil, err
-	}
-	room, err := s.gate.FindRoom(c, code, playerID)
-	return room, playerID, err
-}
+// storiesIDParams are where the stories' routes take the caller's id: ?id=, or
+// ?player_id= as the record takes it.
+var storiesIDParams = []string{"id", "player_id"}
 
 // AddStories is POST /api/game/{code}/stories: 201 with the backlog.
 func (s *Handlers) AddStories(c echo.Context) error {

@@ -129,19 +129,15 @@ func (s *Handlers) StartRound(c echo.Context) error {
 // runbarEstimate is the runbar's estimate, when the form had the field for the round
 // still on show (a round started meanwhile by someone else is not given it).
 func runbarEstimate(c echo.Context, room *game.Room) *string {
-	form, err := c.FormParams()
-	if err != nil {
-		return nil
-	}
-	values, ok := form["estimate"]
-	if !ok || len(values) == 0 {
+	estimate := estimateField(c)
+	if estimate == nil {
 		return nil
 	}
 	rec := room.State().Current()
-	if rec == nil || form.Get("round") != strconv.Itoa(rec.Number) {
+	if rec == nil || c.FormValue("round") != strconv.Itoa(rec.Number) {
 		return nil
 	}
-	return &values[0]
+	return estimate
 }
 
 // Reveal is POST /room/{code}/reveal.

@@ -19,8 +19,8 @@ type storyAction struct {
 }
 
 var storyActions = []storyAction{
-	{"up", func(room *game.Room, me uuid.UUID, story int) error { return moveStory(room, me, story, -1) }},
-	{"down", func(room *game.Room, me uuid.UUID, story int) error { return moveStory(room, me, story, +1) }},
+	{"up", func(room *game.Room, me uuid.UUID, story int) error { return room.MoveStoryBy(me, story, -1) }},
+	{"down", func(room *game.Room, me uuid.UUID, story int) error { return room.MoveStoryBy(me, story, +1) }},
 	{"skip", func(room *game.Room, me uuid.UUID, story int) error { return room.SkipStory(me, story, true) }},
 	{"unskip", func(room *game.Room, me uuid.UUID, story int) error { return room.SkipStory(me, story, false) }},
 	{"delete", func(room *game.Room, me uuid.UUID, story int) error { return room.DeleteStory(me, story) }},
@@ -78,20 +78,14 @@ func storyIDForm(text string) (int, error) {
 	return id, nil
 }
 
-// moveStory moves a story one place up (by -1) or down (+1) from where it is now.
-func moveStory(room *game.Room, me uuid.UUID, story, by int) error {
-	for i, b := range room.State().Backlog {
-		if b.ID == story {
-			return room.MoveStory(me, story, max(i+by, 0))
-		}
-	}
-	return room.MoveStory(me, story, 0) // the room says why not
-}
-
 // estimateField is the runbar's estimate field when the request carries it (htmx adds it
 // to "Vote on this"): moving on records it. nil when absent, which records nothing.
 func estimateField(c echo.Context) *string {
-	values, ok := c.Request().Form["estimate"]
+	form, err := c.FormParams()
+	if err != nil {
+		return nil
+	}
+	values, ok := form["estimate"]
 	if !ok || len(values) == 0 {
 		return nil
 	}

@@ -56,6 +56,9 @@ func DiffBacklog(before, after *game.State) BacklogChanges {
 		}
 		return BacklogChanges{Whole: true}
 	}
+	if sameBacklog(before, after) {
+		return BacklogChanges{} // a vote, a join, ...: nothing the list shows changed
+	}
 	type line struct {
 		at    int
 		story *game.BacklogStory
@@ -92,6 +95,18 @@ func DiffBacklog(before, after *game.State) BacklogChanges {
 		}
 	}
 	return c
+}
+
+// sameBacklog reports, without walking the list, that nothing it shows can differ: the
+// same entries (a backlog is replaced, never changed in place, so the same slice is the
+// same list), the same current story and the same round state. Most events, every vote
+// among them, are such, and a backlog has up to game.MaxBacklogStories stories.
+func sameBacklog(before, after *game.State) bool {
+	a, b := before.Backlog, after.Backlog
+	if len(a) != len(b) || &a[0] != &b[0] || before.Round != after.Round {
+		return false
+	}
+	return (before.Story == nil) == (after.Story == nil) && (before.Story == nil || before.Story.ID == after.Story.ID)
 }
 
 func hasStory(backlog []*game.BacklogStory, id int) bool {

@@ -19,6 +19,13 @@ func TestDiffBacklog(t *testing.T) {
 	}
 	edited := story(2)
 	edited.Title = "edited"
+	// Events that leave the backlog as it was pass its very slice on (see sameBacklog).
+	shared := []*game.BacklogStory{a, b}
+	sharing := func(round game.RoundState, current int) *game.State {
+		st := state(round, current)
+		st.Backlog = shared
+		return st
+	}
 	for _, tc := range []struct {
 		name          string
 		before, after *game.State
@@ -38,6 +45,9 @@ func TestDiffBacklog(t *testing.T) {
 		{"a round on one", state(game.RoundInit, 0, a, b), state(game.RoundVoting, 2, a, b), BacklogChanges{Changed: []int{1}}},
 		{"the next one", state(game.RoundRevealed, 1, a, b), state(game.RoundVoting, 2, a, b), BacklogChanges{Changed: []int{0, 1}}},
 		{"its reveal", state(game.RoundVoting, 2, a, b), state(game.RoundRevealed, 2, a, b), BacklogChanges{Changed: []int{1}}},
+		{"a vote: the same list", sharing(game.RoundVoting, 2), sharing(game.RoundVoting, 2), BacklogChanges{}},
+		{"its reveal, the same list", sharing(game.RoundVoting, 2), sharing(game.RoundRevealed, 2), BacklogChanges{Changed: []int{1}}},
+		{"a round on another, the same list", sharing(game.RoundVoting, 2), sharing(game.RoundVoting, 1), BacklogChanges{Changed: []int{0, 1}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := DiffBacklog(tc.before, tc.after)

@@ -203,7 +203,7 @@ func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
 		players := len(ev.State.Players)
 		set.addNamingEveryone("STATE", 512+200*players, players, func(b []byte, n wire.Names) []byte { return wire.AppendGameState(b, ev.State, n) })
 		if ev.State.Round == game.RoundRevealed {
-			addRevealFrame(set, ev.State, revealedVotes(ev))
+			addRevealFrame(set, ev.State, ev.Votes)
 		}
 	case game.SocketOpened:
 		set.add(envelope("CONNECTED", 160+len(ev.Player.Username), func(b []byte) []byte {
@@ -221,10 +221,10 @@ func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
 			// card it is.
 			set.add(playerFrame("PLAYERVOTED", ev.Player, subject))
 		}
-		if ev.Revised && afterReveal {
+		if ev.Revised { // only ever after the reveal
 			// The revealed round changed: every client shows it again, the same for all
 			// (the frontend reads votes from REVEALGAME only).
-			addRevealFrame(set, ev.State, revealedVotes(ev))
+			addRevealFrame(set, ev.State, ev.Votes)
 		}
 	case game.ObservingToggled:
 		set.add(playerFrame("OBSERVING", ev.Player, subject))
@@ -236,15 +236,6 @@ func renderWSFrames(ev *game.Event, own bool) *wsFrameSet {
 	// The backlog's events (StoriesAdded, StoryChanged, StoryDeleted, BacklogReordered)
 	// have no message: the protocol's clients have no backlog.
 	return set
-}
-
-// revealedVotes are the votes of the revealed round that ev shows: those it carries, or
-// else its state's.
-func revealedVotes(ev *game.Event) []game.Vote {
-	if ev.Votes != nil || ev.State == nil {
-		return ev.Votes
-	}
-	return ev.State.Votes
 }
 
 // addRevealFrame adds a REVEALGAME of votes. When st hides names, the cards go under
